@@ -1,0 +1,238 @@
+"""Command-line interface: a thin Typer layer over the Python API."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from twitchcheck.engine.evidence import EvidenceError
+from twitchcheck.knowledge import KnowledgeError, load_kb
+from twitchcheck.knowledge.check import check_kb
+
+app = typer.Typer(
+    help="twitchcheck: evidence-based assessment and triage of muscle twitching.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+kb_app = typer.Typer(help="Inspect and validate the knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _parse_evidence(pairs: list[str] | None) -> dict[str, str]:
+    evidence: dict[str, str] = {}
+    for pair in pairs or []:
+        if pair.lstrip().startswith("{"):
+            try:
+                loaded = json.loads(pair)
+            except json.JSONDecodeError as exc:
+                raise _fail(f"--evidence is not valid JSON: {exc.msg}") from None
+            if not isinstance(loaded, dict):
+                raise _fail("--evidence JSON must be an object mapping finding ids to states")
+            evidence.update({str(k): v for k, v in loaded.items()})
+            continue
+        finding, sep, state = pair.partition("=")
+        if not sep:
+            raise _fail(f"--evidence {pair!r}: expected FINDING=STATE, e.g. weakness=absent")
+        evidence[finding.strip()] = state.strip()
+    return evidence
+
+
+@app.command()
+def assess(
+    text: Annotated[str | None, typer.Argument(help="What you are feeling, in your own words.")] = None,
+    age: Annotated[float | None, typer.Option(help="Age in years.")] = None,
+    sex: Annotated[str | None, typer.Option(help="male or female.")] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option("--evidence", "-e", help="FINDING=STATE (repeatable) or a JSON object."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    batch: Annotated[
+        Path | None,
+        typer.Option(help="JSONL file of {id, age, sex, text, evidence}; one JSON result per line."),
+    ] = None,
+) -> None:
+    """Assess a description and/or answers: ranked causes, triage, reasons and next steps."""
+    from twitchcheck.console import render_assessment
+    from twitchcheck.pipeline import assess as run
+
+    if batch is not None:
+        raise typer.Exit(_run_batch(batch))
+    if text is None and not evidence:
+        raise _fail("give a description, --evidence, or --batch FILE")
+    try:
+        result = run(text=text, evidence=_parse_evidence(evidence), age=age, sex=sex)
+    except EvidenceError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        render_assessment(console, result)
+
+
+@app.command()
+def interview(
+    text: Annotated[str | None, typer.Argument(help="Optional opening description.")] = None,
+    age: Annotated[float | None, typer.Option(help="Age in years.")] = None,
+    sex: Annotated[str | None, typer.Option(help="male or female.")] = None,
+    clinician: Annotated[bool, typer.Option("--clinician", help="Also ask exam and test questions.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the transcript and result as JSON.")] = False,
+) -> None:
+    """Answer questions one at a time (numbers to choose, b = back, q = quit) until the result is settled."""
+    from rich.prompt import Prompt
+
+    from twitchcheck.console import render_assessment, render_question
+    from twitchcheck.pipeline import answer_interview, back_interview, start_interview
+
+    out = err_console if as_json else console
+    try:
+        step = start_interview(text, age, sex, mode="clinician" if clinician else "lay")
+    except EvidenceError as exc:
+        raise _fail(str(exc)) from None
+    transcript: list[dict[str, str]] = []
+    while step.question is not None:
+        question = step.question
+        render_question(out, question, step.asked, step.progress)
+        choices = [str(i) for i in range(1, len(question.options) + 1)] + ["b", "q"]
+        picked = Prompt.ask("Your answer", choices=choices, show_choices=False, console=out)
+        if picked == "q":
+            raise typer.Exit(0)
+        if picked == "b":
+            if transcript:
+                transcript.pop()
+            step = back_interview(step.state)
+            continue
+        option = question.options[int(picked) - 1]
+        transcript.append({"finding": question.finding, "question": question.text, "answer": option.value})
+        step = answer_interview(step.state, question.finding, option.value)
+    assert step.assessment is not None
+    if as_json:
+        payload = {
+            "transcript": transcript,
+            "stop_reason": step.stop_reason,
+            "assessment": step.assessment.to_json(),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        console.print(f"[dim]Interview finished: {step.stop_reason}.[/]")
+        render_assessment(console, step.assessment)
+
+
+_BATCH_KEYS = {"id", "age", "sex", "text", "evidence"}
+
+
+def _run_batch(path: Path) -> int:
+    from twitchcheck.pipeline import assess as run
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror}") from None
+    failures = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        record: Any = None
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise EvidenceError("each line must be a JSON object")
+            unknown = set(record) - _BATCH_KEYS
+            if unknown:
+                raise EvidenceError(f"unknown keys {sorted(unknown)}; allowed: {sorted(_BATCH_KEYS)}")
+            result = run(
+                text=record.get("text"),
+                evidence=record.get("evidence"),
+                age=record.get("age"),
+                sex=record.get("sex"),
+                id=_as_id(record.get("id")),
+            )
+            typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        except (json.JSONDecodeError, EvidenceError) as exc:
+            failures += 1
+            rid = record.get("id") if isinstance(record, dict) else None
+            typer.echo(json.dumps({"id": rid, "error": f"line {number}: {exc}"}))
+            err_console.print(f"[red]line {number}:[/] {exc}", highlight=False)
+    return 1 if failures else 0
+
+
+def _as_id(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+@kb_app.command("check")
+def kb_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Validate the whole knowledge base; exit 1 with the file and field named on any problem."""
+    try:
+        kb = load_kb()
+    except KnowledgeError as exc:
+        raise _fail(str(exc), 1) from None
+    report = check_kb(kb)
+    if as_json:
+        typer.echo(json.dumps(report.summary()))
+    else:
+        s = report.summary()
+        console.print(
+            f"{s['conditions']} conditions, {s['findings']} findings, {s['red_flags']} red flags, "
+            f"{s['sources']} sources; {s['numbers_published']} published and "
+            f"{s['numbers_estimated']} estimated numbers."
+        )
+        for problem in report.problems:
+            err_console.print(f"[red]problem:[/] {problem}", highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@kb_app.command("export")
+def kb_export(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON (the only format).")] = True,
+) -> None:
+    """Print the whole knowledge base as one JSON object."""
+    kb = load_kb()
+    data = {
+        "conditions": [c.model_dump(mode="json") for c in kb.conditions.values()],
+        "findings": [
+            {**f.model_dump(mode="json"), "states": _states(f.state_ids, f.model_dump()["states"])}
+            for f in kb.findings.values()
+        ],
+        "red_flags": [f.model_dump(mode="json") for f in kb.red_flags],
+        "sources": [s.model_dump(mode="json") for s in kb.sources.values()],
+        "triage_policy": kb.policy.model_dump(mode="json"),
+    }
+    json.dump(data, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _states(state_ids: list[str], declared: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return declared or [{"id": s, "label": s} for s in state_ids]
+
+
+@kb_app.command("show")
+def kb_show(item_id: Annotated[str, typer.Argument(help="A condition or finding id.")]) -> None:
+    """Show one condition or finding readably, for a clinician reviewer."""
+    from twitchcheck.console import render_condition, render_finding
+
+    kb = load_kb()
+    if item_id in kb.conditions:
+        render_condition(console, kb, kb.conditions[item_id])
+    elif item_id in kb.findings:
+        render_finding(console, kb, kb.findings[item_id])
+    else:
+        raise _fail(f"no condition or finding with id {item_id!r}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

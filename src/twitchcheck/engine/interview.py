@@ -1,0 +1,246 @@
+"""Adaptive interview: pick the question whose answer matters most for the decision.
+
+Stateless: the caller keeps an :class:`InterviewState` (plain, serialisable data) and
+asks :func:`next_step` what to do. Order of business:
+
+1. open, plausible urgent or emergency red-flag screens whose answer could lift the triage;
+2. otherwise the finding with the highest expected information gain over the causes,
+   weighted up by the chance that its answer changes the triage level;
+3. stop when no single plausible answer can change the triage and the top cause is
+   settled, or at the question cap; the reason is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from twitchcheck.engine.evidence import UNKNOWN, Observation, check_state
+from twitchcheck.engine.model import FloatArray, Model
+from twitchcheck.engine.triage import decide, holds
+from twitchcheck.knowledge.loader import AGE_FINDING, SEX_FINDING, iter_leaves
+from twitchcheck.knowledge.schema import Finding, Level, RedFlag
+
+Mode = Literal["lay", "clinician"]
+MAX_QUESTIONS = 20
+PLAUSIBLE = 0.02  # an answer (or a red flag) this likely is worth asking about
+SETTLED_TOP = 0.6  # top cause at least this probable counts as settled
+TRIAGE_WEIGHT = 4.0  # information gain is multiplied by (1 + weight x P(answer changes triage))
+MIN_GAIN_BITS = 0.02
+SCREEN_FROM = Level.urgent  # routine-level care rules are left to the triage-weighted information gain
+
+
+class InterviewState(BaseModel):
+    """Everything the interview knows: answers so far (including 'unknown') and the mode."""
+
+    mode: Mode = "lay"
+    answers: dict[str, str] = Field(default_factory=dict)
+    seeded: dict[str, str] = Field(default_factory=dict, description="findings taken from the opening text")
+    asked: list[str] = Field(default_factory=list, description="questions asked, in order")
+    max_questions: int = Field(default=MAX_QUESTIONS, ge=1, le=100)
+
+
+@dataclass(frozen=True)
+class Question:
+    finding: Finding
+    reason: Literal["red_flag_screen", "information_gain"]
+    score: float
+    red_flag: str | None = None
+
+
+@dataclass(frozen=True)
+class Stop:
+    reason: str
+
+
+def observations(state: InterviewState) -> list[Observation]:
+    known = {**state.seeded, **state.answers}
+    return [Observation(f, s) for f, s in known.items() if s != UNKNOWN]
+
+
+def answer(model: Model, state: InterviewState, finding_id: str, value: str) -> InterviewState:
+    """Record an answer (a state id or 'unknown'); validated against the knowledge base."""
+    if value != UNKNOWN or finding_id not in model.kb.findings:
+        check_state(model.kb, finding_id, value)
+    asked = [*state.asked, finding_id] if finding_id not in state.asked else state.asked
+    return state.model_copy(update={"answers": {**state.answers, finding_id: value}, "asked": asked})
+
+
+def go_back(state: InterviewState) -> InterviewState:
+    """Undo the last answered question."""
+    if not state.asked:
+        return state
+    last = state.asked[-1]
+    answers = {k: v for k, v in state.answers.items() if k != last}
+    return state.model_copy(update={"answers": answers, "asked": state.asked[:-1]})
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Per-model indexes built once: candidate columns and which red flags each finding touches."""
+
+    finding_ids: tuple[str, ...]
+    columns: tuple[tuple[int, ...], ...]
+    flags_by_finding: Mapping[str, tuple[RedFlag, ...]]
+
+
+@cache
+def _tables(model: Model) -> _Tables:
+    kb = model.kb
+    ids = tuple(kb.findings)
+    columns = tuple(tuple(model.column(f, s) for s in kb.findings[f].state_ids) for f in ids)
+    by_finding: dict[str, dict[str, RedFlag]] = {}
+    for flag in kb.red_flags:
+        for leaf in iter_leaves(flag.when):
+            by_finding.setdefault(leaf["finding"], {})[flag.id] = flag
+    return _Tables(ids, columns, {k: tuple(v.values()) for k, v in by_finding.items()})
+
+
+def _entropy(p: FloatArray) -> FloatArray:
+    safe = np.where(p > 0, p, 1.0)
+    result: FloatArray = -(p * np.log2(safe)).sum(axis=0)
+    return result
+
+
+def _expr_probability(model: Model, expr: Mapping[str, Any], known: Mapping[str, str]) -> FloatArray:
+    """P(expression holds | cause) for every cause row, findings independent given the cause."""
+    if "finding" in expr:
+        wanted = expr.get("states") or [expr["state"]]
+        if expr["finding"] in known:
+            value = 1.0 if known[expr["finding"]] in wanted else 0.0
+            return np.full(len(model.rows), value)
+        cols = [model.column(expr["finding"], s) for s in wanted]
+        result: FloatArray = model.lik[:, cols].sum(axis=1)
+        return result
+    if "all" in expr:
+        both: FloatArray = np.prod([_expr_probability(model, e, known) for e in expr["all"]], axis=0)
+        return both
+    if "any" in expr:
+        misses: FloatArray = np.prod([1 - _expr_probability(model, e, known) for e in expr["any"]], axis=0)
+        return 1 - misses
+    return 1 - _expr_probability(model, expr["not"], known)
+
+
+def _askable(model: Model, state: InterviewState, known: Mapping[str, str]) -> list[int]:
+    tables = _tables(model)
+    out = []
+    for i, finding_id in enumerate(tables.finding_ids):
+        finding = model.kb.findings[finding_id]
+        if finding_id in known or finding_id in state.answers or finding_id in state.seeded:
+            continue
+        if finding.clinician_only and state.mode != "clinician":
+            continue
+        out.append(i)
+    return out
+
+
+def _red_flag_question(
+    model: Model, state: InterviewState, post: FloatArray, level: Level, known: Mapping[str, str]
+) -> Question | None:
+    """The unanswered leaf that most moves the probability of a plausible, higher-level red flag."""
+    best: Question | None = None
+    for flag in model.kb.red_flags:
+        if Level.parse(flag.level) <= level or Level.parse(flag.level) < SCREEN_FROM:
+            continue
+        p_fire = float(post @ _expr_probability(model, flag.when, known))
+        if p_fire < PLAUSIBLE or p_fire >= 1.0:
+            continue
+        for leaf in iter_leaves(flag.when):
+            finding = model.kb.findings[leaf["finding"]]
+            if finding.id in known or finding.id in state.answers:
+                continue
+            if finding.clinician_only and state.mode != "clinician":
+                continue
+            swing = 0.0
+            for s in finding.state_ids:
+                p_s = float(post @ model.lik[:, model.column(finding.id, s)])
+                cond = {**known, finding.id: s}
+                post_s = post * model.lik[:, model.column(finding.id, s)]
+                post_s = post_s / post_s.sum()
+                swing += p_s * abs(float(post_s @ _expr_probability(model, flag.when, cond)) - p_fire)
+            score = swing * (1 + int(Level.parse(flag.level)))
+            if best is None or score > best.score:
+                best = Question(finding, "red_flag_screen", score, flag.id)
+    return best
+
+
+def _mass_levels(model: Model, posts: FloatArray) -> list[Level]:
+    """The posterior-mass triage level of each column of ``posts`` at once."""
+    out = np.full(posts.shape[1], int(Level.self_care))
+    for threshold in sorted(model.kb.policy.thresholds, key=lambda t: Level.parse(t.level)):
+        level = Level.parse(threshold.level)
+        reached = (model.care >= level) @ posts >= threshold.mass
+        out = np.where(reached, int(level), out)
+    return [Level(int(v)) for v in out]
+
+
+def _hypothetical_levels(
+    model: Model, known: Mapping[str, str], fired: Sequence[RedFlag], finding_id: str, posts: FloatArray
+) -> list[Level]:
+    """Triage level after each possible answer: mass rule plus red flags, re-checking only affected flags."""
+    touching = _tables(model).flags_by_finding.get(finding_id, ())
+    touched = {f.id for f in touching}
+    steady = max((Level.parse(f.level) for f in fired if f.id not in touched), default=Level.self_care)
+    levels = []
+    for state, mass in zip(model.kb.findings[finding_id].state_ids, _mass_levels(model, posts), strict=True):
+        cond = {**known, finding_id: state}
+        flag = max((Level.parse(f.level) for f in touching if holds(f.when, cond)), default=Level.self_care)
+        levels.append(max(steady, flag, mass))
+    return levels
+
+
+def next_step(model: Model, state: InterviewState) -> Question | Stop:
+    """The next question to ask, or why the interview is over."""
+    obs = observations(state)
+    known = {o.finding: o.state for o in obs}
+    post = _posterior(model, obs)
+    decision = decide(model, post, obs)
+    level = decision.level
+    if len(state.asked) >= state.max_questions:
+        return Stop(f"reached the limit of {state.max_questions} questions")
+    for demographic in (AGE_FINDING, SEX_FINDING):
+        if demographic not in known and demographic not in state.answers:
+            return Question(model.kb.findings[demographic], "information_gain", float("inf"))
+    flag_question = _red_flag_question(model, state, post, level, known)
+    if flag_question is not None:
+        return flag_question
+
+    tables = _tables(model)
+    candidates = _askable(model, state, known)
+    if not candidates:
+        return Stop("no questions left to ask")
+    h_now = float(_entropy(post[:, None])[0])
+    top_now = int(np.argmax(post))
+    best: Question | None = None
+    triage_open = top_open = False
+    for i in candidates:
+        cols = list(tables.columns[i])
+        joint = post[:, None] * model.lik[:, cols]
+        p_state = joint.sum(axis=0)
+        posts = joint / p_state
+        gain = h_now - float(p_state @ _entropy(posts))
+        levels = _hypothetical_levels(model, known, decision.fired, tables.finding_ids[i], posts)
+        changes = sum(p for p, lv in zip(p_state, levels, strict=True) if lv != level)
+        plausible = p_state >= PLAUSIBLE
+        triage_open |= any(lv != level for lv, ok in zip(levels, plausible, strict=True) if ok)
+        top_open |= bool(np.any(np.argmax(posts[:, plausible], axis=0) != top_now))
+        score = gain * (1 + TRIAGE_WEIGHT * changes)
+        if best is None or score > best.score:
+            best = Question(model.kb.findings[tables.finding_ids[i]], "information_gain", score)
+    settled_top = post[top_now] >= SETTLED_TOP or not top_open
+    if not triage_open and settled_top:
+        return Stop("no single answer could change the triage and the most likely cause is settled")
+    if best is None or best.score < MIN_GAIN_BITS:
+        return Stop("no remaining question is expected to change the result")
+    return best
+
+
+def _posterior(model: Model, obs: Sequence[Observation]) -> FloatArray:
+    from twitchcheck.engine.inference import posterior
+
+    return posterior(model, obs)

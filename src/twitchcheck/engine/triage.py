@@ -1,0 +1,71 @@
+"""Safety-first triage: red-flag floors first, then the posterior mass of causes needing care."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from twitchcheck.engine.evidence import Observation
+from twitchcheck.engine.model import FloatArray, Model
+from twitchcheck.knowledge.schema import Level, RedFlag
+
+
+def holds(expr: Mapping[str, Any], states: Mapping[str, str]) -> bool:
+    """Evaluate a red-flag expression; a leaf on an unknown finding is false."""
+    if "finding" in expr:
+        state = states.get(expr["finding"])
+        wanted = expr.get("states") or [expr["state"]]
+        return state is not None and state in wanted
+    if "all" in expr:
+        return all(holds(e, states) for e in expr["all"])
+    if "any" in expr:
+        return any(holds(e, states) for e in expr["any"])
+    return not holds(expr["not"], states)
+
+
+@dataclass(frozen=True)
+class MassRule:
+    level: Level
+    mass: float
+    threshold: float
+    contributors: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class TriageDecision:
+    level: Level
+    fired: tuple[RedFlag, ...]
+    mass_rule: MassRule | None
+
+    @property
+    def from_red_flag(self) -> bool:
+        return any(Level.parse(f.level) == self.level for f in self.fired)
+
+
+def fired_red_flags(flags: Sequence[RedFlag], observations: Sequence[Observation]) -> tuple[RedFlag, ...]:
+    states = {o.finding: o.state for o in observations}
+    fired = [f for f in flags if holds(f.when, states)]
+    fired.sort(key=lambda f: Level.parse(f.level), reverse=True)
+    return tuple(fired)
+
+
+def mass_level(model: Model, post: FloatArray) -> MassRule | None:
+    """The most urgent level whose threshold the posterior mass of causes at or above it reaches."""
+    thresholds = sorted(model.kb.policy.thresholds, key=lambda t: Level.parse(t.level), reverse=True)
+    for threshold in thresholds:
+        level = Level.parse(threshold.level)
+        mask = model.care >= level
+        mass = float(post[mask].sum())
+        if mass >= threshold.mass:
+            rows = [(model.rows[i], float(post[i])) for i in mask.nonzero()[0]]
+            rows.sort(key=lambda item: item[1], reverse=True)
+            return MassRule(level, mass, threshold.mass, tuple(r for r in rows if r[1] >= 0.01)[:5])
+    return None
+
+
+def decide(model: Model, post: FloatArray, observations: Sequence[Observation]) -> TriageDecision:
+    fired = fired_red_flags(model.kb.red_flags, observations)
+    rule = mass_level(model, post)
+    levels = [Level.parse(f.level) for f in fired] + [rule.level if rule else Level.self_care]
+    return TriageDecision(max(levels), fired, rule)

@@ -1,0 +1,283 @@
+"""Typed schema of the knowledge base.
+
+The YAML files under ``data/`` are validated against these models on load, so a
+reviewer's typo fails loudly with the file and field named, instead of silently
+changing a probability.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import IntEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+Probability = Annotated[float, Field(gt=0.0, lt=1.0)]
+Basis = Literal["published", "estimate"]
+
+
+class Level(IntEnum):
+    """Triage levels, ordered so that ``max`` picks the more urgent."""
+
+    self_care = 0
+    routine = 1
+    urgent = 2
+    emergency = 3
+
+    @classmethod
+    def parse(cls, name: str) -> Level:
+        try:
+            return cls[name]
+        except KeyError:
+            raise ValueError(
+                f"unknown triage level {name!r}; expected one of {[m.name for m in cls]}"
+            ) from None
+
+
+LevelName = Literal["self_care", "routine", "urgent", "emergency"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(Strict):
+    """Where a number comes from. ``note`` quotes the figure (published) or gives the rationale (estimate)."""
+
+    basis: Basis
+    source: list[Id] = Field(min_length=1)
+    note: str = Field(min_length=3)
+
+
+class Source(Strict):
+    id: Id
+    citation: str = Field(min_length=5)
+    url: str | None = None
+    kind: Literal["guideline", "patient_info", "journal", "review", "textbook", "secondary", "code_system"]
+
+
+class SourceFile(Strict):
+    sources: list[Source]
+
+
+class State(Strict):
+    """One ordered state of a graded finding; ``low``/``high`` bound numeric values (low inclusive)."""
+
+    id: Id
+    label: str
+    lay_label: str | None = None
+    low: float | None = None
+    high: float | None = None
+
+
+class Codes(Strict):
+    hpo: Annotated[str, Field(pattern=r"^HP:\d{7}$")] | None = None
+    snomed: Annotated[str, Field(pattern=r"^\d{6,18}$")] | None = None
+    loinc: str | None = None
+
+
+FindingCategory = Literal[
+    "demographic",
+    "location",
+    "character",
+    "course",
+    "trigger",
+    "medication",
+    "symptom",
+    "history",
+    "family",
+    "exam",
+    "test",
+]
+
+
+class Finding(Strict):
+    id: Id
+    category: FindingCategory
+    label: str = Field(min_length=2, description="clinician label")
+    question: str = Field(min_length=5, description="how the interview asks it, in plain words")
+    type: Literal["binary", "graded"]
+    states: list[State] = Field(default_factory=list)
+    unit: str | None = None
+    conversions: dict[str, float] = Field(
+        default_factory=dict, description="multiply a value in this unit to get ``unit``"
+    )
+    clinician_only: bool = False
+    codes: Codes = Codes()
+    synonyms: list[str] = Field(default_factory=list)
+    base_rate: Probability | dict[Id, Probability]
+    base_rate_provenance: Provenance
+
+    @model_validator(mode="after")
+    def _states_match_type(self) -> Finding:
+        if self.type == "binary":
+            if self.states:
+                raise ValueError("binary findings take no states")
+            if not isinstance(self.base_rate, float):
+                raise ValueError("base_rate of a binary finding is one probability")
+        else:
+            ids = [s.id for s in self.states]
+            if len(ids) < 2 or len(set(ids)) != len(ids):
+                raise ValueError("graded findings need at least two distinct states")
+            if not isinstance(self.base_rate, dict):
+                raise ValueError("base_rate of a graded finding maps each state to a probability")
+            check_distribution(self.base_rate, ids, "base_rate")
+        return self
+
+    @property
+    def state_ids(self) -> list[str]:
+        """Binary findings are two-state graded findings internally."""
+        return [s.id for s in self.states] if self.type == "graded" else ["present", "absent"]
+
+
+class FindingFile(Strict):
+    findings: list[Finding]
+
+
+class Likelihood(Strict):
+    """P(finding | condition): ``p`` for a binary finding, ``states`` for a graded one."""
+
+    p: Probability | None = None
+    states: dict[Id, Probability] | None = None
+    basis: Basis
+    source: list[Id] = Field(min_length=1)
+    note: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Likelihood:
+        if (self.p is None) == (self.states is None):
+            raise ValueError("give exactly one of 'p' (binary finding) or 'states' (graded finding)")
+        return self
+
+
+class Prior(Strict):
+    value: Probability
+    population: str
+    derivation: str
+    basis: Basis
+    source: list[Id] = Field(min_length=1)
+
+
+class ConditionCodes(Strict):
+    icd10: str = Field(pattern=r"^[A-Z]\d{2}(\.\w{1,4})?([ /+].*)?$")
+    icd10_cm: str | None = None
+    snomed: Annotated[str, Field(pattern=r"^\d{6,18}$")] | None = None
+    orpha: str | None = None
+
+
+class Care(Strict):
+    """How soon a clinician is needed when this is the likely cause, with no red flag."""
+
+    level: LevelName
+    why: str
+    source: list[Id] = Field(min_length=1)
+
+
+class Test(Strict):
+    name: str
+    why: str
+
+
+class Condition(Strict):
+    id: Id
+    name: str
+    lay_name: str
+    codes: ConditionCodes
+    description: str = Field(min_length=20)
+    care: Care
+    prior: Prior
+    age: Likelihood = Field(description="distribution over the age_band finding's states")
+    sex: Likelihood = Field(description="distribution over the sex finding's states")
+    likelihoods: dict[Id, Likelihood] = Field(min_length=3)
+    tests: list[Test] = Field(min_length=1)
+    management: list[str] = Field(min_length=1)
+    self_care: list[str] = Field(default_factory=list)
+    seek_care: str
+    sources: list[Id] = Field(min_length=1)
+
+
+Expr = dict[str, Any]
+
+
+class RedFlag(Strict):
+    """A rule: when ``when`` holds on the evidence, triage is at least ``level``.
+
+    ``when`` is a small tree: ``{finding: id, state: s}`` (or ``states: [..]``),
+    ``{all: [...]}``, ``{any: [...]}``, ``{not: expr}``.
+    """
+
+    id: Id
+    level: LevelName
+    when: Expr
+    reason: str = Field(min_length=10, description="shown to the person")
+    action: str = Field(min_length=10, description="what to do now")
+    source: list[Id] = Field(min_length=1)
+
+    @field_validator("when")
+    @classmethod
+    def _shape(cls, value: Expr) -> Expr:
+        _check_expr(value, "when")
+        return value
+
+
+class RedFlagFile(Strict):
+    red_flags: list[RedFlag]
+
+
+class Threshold(Strict):
+    level: LevelName
+    mass: Probability
+    note: str
+
+
+class TriagePolicy(Strict):
+    """Posterior-mass thresholds and the words shown for each level."""
+
+    thresholds: list[Threshold]
+    leak_care: LevelName
+    leak_name: str
+    advice: dict[LevelName, str]
+    safety_net: list[str] = Field(min_length=1)
+    disclaimer: str
+    clinician_questions: list[str]
+    source: list[Id] = Field(min_length=1)
+
+
+def check_distribution(dist: dict[str, float], state_ids: list[str], where: str) -> None:
+    """Raise unless ``dist`` covers exactly ``state_ids`` and sums to 1."""
+    if sorted(dist) != sorted(state_ids):
+        missing = sorted(set(state_ids) - set(dist))
+        extra = sorted(set(dist) - set(state_ids))
+        raise ValueError(f"{where}: states must be exactly {state_ids} (missing {missing}, unknown {extra})")
+    total = sum(dist.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"{where}: probabilities must sum to 1, got {total:.6f}")
+
+
+_EXPR_KEYS = {"all", "any", "not", "finding"}
+
+
+def _check_expr(expr: Any, where: str) -> None:
+    if not isinstance(expr, dict):
+        raise ValueError(f"{where}: expected a mapping, got {type(expr).__name__}")
+    keys = set(expr)
+    if "finding" in keys:
+        if not keys <= {"finding", "state", "states"} or ("state" in keys) == ("states" in keys):
+            raise ValueError(f"{where}: a leaf is {{finding: id, state: s}} or {{finding: id, states: [..]}}")
+        if not re.match(ID_PATTERN, str(expr["finding"])):
+            raise ValueError(f"{where}.finding: not an id: {expr['finding']!r}")
+        return
+    if len(keys) != 1 or not keys <= _EXPR_KEYS:
+        raise ValueError(f"{where}: use exactly one of all/any/not, or a finding leaf; got {sorted(keys)}")
+    (key,) = keys
+    if key == "not":
+        _check_expr(expr["not"], f"{where}.not")
+        return
+    items = expr[key]
+    if not isinstance(items, list) or not items:
+        raise ValueError(f"{where}.{key}: expected a non-empty list")
+    for i, item in enumerate(items):
+        _check_expr(item, f"{where}.{key}[{i}]")

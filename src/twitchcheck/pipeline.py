@@ -1,0 +1,161 @@
+"""Public entry points: text and/or answers -> evidence -> engine -> Assessment, at once or by interview."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import BaseModel
+
+from twitchcheck.engine import evidence as ev
+from twitchcheck.engine import interview
+from twitchcheck.engine.assessment import Assessment, assess_observations
+from twitchcheck.engine.interview import InterviewState
+from twitchcheck.engine.model import compile_model
+from twitchcheck.knowledge import KnowledgeBase, load_kb
+from twitchcheck.knowledge.schema import Finding
+
+MAX_TEXT_CHARS = 20_000
+
+
+def observations_from_text(
+    kb: KnowledgeBase, text: str
+) -> tuple[list[ev.Observation], int | None, str | None]:
+    from twitchcheck.text import extract
+
+    extraction = extract(text, kb)
+    observations = [
+        ev.Observation(m.finding, m.state, "text", m.span, m.start, m.end) for m in extraction.mentions
+    ]
+    return observations, extraction.age, extraction.sex
+
+
+def gather(
+    kb: KnowledgeBase,
+    text: str | None = None,
+    evidence: Mapping[str, str] | None = None,
+    age: float | None = None,
+    sex: str | None = None,
+) -> list[ev.Observation]:
+    """Merge text, explicit answers and demographics; explicit input beats what the text implied."""
+    text_obs: list[ev.Observation] = []
+    if text is not None:
+        if not isinstance(text, str):
+            raise ev.EvidenceError("text must be a string")
+        if len(text) > MAX_TEXT_CHARS:
+            raise ev.EvidenceError(f"text is too long ({len(text)} characters; at most {MAX_TEXT_CHARS})")
+        if text.strip():
+            text_obs, text_age, text_sex = observations_from_text(kb, text)
+            age = age if age is not None else text_age
+            sex = sex if sex is not None else text_sex
+    answers = ev.from_answers(kb, evidence or {})
+    return ev.merge(text_obs, answers, ev.demographics(kb, age, sex))
+
+
+def assess(
+    text: str | None = None,
+    evidence: Mapping[str, str] | None = None,
+    age: float | None = None,
+    sex: str | None = None,
+    *,
+    id: str | None = None,
+    kb: KnowledgeBase | None = None,
+) -> Assessment:
+    """Assess free text and/or structured evidence. Raises ``EvidenceError`` on bad input."""
+    kb = kb or load_kb()
+    observations = gather(kb, text, evidence, age, sex)
+    return assess_observations(compile_model(kb), observations, id)
+
+
+class Option(BaseModel):
+    value: str
+    label: str
+
+
+class QuestionOut(BaseModel):
+    finding: str
+    text: str
+    label: str
+    type: str
+    options: list[Option]
+    reason: str
+    red_flag: str | None
+
+
+class InterviewStep(BaseModel):
+    """One turn of the interview: either the next question or the final assessment, plus the state."""
+
+    state: InterviewState
+    question: QuestionOut | None
+    assessment: Assessment | None
+    stop_reason: str | None
+    asked: int
+    progress: float
+
+
+TYPICAL_QUESTIONS = 10
+
+
+def _options(finding: Finding) -> list[Option]:
+    if finding.type == "binary":
+        options = [Option(value="present", label="Yes"), Option(value="absent", label="No")]
+    else:
+        options = [Option(value=s.id, label=s.lay_label or s.label) for s in finding.states]
+    return [*options, Option(value=ev.UNKNOWN, label="Don't know")]
+
+
+def _step(kb: KnowledgeBase, state: InterviewState) -> InterviewStep:
+    model = compile_model(kb)
+    step = interview.next_step(model, state)
+    asked = len(state.asked)
+    if isinstance(step, interview.Stop):
+        result = assess_observations(model, interview.observations(state))
+        return InterviewStep(
+            state=state, question=None, assessment=result, stop_reason=step.reason, asked=asked, progress=1.0
+        )
+    finding = step.finding
+    question = QuestionOut(
+        finding=finding.id,
+        text=finding.question,
+        label=finding.label,
+        type=finding.type,
+        options=_options(finding),
+        reason=step.reason,
+        red_flag=step.red_flag,
+    )
+    return InterviewStep(
+        state=state,
+        question=question,
+        assessment=None,
+        stop_reason=None,
+        asked=asked,
+        progress=min(asked / TYPICAL_QUESTIONS, 0.95),
+    )
+
+
+def start_interview(
+    text: str | None = None,
+    age: float | None = None,
+    sex: str | None = None,
+    *,
+    mode: interview.Mode = "lay",
+    max_questions: int = interview.MAX_QUESTIONS,
+    kb: KnowledgeBase | None = None,
+) -> InterviewStep:
+    """Begin from whatever the person said (or nothing); returns the first question."""
+    kb = kb or load_kb()
+    seeded = {o.finding: o.state for o in gather(kb, text, None, age, sex)}
+    state = interview.InterviewState(mode=mode, seeded=seeded, max_questions=max_questions)
+    return _step(kb, state)
+
+
+def answer_interview(
+    state: InterviewState, finding: str, value: str, *, kb: KnowledgeBase | None = None
+) -> InterviewStep:
+    """Record one answer ('unknown' = don't know / skip) and return the next step."""
+    kb = kb or load_kb()
+    return _step(kb, interview.answer(compile_model(kb), state, finding, value))
+
+
+def back_interview(state: InterviewState, *, kb: KnowledgeBase | None = None) -> InterviewStep:
+    """Undo the last answer and ask that question again."""
+    return _step(kb or load_kb(), interview.go_back(state))
