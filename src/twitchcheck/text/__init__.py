@@ -36,7 +36,8 @@ def extract(text: str, kb: KnowledgeBase) -> Extraction:
         for phrase in finding.synonyms:
             match = re.search(rf"\b{re.escape(phrase)}\b", text, flags=re.IGNORECASE)
             if match and finding.id not in mentions:
-                mentions[finding.id] = Mention(finding.id, "present", match.group(0), match.start(), match.end())
+                span = match.group(0)
+                mentions[finding.id] = Mention(finding.id, "present", span, match.start(), match.end())
     return Extraction(tuple(mentions.values()), None, None)
 
 
