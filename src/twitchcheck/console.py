@@ -71,8 +71,8 @@ def render_assessment(console: Console, result: Assessment) -> None:
     table.add_row("Another cause not listed", f"{result.other_cause_probability:.0%}", "")
     console.print(table)
 
-    if result.evidence:
-        found = ", ".join(f"{e.label}: {e.state}" for e in result.evidence)
+    if result.observations:
+        found = ", ".join(f"{result.label(o.finding)}: {o.state}" for o in result.observations)
         console.print(Panel(escape(found), title="What we understood"))
     if result.next_steps.tests:
         console.print(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -81,7 +83,8 @@ class QuestionOut(BaseModel):
     red_flag: str | None
 
 
-class InterviewStep(BaseModel):
+@dataclass(frozen=True)
+class InterviewStep:
     """One turn of the interview: either the next question or the final assessment, plus the state."""
 
     state: InterviewState
@@ -90,6 +93,16 @@ class InterviewStep(BaseModel):
     stop_reason: str | None
     asked: int
     progress: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "state": self.state.model_dump(mode="json"),
+            "question": self.question.model_dump(mode="json") if self.question else None,
+            "assessment": self.assessment.to_json() if self.assessment else None,
+            "stop_reason": self.stop_reason,
+            "asked": self.asked,
+            "progress": self.progress,
+        }
 
 
 TYPICAL_QUESTIONS = 10

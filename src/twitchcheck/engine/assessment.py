@@ -1,111 +1,145 @@
 """The assessment: posterior, triage, explanations and next steps as one result object.
 
-These models are the JSON contract shared by the CLI, the web API and the evaluation
-harness; views render them and never recompute clinical logic.
+Plain dataclasses, built in microseconds; the per-condition explanations are computed
+as one vectorised ranking and materialised only when read. ``to_json()`` is the JSON
+contract shared by the CLI, the web API and the evaluation harness; views render it and
+never recompute clinical logic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
 
 from twitchcheck.engine.evidence import Observation
-from twitchcheck.engine.explain import Factor, factors
+from twitchcheck.engine.explain import Explainer, Factor
 from twitchcheck.engine.inference import evidence_columns, posterior_from_columns
 from twitchcheck.engine.model import Model
 from twitchcheck.engine.triage import TriageDecision, decide
-from twitchcheck.knowledge.schema import Level, LevelName
+from twitchcheck.knowledge.schema import Level, LevelName, RedFlag, Test
 
 SELF_CARE_LEVELS = (Level.self_care, Level.routine)
 NEXT_STEP_MIN_PROBABILITY = 0.05
 NEXT_STEP_CONDITIONS = 3
 
 
-class FactorOut(BaseModel):
-    finding: str
-    label: str
-    state: str
-    likelihood_ratio: float
-    span: str | None
-    sources: list[str]
+@dataclass(frozen=True)
+class Triage:
+    level: LevelName
+    reasons: tuple[str, ...]
+    advice: str
+    safety_net: tuple[str, ...]
 
 
-class DifferentialItem(BaseModel):
+@dataclass
+class DifferentialItem:
     condition: str
     name: str
     lay_name: str
     probability: float
     care: LevelName
-    supporting: list[FactorOut]
-    opposing: list[FactorOut]
+    _explainer: Explainer = field(repr=False)
+    _row: int = field(repr=False)
 
+    @cached_property
+    def supporting(self) -> list[Factor]:
+        return self._explainer.supporting(self._row)
 
-class TriageOut(BaseModel):
-    level: LevelName
-    reasons: list[str]
-    advice: str
-    safety_net: list[str]
-
-
-class EvidenceOut(BaseModel):
-    finding: str
-    label: str
-    state: str
-    span: str | None
-    start: int | None = None
-    end: int | None = None
-    origin: str
-
-
-class RedFlagOut(BaseModel):
-    id: str
-    level: LevelName
-    reason: str
-    action: str
-    sources: list[str]
-
-
-class TestOut(BaseModel):
-    name: str
-    why: str
-    conditions: list[str]
-
-
-class NextSteps(BaseModel):
-    tests: list[TestOut]
-    self_care: list[str]
-    clinician_questions: list[str]
-
-
-class Assessment(BaseModel):
-    id: str | None
-    triage: TriageOut
-    differential: list[DifferentialItem]
-    other_cause_probability: float
-    evidence: list[EvidenceOut]
-    red_flags: list[RedFlagOut]
-    next_steps: NextSteps
-    disclaimer: str
+    @cached_property
+    def opposing(self) -> list[Factor]:
+        return self._explainer.opposing(self._row)
 
     def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        return {
+            "condition": self.condition,
+            "name": self.name,
+            "lay_name": self.lay_name,
+            "probability": self.probability,
+            "care": self.care,
+            "supporting": [f.to_json() for f in self.supporting],
+            "opposing": [f.to_json() for f in self.opposing],
+        }
 
 
-def _factor_out(model: Model, factor: Factor) -> FactorOut:
-    return FactorOut.model_construct(
-        finding=factor.finding,
-        label=model.kb.findings[factor.finding].label,
-        state=factor.state,
-        likelihood_ratio=round(factor.likelihood_ratio, 3),
-        span=factor.span,
-        sources=list(factor.sources),
-    )
+@dataclass(frozen=True)
+class TestAdvice:
+    name: str
+    why: str
+    conditions: tuple[str, ...]
 
 
-def _reasons(model: Model, decision: TriageDecision) -> list[str]:
+@dataclass(frozen=True)
+class NextSteps:
+    tests: tuple[TestAdvice, ...]
+    self_care: tuple[str, ...]
+    clinician_questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    id: str | None
+    triage: Triage
+    differential: tuple[DifferentialItem, ...]
+    other_cause_probability: float
+    observations: tuple[Observation, ...]
+    red_flags: tuple[RedFlag, ...]
+    next_steps: NextSteps
+    disclaimer: str
+    _labels: dict[str, str] = field(repr=False)
+
+    def label(self, finding_id: str) -> str:
+        return self._labels[finding_id]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "triage": {
+                "level": self.triage.level,
+                "reasons": list(self.triage.reasons),
+                "advice": self.triage.advice,
+                "safety_net": list(self.triage.safety_net),
+            },
+            "differential": [item.to_json() for item in self.differential],
+            "other_cause_probability": self.other_cause_probability,
+            "evidence": [
+                {
+                    "finding": o.finding,
+                    "label": self._labels[o.finding],
+                    "state": o.state,
+                    "span": o.span,
+                    "start": o.start,
+                    "end": o.end,
+                    "origin": o.origin,
+                }
+                for o in self.observations
+            ],
+            "red_flags": [
+                {
+                    "id": f.id,
+                    "level": f.level,
+                    "reason": f.reason,
+                    "action": f.action,
+                    "sources": list(f.source),
+                }
+                for f in self.red_flags
+            ],
+            "next_steps": {
+                "tests": [
+                    {"name": t.name, "why": t.why, "conditions": list(t.conditions)}
+                    for t in self.next_steps.tests
+                ],
+                "self_care": list(self.next_steps.self_care),
+                "clinician_questions": list(self.next_steps.clinician_questions),
+            },
+            "disclaimer": self.disclaimer,
+        }
+
+
+def _reasons(model: Model, decision: TriageDecision) -> tuple[str, ...]:
     reasons = [flag.reason for flag in decision.fired]
     rule = decision.mass_rule
     if rule is not None:
@@ -121,25 +155,24 @@ def _reasons(model: Model, decision: TriageDecision) -> list[str]:
         )
     if not reasons:
         reasons.append("No warning signs were reported and the likely causes can usually be managed at home.")
-    return reasons
+    return tuple(reasons)
 
 
 def _next_steps(model: Model, ranked: Sequence[tuple[str, float]], level: Level) -> NextSteps:
-    tests: dict[str, TestOut] = {}
+    tests: dict[str, tuple[Test, list[str]]] = {}
     self_care: list[str] = []
     for cid, p in ranked[:NEXT_STEP_CONDITIONS]:
         if p < NEXT_STEP_MIN_PROBABILITY:
             break
         condition = model.kb.conditions[cid]
         for test in condition.tests:
-            entry = tests.setdefault(test.name, TestOut(name=test.name, why=test.why, conditions=[]))
-            entry.conditions.append(cid)
+            tests.setdefault(test.name, (test, []))[1].append(cid)
         if level in SELF_CARE_LEVELS:
             self_care.extend(tip for tip in condition.self_care if tip not in self_care)
     return NextSteps(
-        tests=list(tests.values()),
-        self_care=self_care,
-        clinician_questions=list(model.kb.policy.clinician_questions),
+        tests=tuple(TestAdvice(t.name, t.why, tuple(cids)) for t, cids in tests.values()),
+        self_care=tuple(self_care),
+        clinician_questions=tuple(model.kb.policy.clinician_questions),
     )
 
 
@@ -148,54 +181,28 @@ def assess_observations(
 ) -> Assessment:
     """Run the engine on validated observations."""
     kb = model.kb
+    observations = tuple(observations)
     columns = evidence_columns(model, observations)
     post = posterior_from_columns(model, columns)
     decision = decide(model, post, observations)
     level: LevelName = decision.level.name  # type: ignore[assignment]
     n = model.n_conditions
-    order = np.argsort(-post[:n], kind="stable")
-    differential = []
-    for row in order:
-        condition = kb.conditions[model.rows[row]]
-        supporting, opposing = factors(model, int(row), observations, columns)
-        differential.append(
-            DifferentialItem.model_construct(
-                condition=condition.id,
-                name=condition.name,
-                lay_name=condition.lay_name,
-                probability=float(post[row]),
-                care=condition.care.level,
-                supporting=[_factor_out(model, f) for f in supporting],
-                opposing=[_factor_out(model, f) for f in opposing],
-            )
-        )
+    explainer = Explainer(model, observations, columns)
+    conditions = model.conditions
+    differential = tuple(
+        DifferentialItem(c.id, c.name, c.lay_name, float(post[row]), c.care.level, explainer, int(row))
+        for row in np.argsort(-post[:n], kind="stable")
+        for c in (conditions[row],)
+    )
     ranked = [(item.condition, item.probability) for item in differential]
-    return Assessment.model_construct(
+    return Assessment(
         id=assessment_id,
-        triage=TriageOut(
-            level=level,
-            reasons=_reasons(model, decision),
-            advice=kb.policy.advice[level],
-            safety_net=list(kb.policy.safety_net),
-        ),
+        triage=Triage(level, _reasons(model, decision), kb.policy.advice[level], tuple(kb.policy.safety_net)),
         differential=differential,
         other_cause_probability=float(post[n]),
-        evidence=[
-            EvidenceOut(
-                finding=o.finding,
-                label=kb.findings[o.finding].label,
-                state=o.state,
-                span=o.span,
-                start=o.start,
-                end=o.end,
-                origin=o.origin,
-            )
-            for o in observations
-        ],
-        red_flags=[
-            RedFlagOut(id=f.id, level=f.level, reason=f.reason, action=f.action, sources=list(f.source))
-            for f in decision.fired
-        ],
+        observations=observations,
+        red_flags=decision.fired,
         next_steps=_next_steps(model, ranked, decision.level),
         disclaimer=kb.policy.disclaimer,
+        _labels=model.labels,
     )

@@ -172,10 +172,8 @@ def _red_flag_question(
 def _mass_levels(model: Model, posts: FloatArray) -> list[Level]:
     """The posterior-mass triage level of each column of ``posts`` at once."""
     out = np.full(posts.shape[1], int(Level.self_care))
-    for threshold in sorted(model.kb.policy.thresholds, key=lambda t: Level.parse(t.level)):
-        level = Level.parse(threshold.level)
-        reached = (model.care >= level) @ posts >= threshold.mass
-        out = np.where(reached, int(level), out)
+    for level, mask, threshold in reversed(model.mass_thresholds):
+        out = np.where(mask @ posts >= threshold, int(level), out)
     return [Level(int(v)) for v in out]
 
 

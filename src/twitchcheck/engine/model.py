@@ -13,7 +13,8 @@ import numpy as np
 import numpy.typing as npt
 
 from twitchcheck.knowledge import KnowledgeBase
-from twitchcheck.knowledge.schema import Finding, Level
+from twitchcheck.knowledge.loader import required_findings
+from twitchcheck.knowledge.schema import Condition, Finding, Level, RedFlag
 
 LEAK_ID = "other"
 FloatArray = npt.NDArray[np.float64]
@@ -30,6 +31,10 @@ class Model:
     log_lr: FloatArray
     care: npt.NDArray[np.int64]
     columns: dict[tuple[str, str], int]
+    conditions: tuple[Condition, ...]
+    labels: dict[str, str]
+    red_flags: tuple[tuple[RedFlag, frozenset[str] | None], ...]
+    mass_thresholds: tuple[tuple[Level, npt.NDArray[np.bool_], float], ...]
 
     @property
     def n_conditions(self) -> int:
@@ -89,4 +94,11 @@ def compile_model(kb: KnowledgeBase) -> Model:
         log_lr=np.log(lik) - np.log(rest),
         care=care,
         columns=columns,
+        conditions=tuple(conditions),
+        labels={f.id: f.label for f in kb.findings.values()},
+        red_flags=tuple((flag, required_findings(flag.when)) for flag in kb.red_flags),
+        mass_thresholds=tuple(
+            (Level.parse(t.level), care >= Level.parse(t.level), t.mass)
+            for t in sorted(kb.policy.thresholds, key=lambda t: Level.parse(t.level), reverse=True)
+        ),
     )

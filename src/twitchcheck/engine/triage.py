@@ -43,29 +43,31 @@ class TriageDecision:
         return any(Level.parse(f.level) == self.level for f in self.fired)
 
 
-def fired_red_flags(flags: Sequence[RedFlag], observations: Sequence[Observation]) -> tuple[RedFlag, ...]:
+def fired_red_flags(model: Model, observations: Sequence[Observation]) -> tuple[RedFlag, ...]:
+    """Flags that hold, most urgent first; a flag none of whose required findings is known is skipped."""
     states = {o.finding: o.state for o in observations}
-    fired = [f for f in flags if holds(f.when, states)]
+    fired = [
+        flag
+        for flag, needs in model.red_flags
+        if (needs is None or not needs.isdisjoint(states)) and holds(flag.when, states)
+    ]
     fired.sort(key=lambda f: Level.parse(f.level), reverse=True)
     return tuple(fired)
 
 
 def mass_level(model: Model, post: FloatArray) -> MassRule | None:
     """The most urgent level whose threshold the posterior mass of causes at or above it reaches."""
-    thresholds = sorted(model.kb.policy.thresholds, key=lambda t: Level.parse(t.level), reverse=True)
-    for threshold in thresholds:
-        level = Level.parse(threshold.level)
-        mask = model.care >= level
+    for level, mask, threshold in model.mass_thresholds:
         mass = float(post[mask].sum())
-        if mass >= threshold.mass:
+        if mass >= threshold:
             rows = [(model.rows[i], float(post[i])) for i in mask.nonzero()[0]]
             rows.sort(key=lambda item: item[1], reverse=True)
-            return MassRule(level, mass, threshold.mass, tuple(r for r in rows if r[1] >= 0.01)[:5])
+            return MassRule(level, mass, threshold, tuple(r for r in rows if r[1] >= 0.01)[:5])
     return None
 
 
 def decide(model: Model, post: FloatArray, observations: Sequence[Observation]) -> TriageDecision:
-    fired = fired_red_flags(model.kb.red_flags, observations)
+    fired = fired_red_flags(model, observations)
     rule = mass_level(model, post)
     levels = [Level.parse(f.level) for f in fired] + [rule.level if rule else Level.self_care]
     return TriageDecision(max(levels), fired, rule)

@@ -7,7 +7,7 @@ reading Python.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -219,3 +219,18 @@ def iter_leaves(expr: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from iter_leaves(item)
     if "not" in expr:
         yield from iter_leaves(expr["not"])
+
+
+def required_findings(expr: Mapping[str, Any]) -> frozenset[str] | None:
+    """Findings of which at least one must be known for ``expr`` to hold (None: it can hold on nothing)."""
+    if "finding" in expr:
+        return frozenset([expr["finding"]])
+    if "not" in expr:
+        return None
+    parts = [required_findings(e) for e in expr.get("all") or expr["any"]]
+    if "all" in expr:
+        known = [p for p in parts if p is not None]
+        return min(known, key=len) if known else None
+    if any(p is None for p in parts):
+        return None
+    return frozenset().union(*(p for p in parts if p is not None))

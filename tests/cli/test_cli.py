@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from twitchcheck.cli import app
+
+runner = CliRunner()
+
+
+def _json_lines(output: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def test_assess_json_from_evidence() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "assess",
+            "-e",
+            "weakness=present",
+            "-e",
+            "twitch_duration=months",
+            "--age",
+            "61",
+            "--sex",
+            "male",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["triage"]["level"] in {"routine", "urgent", "emergency"}
+    assert len(data["differential"]) == 33
+    assert data["disclaimer"]
+
+
+def test_assess_readable_output_has_safety_net_and_disclaimer() -> None:
+    result = runner.invoke(app, ["assess", "-e", "loc_eyelid=present", "-e", "trigger_caffeine=present"])
+    assert result.exit_code == 0, result.output
+    assert "Get help sooner" in result.output
+    assert "not a diagnosis" in result.output
+
+
+def test_unknown_finding_is_a_clear_error_not_a_traceback() -> None:
+    result = runner.invoke(app, ["assess", "-e", "wobbly_knees=present"])
+    assert result.exit_code == 2
+    assert "unknown finding id 'wobbly_knees'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_state_and_bad_age_are_clear_errors() -> None:
+    bad_state = runner.invoke(app, ["assess", "-e", "twitch_duration=forever"])
+    assert bad_state.exit_code == 2 and "has no state 'forever'" in bad_state.output
+    bad_age = runner.invoke(app, ["assess", "-e", "weakness=absent", "--age", "400"])
+    assert bad_age.exit_code == 2 and "age must be" in bad_age.output
+
+
+def test_batch_keeps_order_and_ids_and_reports_bad_lines(tmp_path: Path) -> None:
+    batch = tmp_path / "cases.jsonl"
+    lines = [
+        {"id": "a", "age": 30, "sex": "female", "evidence": {"loc_eyelid": "present"}},
+        {"id": "b", "evidence": {"nonsense": "present"}},
+        {"id": 3, "evidence": {"fever": "present", "stiff_neck": "present", "confusion": "present"}},
+    ]
+    batch.write_text("\n".join(json.dumps(x) for x in lines) + "\nnot json\n")
+    result = runner.invoke(app, ["assess", "--batch", str(batch)])
+    assert result.exit_code == 1
+    rows = _json_lines(result.output)
+    assert [r["id"] for r in rows] == ["a", "b", "3", None]
+    assert "unknown finding id 'nonsense'" in str(rows[1]["error"])
+    assert rows[2]["triage"]["level"] == "emergency"  # type: ignore[index]
+    assert "line 4" in str(rows[3]["error"])
+
+
+def test_kb_check_export_and_show() -> None:
+    check = runner.invoke(app, ["kb", "check", "--json"])
+    assert check.exit_code == 0, check.output
+    summary = json.loads(check.output)
+    assert summary["conditions"] == 33 and summary["findings"] >= 100 and summary["problems"] == []
+
+    export = runner.invoke(app, ["kb", "export", "--json"])
+    data = json.loads(export.output)
+    assert set(data) >= {"conditions", "findings", "red_flags", "sources"}
+    duration = next(f for f in data["findings"] if f["id"] == "twitch_duration")
+    assert [s["id"] for s in duration["states"]] == ["days", "weeks", "months", "years"]
+    assert all(
+        "id" in item for key in ("conditions", "findings", "red_flags", "sources") for item in data[key]
+    )
+
+    show = runner.invoke(app, ["kb", "show", "als"])
+    assert show.exit_code == 0 and "Amyotrophic" in show.output
+    finding = runner.invoke(app, ["kb", "show", "clonus_beats"])
+    assert finding.exit_code == 0 and "sustained" in finding.output
+    missing = runner.invoke(app, ["kb", "show", "nope"])
+    assert missing.exit_code == 2
+
+
+def test_interview_numbered_choices_back_and_json_transcript() -> None:
+    # age band, sex, then answer "Don't know" (last option) until it stops; 'b' goes back once.
+    answers = "2\n1\nb\n1\n" + "\n".join(["3"] * 40) + "\n"
+    result = runner.invoke(app, ["interview", "--json"], input=answers)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout.splitlines()[-1])
+    assert payload["stop_reason"]
+    assert payload["transcript"][0]["finding"] == "age_band"
+    assert payload["assessment"]["triage"]["level"] in {"self_care", "routine", "urgent", "emergency"}
