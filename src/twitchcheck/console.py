@@ -12,27 +12,15 @@ from twitchcheck.engine.assessment import Assessment, DifferentialItem
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.knowledge.schema import Condition, Finding
 from twitchcheck.pipeline import QuestionOut
+from twitchcheck.wording import LEVEL_TITLES, likelihood_words
 
 LEVEL_STYLE = {
-    "emergency": ("bold white on red", "EMERGENCY"),
-    "urgent": ("bold black on dark_orange", "URGENT: see a doctor within 1-3 days"),
-    "routine": ("bold black on yellow", "ROUTINE: book a doctor's appointment"),
-    "self_care": ("bold black on green", "SELF-CARE: manage at home"),
+    "emergency": "bold white on red",
+    "urgent": "bold black on dark_orange",
+    "routine": "bold black on yellow",
+    "self_care": "bold black on green",
 }
 SHOWN_CONDITIONS = 6
-
-
-def likelihood_words(p: float) -> str:
-    """Plain words for a probability, so numbers are never the only message."""
-    if p >= 0.6:
-        return "likely"
-    if p >= 0.3:
-        return "possible"
-    if p >= 0.1:
-        return "less likely"
-    if p >= 0.02:
-        return "unlikely"
-    return "very unlikely"
 
 
 def _why(item: DifferentialItem) -> Text:
@@ -47,7 +35,7 @@ def _why(item: DifferentialItem) -> Text:
 
 
 def render_assessment(console: Console, result: Assessment) -> None:
-    style, title = LEVEL_STYLE[result.triage.level]
+    style, title = LEVEL_STYLE[result.triage.level], LEVEL_TITLES[result.triage.level].upper()
     banner = Text(title, style=style, justify="center")
     body = Group(banner, Text(result.triage.advice), *(Text(f"• {r}") for r in result.triage.reasons))
     console.print(Panel(body, title="Triage", border_style=style.split()[-1]))

@@ -28,10 +28,11 @@ from twitchcheck.knowledge.schema import Finding, Level, RedFlag
 
 Mode = Literal["lay", "clinician"]
 MAX_QUESTIONS = 20
-PLAUSIBLE = 0.02  # an answer (or a red flag) this likely is worth asking about
+PLAUSIBLE = 0.05  # an answer (or a red flag) this likely is worth asking about
 SETTLED_TOP = 0.6  # top cause at least this probable counts as settled
 TRIAGE_WEIGHT = 4.0  # information gain is multiplied by (1 + weight x P(answer changes triage))
 MIN_GAIN_BITS = 0.02
+MIN_SWING = 0.005  # a screen question must be able to move the red flag's probability at least this much
 SCREEN_FROM = Level.urgent  # routine-level care rules are left to the triage-weighted information gain
 
 
@@ -164,7 +165,7 @@ def _red_flag_question(
                 post_s = post_s / post_s.sum()
                 swing += p_s * abs(float(post_s @ _expr_probability(model, flag.when, cond)) - p_fire)
             score = swing * (1 + int(Level.parse(flag.level)))
-            if best is None or score > best.score:
+            if score > MIN_SWING and (best is None or score > best.score):
                 best = Question(finding, "red_flag_screen", score, flag.id)
     return best
 
