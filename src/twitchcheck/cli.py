@@ -173,6 +173,48 @@ def _as_id(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+@app.command("eval")
+def evaluate(
+    path: Annotated[Path, typer.Argument(help="Vignettes, one JSON object per line (public.jsonl format).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object of metrics.")] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write confusion matrix and reliability PNGs here.")
+    ] = None,
+    interview_mode: Annotated[
+        bool, typer.Option("--interview", help="Simulated-patient interviews from the first sentence.")
+    ] = False,
+) -> None:
+    """Score the system on vignettes: top-1/top-3, triage, under/over-triage, Brier, time."""
+    from rich.progress import Progress
+
+    from twitchcheck import evaluation
+
+    try:
+        vignettes = evaluation.load_vignettes(path)
+    except evaluation.VignetteError as exc:
+        raise _fail(str(exc)) from None
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task("assessing vignettes", total=len(vignettes))
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done)
+
+        if interview_mode:
+            interviewed = evaluation.evaluate_interview(vignettes, progress=advance)
+            report, summary = interviewed.interview, interviewed.summary()
+        else:
+            report = evaluation.evaluate(vignettes, progress=advance)
+            summary = report.summary()
+    if plot is not None:
+        evaluation.write_plots(report, plot)
+    if as_json:
+        typer.echo(json.dumps(summary))
+    else:
+        console.print(evaluation.render_text(report), highlight=False, soft_wrap=True)
+        if interview_mode:
+            console.print({k: v for k, v in summary.items() if k.startswith(("questions", "full_info"))})
+
+
 @kb_app.command("check")
 def kb_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Validate the whole knowledge base; exit 1 with the file and field named on any problem."""
