@@ -5,7 +5,8 @@ asks :func:`next_step` what to do. Order of business:
 
 1. open, plausible urgent or emergency red-flag screens whose answer could lift the triage;
 2. otherwise the finding with the highest expected information gain over the causes,
-   weighted up by the chance that its answer changes the triage level;
+   weighted up by the chance that its answer changes the triage level, and down by how
+   often the person has been able to answer so far;
 3. stop when no single plausible answer can change the triage and the top cause is
    settled, or at the question cap; the reason is reported.
 """
@@ -28,7 +29,8 @@ from twitchcheck.knowledge.schema import Finding, Level, RedFlag
 
 Mode = Literal["lay", "clinician"]
 MAX_QUESTIONS = 20
-PLAUSIBLE = 0.05  # an answer (or a red flag) this likely is worth asking about
+PLAUSIBLE = 0.05  # an answer (or an urgent red flag) this likely is worth asking about
+PLAUSIBLE_EMERGENCY = 0.01  # emergencies are screened at a lower bar: missing one is the worst failure
 SETTLED_TOP = 0.6  # top cause at least this probable counts as settled
 TRIAGE_WEIGHT = 4.0  # information gain is multiplied by (1 + weight x P(answer changes triage))
 MIN_GAIN_BITS = 0.02
@@ -145,13 +147,18 @@ def _red_flag_question(
 ) -> Question | None:
     """The unanswered leaf that most moves the probability of a plausible, higher-level red flag."""
     best: Question | None = None
+    unanswerable = {f for f, v in state.answers.items() if v == UNKNOWN}
     for flag in model.kb.red_flags:
         if Level.parse(flag.level) <= level or Level.parse(flag.level) < SCREEN_FROM:
             continue
+        leaves = list(iter_leaves(flag.when))
+        if any(leaf["finding"] in unanswerable for leaf in leaves):
+            continue  # the person could not say; screening this flag's other leaves would only nag
         p_fire = float(post @ _expr_probability(model, flag.when, known))
-        if p_fire < PLAUSIBLE or p_fire >= 1.0:
+        bar = PLAUSIBLE_EMERGENCY if Level.parse(flag.level) == Level.emergency else PLAUSIBLE
+        if p_fire < bar or p_fire >= 1.0:
             continue
-        for leaf in iter_leaves(flag.when):
+        for leaf in leaves:
             finding = model.kb.findings[leaf["finding"]]
             if finding.id in known or finding.id in state.answers:
                 continue
@@ -215,6 +222,7 @@ def next_step(model: Model, state: InterviewState) -> Question | Stop:
         return Stop("no questions left to ask")
     h_now = float(_entropy(post[:, None])[0])
     top_now = int(np.argmax(post))
+    answerable = _answer_rate(state)
     best: Question | None = None
     triage_open = top_open = False
     for i in candidates:
@@ -225,10 +233,10 @@ def next_step(model: Model, state: InterviewState) -> Question | Stop:
         gain = h_now - float(p_state @ _entropy(posts))
         levels = _hypothetical_levels(model, known, decision.fired, tables.finding_ids[i], posts)
         changes = sum(p for p, lv in zip(p_state, levels, strict=True) if lv != level)
-        plausible = p_state >= PLAUSIBLE
+        plausible = p_state * answerable >= PLAUSIBLE
         triage_open |= any(lv != level for lv, ok in zip(levels, plausible, strict=True) if ok)
         top_open |= bool(np.any(np.argmax(posts[:, plausible], axis=0) != top_now))
-        score = gain * (1 + TRIAGE_WEIGHT * changes)
+        score = answerable * gain * (1 + TRIAGE_WEIGHT * changes)
         if best is None or score > best.score:
             best = Question(model.kb.findings[tables.finding_ids[i]], "information_gain", score)
     settled_top = post[top_now] >= SETTLED_TOP or not top_open
@@ -237,6 +245,13 @@ def next_step(model: Model, state: InterviewState) -> Question | Stop:
     if best is None or best.score < MIN_GAIN_BITS:
         return Stop("no remaining question is expected to change the result")
     return best
+
+
+def _answer_rate(state: InterviewState) -> float:
+    """Share of questions so far that got a real answer (Laplace-smoothed): the expected worth of a
+    question shrinks when the person keeps answering "don't know"."""
+    known = sum(1 for f in state.asked if state.answers.get(f, UNKNOWN) != UNKNOWN)
+    return (known + 1) / (len(state.asked) + 2)
 
 
 def _posterior(model: Model, obs: Sequence[Observation]) -> FloatArray:
