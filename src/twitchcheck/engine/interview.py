@@ -3,7 +3,8 @@
 Stateless: the caller keeps an :class:`InterviewState` (plain, serialisable data) and
 asks :func:`next_step` what to do. Order of business:
 
-1. open, plausible urgent or emergency red-flag screens whose answer could lift the triage;
+1. open, plausible urgent or emergency red-flag screens whose answer could lift the triage
+   (plausible: above a small bar, and raised by what is known so far);
 2. otherwise the finding with the highest expected information gain over the causes,
    weighted up by the chance that its answer changes the triage level, and down by how
    often the person has been able to answer so far;
@@ -13,7 +14,7 @@ asks :func:`next_step` what to do. Order of business:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -31,6 +32,7 @@ Mode = Literal["lay", "clinician"]
 MAX_QUESTIONS = 20
 PLAUSIBLE = 0.05  # an answer (or an urgent red flag) this likely is worth asking about
 PLAUSIBLE_EMERGENCY = 0.01  # emergencies are screened at a lower bar: missing one is the worst failure
+LIFT = 2.0  # ...but only once the evidence has at least doubled the flag's probability from its baseline
 SETTLED_TOP = 0.6  # top cause at least this probable counts as settled
 TRIAGE_WEIGHT = 4.0  # information gain is multiplied by (1 + weight x P(answer changes triage))
 MIN_GAIN_BITS = 0.02
@@ -110,23 +112,31 @@ def _entropy(p: FloatArray) -> FloatArray:
     return result
 
 
-def _expr_probability(model: Model, expr: Mapping[str, Any], known: Mapping[str, str]) -> FloatArray:
-    """P(expression holds | cause) for every cause row, findings independent given the cause."""
+def _expr_probability(
+    model: Model, expr: Mapping[str, Any], known: Mapping[str, str], askable: Callable[[str], bool]
+) -> FloatArray:
+    """P(expression holds | cause) for every cause row, findings independent given the cause.
+
+    A leaf on a finding that is neither known nor askable (an exam finding in lay mode, a
+    question the person could not answer) cannot become true in this interview, so it counts as false.
+    """
     if "finding" in expr:
         wanted = expr.get("states") or [expr["state"]]
-        if expr["finding"] in known:
-            value = 1.0 if known[expr["finding"]] in wanted else 0.0
+        if expr["finding"] in known or not askable(expr["finding"]):
+            value = 1.0 if known.get(expr["finding"]) in wanted else 0.0
             return np.full(len(model.rows), value)
         cols = [model.column(expr["finding"], s) for s in wanted]
         result: FloatArray = model.lik[:, cols].sum(axis=1)
         return result
     if "all" in expr:
-        both: FloatArray = np.prod([_expr_probability(model, e, known) for e in expr["all"]], axis=0)
+        both: FloatArray = np.prod([_expr_probability(model, e, known, askable) for e in expr["all"]], axis=0)
         return both
     if "any" in expr:
-        misses: FloatArray = np.prod([1 - _expr_probability(model, e, known) for e in expr["any"]], axis=0)
+        misses: FloatArray = np.prod(
+            [1 - _expr_probability(model, e, known, askable) for e in expr["any"]], axis=0
+        )
         return 1 - misses
-    return 1 - _expr_probability(model, expr["not"], known)
+    return 1 - _expr_probability(model, expr["not"], known, askable)
 
 
 def _askable(model: Model, state: InterviewState, known: Mapping[str, str]) -> list[int]:
@@ -147,34 +157,49 @@ def _red_flag_question(
 ) -> Question | None:
     """The unanswered leaf that most moves the probability of a plausible, higher-level red flag."""
     best: Question | None = None
-    unanswerable = {f for f, v in state.answers.items() if v == UNKNOWN}
+
+    def askable(finding_id: str) -> bool:
+        finding = model.kb.findings[finding_id]
+        return finding_id not in state.answers and (state.mode == "clinician" or not finding.clinician_only)
+
     for flag in model.kb.red_flags:
         if Level.parse(flag.level) <= level or Level.parse(flag.level) < SCREEN_FROM:
             continue
-        leaves = list(iter_leaves(flag.when))
-        if any(leaf["finding"] in unanswerable for leaf in leaves):
-            continue  # the person could not say; screening this flag's other leaves would only nag
-        p_fire = float(post @ _expr_probability(model, flag.when, known))
+        p_fire = float(post @ _expr_probability(model, flag.when, known, askable))
         bar = PLAUSIBLE_EMERGENCY if Level.parse(flag.level) == Level.emergency else PLAUSIBLE
-        if p_fire < bar or p_fire >= 1.0:
+        if p_fire < max(bar, LIFT * _baseline(model, flag)) or p_fire >= 1.0:
             continue
-        for leaf in leaves:
+        for leaf in iter_leaves(flag.when):
             finding = model.kb.findings[leaf["finding"]]
-            if finding.id in known or finding.id in state.answers:
-                continue
-            if finding.clinician_only and state.mode != "clinician":
+            if finding.id in known or not askable(finding.id):
                 continue
             swing = 0.0
             for s in finding.state_ids:
-                p_s = float(post @ model.lik[:, model.column(finding.id, s)])
-                cond = {**known, finding.id: s}
-                post_s = post * model.lik[:, model.column(finding.id, s)]
-                post_s = post_s / post_s.sum()
-                swing += p_s * abs(float(post_s @ _expr_probability(model, flag.when, cond)) - p_fire)
+                column = model.lik[:, model.column(finding.id, s)]
+                p_s = float(post @ column)
+                post_s = post * column / p_s
+                after = float(post_s @ _expr_probability(model, flag.when, {**known, finding.id: s}, askable))
+                swing += p_s * abs(after - p_fire)
             score = swing * (1 + int(Level.parse(flag.level)))
             if score > MIN_SWING and (best is None or score > best.score):
                 best = Question(finding, "red_flag_screen", score, flag.id)
     return best
+
+
+@cache
+def _baseline_table(model: Model) -> dict[str, float]:
+    def everything(_: str) -> bool:
+        return True
+
+    return {
+        flag.id: float(model.prior @ _expr_probability(model, flag.when, {}, everything))
+        for flag in model.kb.red_flags
+    }
+
+
+def _baseline(model: Model, flag: RedFlag) -> float:
+    """How likely the flag is before anything is known: screening waits until the evidence raises it."""
+    return _baseline_table(model)[flag.id]
 
 
 def _mass_levels(model: Model, posts: FloatArray) -> list[Level]:
