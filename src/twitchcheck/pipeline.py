@@ -50,6 +50,10 @@ def gather(
             age = age if age is not None else text_age
             sex = sex if sex is not None else text_sex
     answers = ev.from_answers(kb, evidence or {})
+    if evidence and text_obs:
+        # An explicit "unknown" withdraws what the text implied (a person correcting a misreading).
+        withdrawn = {f for f, s in evidence.items() if s == ev.UNKNOWN}
+        text_obs = [o for o in text_obs if o.finding not in withdrawn]
     return ev.merge(text_obs, answers, ev.demographics(kb, age, sex))
 
 
@@ -150,13 +154,14 @@ def start_interview(
     age: float | None = None,
     sex: str | None = None,
     *,
+    evidence: Mapping[str, str] | None = None,
     mode: interview.Mode = "lay",
     max_questions: int = interview.MAX_QUESTIONS,
     kb: KnowledgeBase | None = None,
 ) -> InterviewStep:
-    """Begin from whatever the person said (or nothing); returns the first question."""
+    """Begin from whatever the person said or marked (or nothing); returns the first question."""
     kb = kb or load_kb()
-    seeded = {o.finding: o.state for o in gather(kb, text, None, age, sex)}
+    seeded = {o.finding: o.state for o in gather(kb, text, evidence, age, sex)}
     state = interview.InterviewState(mode=mode, seeded=seeded, max_questions=max_questions)
     return _step(kb, state)
 
@@ -167,6 +172,11 @@ def answer_interview(
     """Record one answer ('unknown' = don't know / skip) and return the next step."""
     kb = kb or load_kb()
     return _step(kb, interview.answer(compile_model(kb), state, finding, value))
+
+
+def resume_interview(state: InterviewState, *, kb: KnowledgeBase | None = None) -> InterviewStep:
+    """The step for a state as it stands, for clients that keep the state and come back to it."""
+    return _step(kb or load_kb(), state)
 
 
 def back_interview(state: InterviewState, *, kb: KnowledgeBase | None = None) -> InterviewStep:

@@ -1,44 +1,12 @@
-"""Free-text understanding (interim): a case-insensitive phrase matcher over the findings' synonyms.
+"""Free-text understanding: lay and clinical text -> evidence for the engine.
 
-The medspaCy pipeline with negation, family and value handling replaces this module.
+``extract(text, kb)`` returns an :class:`Extraction` of :class:`Mention` objects (finding, state,
+exact span). It runs a spaCy + medspaCy pipeline whose targets come only from the knowledge base's
+finding synonyms; negation, family, worry and history come from medspaCy ConText with our rules
+in ``data/context_rules.json``; numbers, units and time words come from ``data/grammar.yaml``.
 """
 
-from __future__ import annotations
-
-import re
-from dataclasses import dataclass
-
-from twitchcheck.knowledge import KnowledgeBase
-
-
-@dataclass(frozen=True)
-class Mention:
-    finding: str
-    state: str
-    span: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Extraction:
-    mentions: tuple[Mention, ...]
-    age: int | None
-    sex: str | None
-
-
-def extract(text: str, kb: KnowledgeBase) -> Extraction:
-    """Each binary finding whose synonym occurs as whole words is present (no negation yet)."""
-    mentions: dict[str, Mention] = {}
-    for finding in kb.findings.values():
-        if finding.type != "binary":
-            continue
-        for phrase in finding.synonyms:
-            match = re.search(rf"\b{re.escape(phrase)}\b", text, flags=re.IGNORECASE)
-            if match and finding.id not in mentions:
-                span = match.group(0)
-                mentions[finding.id] = Mention(finding.id, "present", span, match.start(), match.end())
-    return Extraction(tuple(mentions.values()), None, None)
-
+from twitchcheck.text.extract import extract
+from twitchcheck.text.model import Extraction, Mention
 
 __all__ = ["Extraction", "Mention", "extract"]

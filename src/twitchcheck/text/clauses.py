@@ -1,0 +1,122 @@
+"""Sentences and clauses of a parsed text, by character and token offsets.
+
+Several decisions are clause-local: a body part is a twitch location only if a twitch is said in
+the same clause (or the clause says nothing else), and "for 3 weeks" describes the complaint only
+if the complaint is in its clause. Without a parser we split clauses at punctuation and at
+conjunctions that start a new subject ("..., and my hands shake").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+_CLAUSE_PUNCT = {",", ";", ":", "(", ")", "-", "–", "—"}
+_CONJUNCTIONS = {
+    "and",
+    "but",
+    "then",
+    "so",
+    "while",
+    "whereas",
+    "because",
+    "although",
+    "though",
+    "as",
+    "when",
+}
+_NEW_SUBJECT = {
+    "my",
+    "his",
+    "her",
+    "their",
+    "our",
+    "the",
+    "i",
+    "he",
+    "she",
+    "it",
+    "it's",
+    "its",
+    "they",
+    "we",
+    "you",
+    "now",
+    "then",
+    "there",
+    "this",
+    "that",
+    "ever",
+    "since",
+    "recently",
+    "lately",
+    "later",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A sentence or clause: token range [start, end) and character range [char_start, char_end)."""
+
+    index: int
+    start: int
+    end: int
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Sentences and clauses of one doc, with a token -> segment lookup."""
+
+    sentences: tuple[Segment, ...]
+    clauses: tuple[Segment, ...]
+    sentence_of: tuple[int, ...]
+    clause_of: tuple[int, ...]
+
+    def clauses_in(self, sentence: int) -> list[Segment]:
+        s = self.sentences[sentence]
+        return [c for c in self.clauses if s.start <= c.start < s.end]
+
+
+def _segment(doc: Doc, index: int, start: int, end: int) -> Segment:
+    last = doc[end - 1]
+    return Segment(index, start, end, doc[start].idx, last.idx + len(last.text))
+
+
+def layout(doc: Doc) -> Layout:
+    """Split ``doc`` (sentence starts already set) into sentences and clauses."""
+    sentences: list[Segment] = []
+    clauses: list[Segment] = []
+    sentence_of = [0] * len(doc)
+    clause_of = [0] * len(doc)
+    for sent in doc.sents:
+        s_index = len(sentences)
+        sentences.append(_segment(doc, s_index, sent.start, sent.end))
+        start = sent.start
+        for i in range(sent.start, sent.end):
+            sentence_of[i] = s_index
+            token = doc[i]
+            lower = token.lower_
+            split_before = False
+            if (
+                i > start
+                and lower in _CONJUNCTIONS
+                and i + 1 < sent.end
+                and doc[i + 1].lower_ in _NEW_SUBJECT
+            ):
+                split_before = True
+            if split_before:
+                clauses.append(_segment(doc, len(clauses), start, i))
+                start = i
+            is_hyphen = lower in ("-", "–", "—") and i > 0 and not doc[i - 1].whitespace_
+            if lower in _CLAUSE_PUNCT and not is_hyphen and i + 1 < sent.end and i + 1 > start:
+                clauses.append(_segment(doc, len(clauses), start, i + 1))
+                start = i + 1
+        if start < sent.end:
+            clauses.append(_segment(doc, len(clauses), start, sent.end))
+    for clause in clauses:
+        for i in range(clause.start, clause.end):
+            clause_of[i] = clause.index
+    return Layout(tuple(sentences), tuple(clauses), tuple(sentence_of), tuple(clause_of))

@@ -1,0 +1,674 @@
+"""Document-level evidence: where the twitching is, how far it spreads, on which side, for how
+long and how often, plus amounts, scores and thresholds read from numbers.
+
+These need more than one target: a body part is a twitch location only when a twitch is said
+nearby; "for 3 weeks" is the complaint's duration only when the complaint is in its clause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from twitchcheck.knowledge.schema import Finding
+from twitchcheck.text.clauses import Layout, Segment
+from twitchcheck.text.decide import VALUE, Candidate, Decider
+from twitchcheck.text.durations import DurationReader, TimePhrase
+from twitchcheck.text.grammar import Grammar
+from twitchcheck.text.normalize import Normalizer
+from twitchcheck.text.targets import Target
+from twitchcheck.text.values import NUMBER, ValueReader, _alternation, parse_number, state_for_value
+
+_DAY_UNITS = ("days", "day", "d")
+
+
+def duration_finding(findings: Mapping[str, Finding]) -> Finding | None:
+    """The finding measured in days (how long the complaint has lasted), found by its unit."""
+    return next((f for f in findings.values() if (f.unit or "").lower() in _DAY_UNITS), None)
+
+
+def document_level_findings(grammar: Grammar, findings: Mapping[str, Finding]) -> set[str]:
+    """Findings read from the whole document (duration, frequency, spread), not from one target."""
+    ids = {grammar.frequency.finding, grammar.spread.finding}
+    duration = duration_finding(findings)
+    return ids | ({duration.id} if duration else set())
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Regular expressions compiled once per pipeline."""
+
+    frequency: tuple[tuple[str, re.Pattern[str]], ...]
+    spread: tuple[tuple[str, re.Pattern[str]], ...]
+    same_side: re.Pattern[str]
+    onset: re.Pattern[str]
+    durations: DurationReader
+    values: ValueReader
+
+
+def compile_document_rules(grammar: Grammar, findings: Mapping[str, Finding]) -> Compiled:
+    def cue_patterns(cues: Mapping[str, Sequence[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        return tuple(
+            (state, re.compile(rf"(?<![\w'])(?:{_alternation(words)})(?![\w'])", re.I))
+            for state, words in cues.items()
+        )
+
+    return Compiled(
+        frequency=cue_patterns(grammar.frequency.cues),
+        spread=cue_patterns(grammar.spread.cues),
+        same_side=re.compile(rf"\b(?:{_alternation(grammar.laterality.same_side)})\b", re.I),
+        onset=re.compile(rf"\b(?:{_alternation(grammar.durations.onset_words)})\b", re.I),
+        durations=DurationReader(grammar.durations, grammar.numbers),
+        values=ValueReader(grammar, dict(findings)),
+    )
+
+
+class DocumentReader:
+    """Reads the document-level findings for one parsed text."""
+
+    def __init__(
+        self,
+        grammar: Grammar,
+        compiled: Compiled,
+        findings: Mapping[str, Finding],
+        normalize: Normalizer,
+        decider: Decider,
+        doc: Doc,
+        text: str,
+        layout: Layout,
+        targets: Sequence[Target],
+    ) -> None:
+        self.grammar = grammar
+        self.c = compiled
+        self.findings = findings
+        self.normalize = normalize
+        self.decider = decider
+        self.doc = doc
+        self.text = text
+        self.layout = layout
+        self.targets = targets
+        ctx = grammar.location_context
+        self._twitch = {
+            fid for fid, f in findings.items() if f.category in ctx.categories and fid not in ctx.exclude
+        }
+        anchors = set(grammar.durations.anchor_findings)
+        self._anchor = {
+            fid
+            for fid, f in findings.items()
+            if f.category in grammar.durations.anchor_categories or fid in anchors
+        }
+        self._live = [t for t in targets if not decider.blocked(t)]
+        self._document_level = document_level_findings(grammar, findings)
+
+    # ----------------------------------------------------------- helpers
+    def is_site(self, t: Target) -> bool:
+        """A body-site finding (loc_*), as opposed to spread or laterality."""
+        f = t.finding
+        return f.category == "location" and f.type == "binary" and f.id != self.grammar.laterality.finding
+
+    def _affirmed(self, t: Target) -> bool:
+        return not t.negated and (t.info.kind == "synonym")
+
+    def _twitch_in(self, clause: int) -> bool:
+        return any(
+            t.clause == clause and t.finding.id in self._twitch and self._affirmed(t) for t in self._live
+        )
+
+    def _blocking_in(self, clause: int) -> bool:
+        """An affirmed non-twitch symptom/sign in the clause claims its body parts."""
+        return any(
+            t.clause == clause
+            and t.finding.id not in self._twitch
+            and t.finding.category in ("symptom", "character", "exam", "test")
+            and self._affirmed(t)
+            for t in self._live
+        )
+
+    def _findings_in(self, clause: int) -> bool:
+        """The clause names a finding of its own (body sites and time/frequency words aside)."""
+        return any(
+            t.clause == clause
+            and t.finding.category != "location"
+            and t.finding.id not in self._document_level
+            for t in self.targets
+        )
+
+    def twitch_licensed(self, clause: Segment) -> bool:
+        """A twitch is said in this clause, or in its sentence and this clause says nothing else."""
+        if self._twitch_in(clause.index):
+            return True
+        if self._blocking_in(clause.index):
+            return False
+        sentence = self.layout.sentence_of[clause.start]
+        return any(self._twitch_in(c.index) for c in self.layout.clauses_in(sentence))
+
+    def _anchored(self, clause: Segment, anchors: set[str]) -> bool:
+        """The clause (or, if it names no finding, its sentence or the previous one) has an anchor."""
+
+        def has(clauses: Sequence[Segment]) -> bool:
+            return any(
+                t.clause in {c.index for c in clauses} and t.finding.id in anchors and self._affirmed(t)
+                for t in self._live
+            )
+
+        if has([clause]):
+            return True
+        if self._findings_in(clause.index):
+            return False
+        sentence = self.layout.sentence_of[clause.start]
+        same = self.layout.clauses_in(sentence)
+        if has(same):
+            return True
+        sentence_has_findings = any(self._findings_in(c.index) for c in same)
+        if not sentence_has_findings and sentence > 0:
+            return has(self.layout.clauses_in(sentence - 1))
+        return False
+
+    def _clause_at(self, char: int) -> Segment:
+        for clause in self.layout.clauses:
+            if clause.char_start <= char < clause.char_end:
+                return clause
+        return self.layout.clauses[-1]
+
+    # ------------------------------------------------------------ locations
+    def locations(self) -> list[Candidate]:
+        """Body sites said together with a twitch-like movement (or denied together with it)."""
+        out: list[Candidate] = []
+        for t in self.targets:
+            if not self.is_site(t) or t.info.kind != "synonym" or self.decider.blocked(t):
+                continue
+            clause = self.layout.clauses[t.clause]
+            by_place = set(self.grammar.location_context.negation_by_place)
+            negated_twitch = [
+                o
+                for o in self.targets
+                if o.clause == t.clause
+                and o.finding.id in by_place
+                and o.negated
+                and not self.decider.blocked(o)
+            ]
+            if negated_twitch and not self._twitch_in(t.clause):
+                out.append(Candidate(t.finding.id, "absent", t.start, t.end))
+            elif not t.negated and self.twitch_licensed(clause):
+                out.append(Candidate(t.finding.id, "present", t.start, t.end))
+        return out
+
+    def denied_only_by_location(self) -> set[tuple[int, int]]:
+        """Negated twitches whose negation is about a place ("no twitching in the tongue")."""
+        spans = set()
+        by_place = set(self.grammar.location_context.negation_by_place)
+        for t in self.targets:
+            if (
+                t.finding.id in by_place
+                and t.negated
+                and any(
+                    o.clause == t.clause and self.is_site(o) and o.info.kind == "synonym"
+                    for o in self.targets
+                )
+            ):
+                spans.add((t.start, t.end))
+        return spans
+
+    # --------------------------------------------------------------- spread
+    def spread(self, locations: Sequence[Candidate]) -> Candidate | None:
+        rule = self.grammar.spread
+        finding = self.findings.get(rule.finding)
+        if finding is None:
+            return None
+        for clause in self.layout.clauses:
+            if not self.twitch_licensed(clause):
+                continue
+            piece = self.text[clause.char_start : clause.char_end]
+            for state, pattern in self.c.spread:
+                match = pattern.search(piece)
+                if match and state in finding.state_ids:
+                    start = clause.char_start + match.start()
+                    return Candidate(finding.id, state, start, clause.char_start + match.end(), VALUE)
+        present = [c for c in locations if c.state == "present"]
+        regions: dict[str, tuple[int, int]] = {}
+        for c in present:
+            regions.setdefault(c.finding, (c.start, c.end))
+        covered = {i for c in present for i in range(c.start, c.end)}
+        contains = {self.normalize(w): set(inside) for w, inside in rule.regions.items()}
+        for token in self.doc:
+            inside = contains.get(token.norm_)
+            if inside is None or token.idx in covered or inside & set(regions):
+                continue
+            if self._twitch_in(self.layout.clause_of[token.i]) and not self._token_blocked(token.i):
+                regions.setdefault("region:" + token.norm_, (token.idx, token.idx + len(token.text)))
+        count = len(regions)
+        if count < 2:
+            return None
+        chosen = None
+        for state, threshold in sorted(rule.from_count.items(), key=lambda kv: kv[1]):
+            if count >= threshold and state in finding.state_ids:
+                chosen = state
+        if chosen is None:
+            return None
+        spans = sorted(regions.values())
+        return Candidate(finding.id, chosen, spans[0][0], spans[-1][1])
+
+    def _token_blocked(self, i: int) -> bool:
+        """A token inside a negated/other-person context (by any target sharing its clause)."""
+        clause = self.layout.clause_of[i]
+        return any(
+            t.clause == clause and (t.negated or self.decider.blocked(t)) for t in self.targets
+        ) and not any(
+            t.clause == clause and self._affirmed(t) and not self.decider.blocked(t) for t in self.targets
+        )
+
+    # ---------------------------------------------------------- laterality
+    def laterality(self) -> Candidate | None:
+        rule = self.grammar.laterality
+        finding = self.findings.get(rule.finding)
+        if finding is None:
+            return None
+        for clause in self.layout.clauses:
+            piece = self.text[clause.char_start : clause.char_end]
+            match = self.c.same_side.search(piece)
+            if match is None:
+                continue
+            sentence = self.layout.sentence_of[clause.start]
+            if any(t.sentence == sentence and self._affirmed(t) for t in self._live):
+                start = clause.char_start + match.start()
+                return Candidate(finding.id, "present", start, clause.char_start + match.end())
+        parts = self._body_parts()
+        left = {p for p, side, _ in parts if side == "left"}
+        right = {p for p, side, _ in parts if side == "right"}
+        first = min((s for _, _, s in parts), default=None)
+        if first is None:
+            return None
+        if left and right:
+            return Candidate(finding.id, "absent", first[0], first[1])
+        if len(left or right) >= 2:
+            return Candidate(finding.id, "present", first[0], first[1])
+        return None
+
+    def _body_parts(self) -> list[tuple[str, str, tuple[int, int]]]:
+        """(part, side, span) for affirmed body parts that carry a side word."""
+        lat = self.grammar.laterality
+        left = {w.lower() for w in lat.left}
+        right = {w.lower() for w in lat.right}
+        part_at: dict[int, str] = {}
+        for t in self.targets:
+            if (
+                self.is_site(t)
+                and t.info.kind == "synonym"
+                and not t.firmly_negated
+                and not self.decider.blocked(t)
+            ):
+                for i in range(t.tok_start, t.tok_end):
+                    part_at[i] = t.finding.id
+        region_norms = {self.normalize(w) for w in self.grammar.spread.regions}
+        for token in self.doc:
+            if token.norm_ in region_norms and token.i not in part_at and not self._token_blocked(token.i):
+                part_at[token.i] = "region:" + token.norm_
+        out: list[tuple[str, str, tuple[int, int]]] = []
+        doc = self.doc
+        for token in doc:
+            lower = token.lower_
+            is_letter = len(token.text) == 1 and token.text.isupper()
+            if lower in left and (len(lower) > 1 or is_letter):
+                side = "left"
+            elif lower in right and (len(lower) > 1 or is_letter):
+                side = "right"
+            else:
+                continue
+            clause = self.layout.clause_of[token.i]
+            prev = [doc[j].lower_ for j in range(max(0, token.i - 2), token.i)]
+            if prev and prev[-1] in ("the", "on") or prev[-2:] == ["on", "the"]:
+                for j in range(token.i - 1, max(-1, token.i - 8), -1):
+                    if self.layout.clause_of[j] != clause and doc[j].text != ",":
+                        break
+                    if j in part_at:
+                        out.append((part_at[j], side, (token.idx, token.idx + len(token.text))))
+                        break
+                continue
+            j = token.i + 1
+            found = False
+            while j < len(doc) and j < token.i + 6:
+                if j in part_at:
+                    found = True
+                    break
+                if doc[j].lower_ in left | right:
+                    break
+                j += 1
+            if not found:
+                continue
+            while j < len(doc):
+                part = part_at.get(j)
+                if part is not None:
+                    out.append((part, side, (doc[j].idx, doc[j].idx + len(doc[j].text))))
+                    j += 1
+                    while j < len(doc) and part_at.get(j) == part:
+                        j += 1
+                    continue
+                if doc[j].lower_ in ("and", ",", "or", "&", "/", "+", "my", "the", "upper", "lower", "whole"):
+                    j += 1
+                    continue
+                break
+        return out
+
+    # ------------------------------------------------------- duration/frequency
+    def duration(self) -> Candidate | None:
+        """How long the complaint has lasted: a time phrase anchored to a twitch-like finding wins
+        over one anchored to another symptom ("injured 8 years ago; for 3 days my legs spasm")."""
+        finding = duration_finding(self.findings)
+        if finding is None:
+            return None
+        phrases = self.c.durations.find(self.text)
+        for anchors in (self._twitch, self._anchor):
+            for phrase in phrases:
+                if self._describes_complaint(phrase, anchors):
+                    state = state_for_value(finding, phrase.days)
+                    if state is not None:
+                        return Candidate(finding.id, state, phrase.start, phrase.end, VALUE)
+        return None
+
+    def _describes_complaint(self, phrase: TimePhrase, anchors: set[str]) -> bool:
+        rules = self.grammar.durations
+        clause = self._clause_at(phrase.start)
+        if self.layout.sentence_of[clause.start] in self.decider.questions:
+            return False
+        if phrase.days < rules.min_course_days and phrase.kind not in ("ago", "since"):
+            return False
+        if self._anchored(clause, anchors):
+            return True
+        if phrase.kind == "ago" and self._linked_by_since(clause, anchors):
+            return True
+        piece = self.text[clause.char_start : clause.char_end]
+        sentence = self.layout.sentence_of[clause.start]
+        if self.c.onset.search(piece) and not any(
+            self._findings_in(c.index) for c in self.layout.clauses_in(sentence)
+        ):
+            return any(t.finding.id in anchors and self._affirmed(t) for t in self._live)
+        return False
+
+    def sudden_onset(self) -> Candidate | None:
+        """A stroke-like complaint that began within the last day began suddenly (see grammar)."""
+        rule = self.grammar.durations.sudden
+        if rule.finding not in self.findings:
+            return None
+        anchors = set(rule.anchors)
+        for phrase in self.c.durations.find(self.text):
+            if phrase.days >= rule.within_days or phrase.kind not in ("ago", "since"):
+                continue
+            clause = self._clause_at(phrase.start)
+            if self._anchored(clause, anchors):
+                return Candidate(rule.finding, "present", phrase.start, phrase.end)
+            sentence = self.layout.sentence_of[clause.start]
+            nearby = {sentence, sentence - 1}
+            piece = self.text[clause.char_start : clause.char_end]
+            if self.c.onset.search(piece) and any(
+                t.sentence in nearby and t.finding.id in anchors and self._affirmed(t) for t in self._live
+            ):
+                return Candidate(rule.finding, "present", phrase.start, phrase.end)
+        return None
+
+    def _linked_by_since(self, clause: Segment, anchors: set[str]) -> bool:
+        """'Got the flu 3 weeks ago and ever since I've had twitches': the next clause links back."""
+        nxt = clause.index + 1
+        if nxt >= len(self.layout.clauses):
+            return False
+        following = self.layout.clauses[nxt]
+        piece = self.text[following.char_start : following.char_end].lower()
+        if not re.search(r"\b(?:ever since|since then|since)\b", piece):
+            return False
+        return self._anchored(following, anchors)
+
+    def frequency(self) -> Candidate | None:
+        rule = self.grammar.frequency
+        finding = self.findings.get(rule.finding)
+        if finding is None:
+            return None
+        for sentence in self.layout.sentences:
+            if sentence.index in self.decider.questions:
+                continue
+            piece = self.text[sentence.char_start : sentence.char_end]
+            hits = []
+            for state, pattern in self.c.frequency:
+                for match in pattern.finditer(piece):
+                    if state in finding.state_ids:
+                        hits.append((match.start(), match.end(), state))
+            for start, end, state in sorted(hits):
+                clause = self._clause_at(sentence.char_start + start)
+                if self._anchored(clause, self._twitch):
+                    return Candidate(
+                        finding.id, state, sentence.char_start + start, sentence.char_start + end
+                    )
+        return None
+
+    def medication_change(self) -> list[Candidate]:
+        """A named medicine with a change word nearby -> a recent change (see grammar)."""
+        rule = self.grammar.medication_change
+        general = self.findings.get(rule.finding)
+        if general is None:
+            return []
+        cues = re.compile(rf"(?<![\w'])(?:{_alternation(rule.cues)})(?![\w'])", re.I)
+        negated = re.compile(rf"(?<![\w'])(?:{_alternation(rule.negated)})(?![\w'])", re.I)
+        medicine = re.compile(rf"\b(?:{_alternation(rule.medicine_words)})\b", re.I)
+        out: list[Candidate] = []
+        for sentence in self.layout.sentences:
+            if sentence.index in self.decider.questions:
+                continue
+            meds = [
+                t
+                for t in self._live
+                if t.sentence == sentence.index
+                and t.finding.category == "medication"
+                and self._affirmed(t)
+                and t.finding.id not in (rule.finding, *rule.specific.values(), *rule.exclude)
+            ]
+            piece = self.text[sentence.char_start : sentence.char_end]
+            for match in negated.finditer(piece):
+                if meds or medicine.search(piece):
+                    target_id = rule.specific.get(meds[0].finding.id, rule.finding) if meds else rule.finding
+                    if target_id in self.findings:
+                        start = sentence.char_start + match.start()
+                        out.append(Candidate(target_id, "absent", start, sentence.char_start + match.end()))
+                break
+            if not meds:
+                continue
+            for match in cues.finditer(piece):
+                start = sentence.char_start + match.start()
+                if negated.search(piece[max(0, match.start() - 12) : match.end()]):
+                    continue
+                clause = self.layout.clause_of[self._token_at(start)]
+                near = [t for t in meds if t.clause == clause] or meds
+                drug = min(near, key=lambda t: abs(t.start - start))
+                target_id = rule.specific.get(drug.finding.id, rule.finding)
+                if target_id in self.findings:
+                    out.append(
+                        Candidate(
+                            target_id,
+                            "present",
+                            min(start, drug.start),
+                            max(start + len(match.group(0)), drug.end),
+                        )
+                    )
+                break
+        return out
+
+    def combinations(self, chosen: Mapping[str, Candidate]) -> list[Candidate]:
+        """Findings said together in one clause that make a more specific one present."""
+        out: list[Candidate] = []
+        for rule in self.grammar.combinations:
+            if rule.then not in self.findings or any(f not in self.findings for f in rule.all):
+                continue
+            if not all(chosen.get(f) is not None and chosen[f].state == "present" for f in rule.all):
+                continue
+            for clause in self.layout.clauses:
+                sentence = self.layout.sentences[self.layout.sentence_of[clause.start]]
+                spans = []
+                for fid in rule.all:
+                    hits = [
+                        t
+                        for t in self._live
+                        if t.finding.id == fid and t.sentence == sentence.index and self._affirmed(t)
+                    ]
+                    if not hits:
+                        break
+                    spans.append((hits[0].start, hits[0].end))
+                else:
+                    out.append(
+                        Candidate(rule.then, "present", min(s for s, _ in spans), max(e for _, e in spans))
+                    )
+                    break
+        return out
+
+    def rapid_spread(self, chosen: Mapping[str, Candidate]) -> Candidate | None:
+        """Weakness in arms and legs that came on within days (see grammar ``rapid_spread``)."""
+        rule = self.grammar.rapid_spread
+        if rule.finding not in self.findings or rule.anchor not in self.findings:
+            return None
+        anchor = chosen.get(rule.anchor)
+        unless = chosen.get(rule.unless)
+        if anchor is None or anchor.state != "present" or (unless is not None and unless.state == "present"):
+            return None
+        clauses = {t.clause for t in self._live if t.finding.id == rule.anchor and self._affirmed(t)}
+        reached = set()
+        for group, members in rule.groups.items():
+            words = {self.normalize(m) for m in members}
+            for t in self.targets:
+                if t.clause in clauses and t.finding.id in members:
+                    reached.add(group)
+            for token in self.doc:
+                if self.layout.clause_of[token.i] in clauses and token.norm_ in words:
+                    reached.add(group)
+        if len(reached) < len(rule.groups):
+            return None
+        for phrase in self.c.durations.find(self.text):
+            if phrase.days <= rule.within_days and self._anchored(
+                self._clause_at(phrase.start), {rule.anchor}
+            ):
+                return Candidate(rule.finding, "present", anchor.start, anchor.end)
+        return None
+
+    def episodes(self) -> list[Candidate]:
+        """How long one episode lasted ("the cramp lasted 20 minutes") -> present/absent."""
+        out: list[Candidate] = []
+        for rule in self.grammar.episodes:
+            if rule.finding not in self.findings:
+                continue
+            for phrase in self.c.durations.find(self.text):
+                if phrase.days >= 1:
+                    continue
+                clause = self._clause_at(phrase.start)
+                if not self._anchored(clause, {rule.anchor, rule.finding}):
+                    continue
+                minutes = phrase.days * 1440
+                state = "present" if minutes >= rule.at_least_minutes else "absent"
+                out.append(Candidate(rule.finding, state, phrase.start, phrase.end))
+        return out
+
+    # ---------------------------------------------------- numbers -> binary
+    def amounts(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for rule in self.grammar.amounts:
+            finding = self.findings.get(rule.finding)
+            if finding is None:
+                continue
+            words = [w for w in finding.synonyms if len(w) >= 3]
+            if not words:
+                continue
+            nouns = _alternation(words)
+            containers = _alternation(rule.containers)
+            number_words = [w for w in self.grammar.numbers.words if w not in ("a", "an")]
+            pattern = re.compile(
+                rf"(?<![\w.])(?P<num>\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?|{_alternation(number_words)})"
+                rf"\s*(?:x\s*)?(?:(?:{containers})\s+(?:of\s+)?)?(?:\w+\s+)?(?:{nouns})(?:e?s)?\b",
+                re.I,
+            )
+            mg = re.compile(rf"(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
+            for sentence in self.layout.sentences:
+                if sentence.index in self.decider.questions:
+                    continue
+                piece = self.text[sentence.char_start : sentence.char_end]
+                total = 0.0
+                first: tuple[int, int] | None = None
+                for match in pattern.finditer(piece):
+                    value = self.c.values.number_or_range(match.group("num"))
+                    if value is None:
+                        continue
+                    total += value
+                    span = (sentence.char_start + match.start(), sentence.char_start + match.end())
+                    first = span if first is None else (first[0], span[1])
+                if first is not None:
+                    state = "present" if total >= rule.per_day_at_least else "absent"
+                    out.append(Candidate(finding.id, state, first[0], first[1], VALUE))
+                for match in mg.finditer(piece):
+                    value = parse_number(match.group("num"))
+                    state = "present" if value >= rule.mg_at_least else "absent"
+                    start = sentence.char_start + match.start()
+                    out.append(Candidate(finding.id, state, start, sentence.char_start + match.end(), VALUE))
+        return out
+
+    def thresholds(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for rule in self.grammar.thresholds:
+            finding = self.findings.get(rule.finding)
+            if finding is None:
+                continue
+            words = [w for w in rule.words if len(w) > 1]
+            letters = [w.upper() for w in rule.words if len(w) == 1]
+            alternatives = [rf"(?i:\b(?:{_alternation(words)}))"] + [rf"\b{re.escape(w)}" for w in letters]
+            pattern = re.compile(
+                rf"(?:{'|'.join(alternatives)})\b[^\d.;\n]{{0,14}}?(?P<num>\d+(?:\.\d+)?)(?![\d/])"
+            )
+            for match in pattern.finditer(self.text):
+                value = parse_number(match.group("num"))
+                low, high = rule.valid
+                if not low <= value <= high:
+                    continue
+                sentence = self.layout.sentence_of[self._token_at(match.start())]
+                if sentence in self.decider.questions:
+                    continue
+                present = (rule.present_at_least is not None and value >= rule.present_at_least) or (
+                    rule.present_below is not None and value < rule.present_below
+                )
+                out.append(
+                    Candidate(
+                        finding.id, "present" if present else "absent", match.start(), match.end(), VALUE
+                    )
+                )
+        return out
+
+    def scores(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for rule in self.grammar.scores:
+            finding = self.findings.get(rule.finding)
+            if finding is None:
+                continue
+            words = _alternation(rule.words)
+            full = _alternation(rule.full_words)
+            scale = rule.scale
+            with_word = re.compile(
+                rf"\b(?:{words})\b[^.;\n]{{0,30}}?(?<![\d/])(?P<num>\d)\s*/\s*{scale}\b", re.I
+            )
+            bare = re.compile(rf"(?<![\d/.])(?P<num>\d)\s*/\s*{scale}\b(?!\s*/)")
+            fulls = re.compile(rf"\b(?:(?:{full})\s+(?:{words})|(?:{words})\s+(?:is\s+)?(?:{full}))\b", re.I)
+            seen: set[int] = set()
+            for match in with_word.finditer(self.text):
+                value = int(match.group("num"))
+                state = "absent" if value >= scale else "present"
+                seen.add(match.start("num"))
+                out.append(Candidate(finding.id, state, match.start(), match.end(), VALUE))
+            for match in bare.finditer(self.text):
+                value = int(match.group("num"))
+                if match.start("num") in seen or value >= scale:
+                    continue
+                out.append(Candidate(finding.id, "present", match.start(), match.end(), VALUE))
+            for match in fulls.finditer(self.text):
+                out.append(Candidate(finding.id, "absent", match.start(), match.end(), VALUE))
+        return out
+
+    def _token_at(self, char: int) -> int:
+        for token in self.doc:
+            if token.idx <= char < token.idx + max(1, len(token.text)):
+                return token.i
+            if token.idx > char:
+                return max(0, token.i - 1)
+        return len(self.doc) - 1

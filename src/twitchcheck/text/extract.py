@@ -1,0 +1,148 @@
+"""``extract(text, kb)``: free text -> evidence (finding states with spans), age and sex."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from twitchcheck.text.clauses import Layout, layout
+from twitchcheck.text.decide import Candidate, Decider
+from twitchcheck.text.document import (
+    Compiled,
+    DocumentReader,
+    compile_document_rules,
+    document_level_findings,
+)
+from twitchcheck.text.grammar import Grammar
+from twitchcheck.text.model import Extraction
+from twitchcheck.text.people import SubjectReader
+from twitchcheck.text.pipeline import HasFindings, Pipeline, get_pipeline
+from twitchcheck.text.resolve import apply_implications, resolve, to_mentions
+from twitchcheck.text.targets import Target, collect_targets
+
+# Same-length replacements so character offsets into the cleaned text are offsets into the input.
+_SAME_LENGTH = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "\u2009": " "})
+_NEGATION_TOKENS = frozenset({"n't", "not", "never", "no", "nt"})
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    compiled: Compiled
+    subjects: SubjectReader
+    questions: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _prepared(pipeline: Pipeline) -> _Prepared:
+    grammar = pipeline.grammar
+    openers = "|".join(re.escape(o) for o in sorted(grammar.questions.openers, key=len, reverse=True))
+    return _Prepared(
+        compiled=compile_document_rules(grammar, pipeline.findings),
+        subjects=SubjectReader(grammar.people),
+        questions=re.compile(rf"^\W*(?:{openers})\b", re.I),
+    )
+
+
+def extract(text: str, kb: HasFindings) -> Extraction:
+    """Read ``text`` (lay or clinical) into evidence for the findings of ``kb``.
+
+    Every mention keeps its span (``text[start:end]``); at most one mention per finding.
+    """
+    if not text or not text.strip():
+        return Extraction(mentions=())
+    pipeline = get_pipeline(kb)
+    prepared = _prepared(pipeline)
+    clean = text.translate(_SAME_LENGTH)
+    doc = pipeline(clean)
+    lay = layout(doc)
+    questions = {
+        s.index
+        for s in lay.sentences
+        if clean[s.char_start : s.char_end].rstrip().endswith("?")
+        and prepared.questions.match(clean[s.char_start : s.char_end])
+    }
+    grammar = pipeline.grammar
+    # A first pass without reporter knowledge tells which relatives introduce family history.
+    findings = pipeline.findings
+    targets = collect_targets(pipeline, doc, findings, grammar, lay, _NEGATION_TOKENS, frozenset())
+    family_words = _family_history_relatives(targets)
+    subject = prepared.subjects.read(clean, doc, family_words)
+    if subject.reporter_words:
+        targets = collect_targets(
+            pipeline, doc, findings, grammar, lay, _NEGATION_TOKENS, subject.reporter_words
+        )
+
+    decider = Decider(grammar, prepared.compiled.values, clean, questions)
+    reader = DocumentReader(
+        grammar, prepared.compiled, findings, pipeline.normalize, decider, doc, clean, lay, targets
+    )
+    location_only = reader.denied_only_by_location()
+
+    document_level = document_level_findings(grammar, findings)
+    candidates: list[Candidate] = []
+    for target in targets:
+        if reader.is_site(target) or target.finding.id in document_level:
+            continue
+        if (target.start, target.end) in location_only:
+            continue
+        clause = lay.clauses[target.clause]
+        cand = decider.decide(target, (clause.char_start, clause.char_end))
+        if cand is not None:
+            candidates.append(cand)
+    locations = reader.locations()
+    candidates.extend(locations)
+    for single in (
+        reader.spread(locations),
+        reader.laterality(),
+        reader.duration(),
+        reader.frequency(),
+        reader.sudden_onset(),
+    ):
+        if single is not None:
+            candidates.append(single)
+    candidates.extend(reader.amounts())
+    candidates.extend(reader.medication_change())
+    candidates.extend(reader.episodes())
+    candidates.extend(reader.thresholds())
+    candidates.extend(reader.scores())
+
+    chosen = resolve(candidates)
+    extra = reader.combinations(chosen)
+    rapid = reader.rapid_spread(chosen)
+    if rapid is not None:
+        extra.append(rapid)
+    if extra:
+        chosen = resolve([*chosen.values(), *extra])
+    chosen = _prefer_specific(chosen, grammar, lay)
+    chosen = apply_implications(chosen, grammar.implications, findings)
+    return Extraction(mentions=to_mentions(chosen, text), age=subject.age, sex=subject.sex)
+
+
+def _prefer_specific(chosen: dict[str, Candidate], grammar: Grammar, lay: Layout) -> dict[str, Candidate]:
+    """A serotonergic change said in the same sentence as a general "medicine changed" keeps only
+    the specific finding (the engine would otherwise count one change twice)."""
+    rule = grammar.medication_change
+    general = chosen.get(rule.finding)
+    if general is None:
+        return chosen
+    for specific in rule.specific.values():
+        other = chosen.get(specific)
+        same_sentence = other is not None and _sentence_of(lay, other.start) == _sentence_of(
+            lay, general.start
+        )
+        if other is not None and other.state == general.state and same_sentence:
+            return {k: v for k, v in chosen.items() if k != rule.finding}
+    return chosen
+
+
+def _sentence_of(lay: Layout, char: int) -> int:
+    for s in lay.sentences:
+        if s.char_start <= char < s.char_end:
+            return s.index
+    return -1
+
+
+def _family_history_relatives(targets: list[Target]) -> set[str]:
+    """Relative words whose FAMILY scope covers a family-history finding ("my uncle had ALS")."""
+    return {w for t in targets if t.finding.category == "family" for w in t.family_words}

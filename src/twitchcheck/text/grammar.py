@@ -1,0 +1,209 @@
+"""Typed loader for ``data/grammar.yaml``: the grammar (not the vocabulary) of free-text reading.
+
+Keeping numbers, units, time words and qualifiers as validated data means a reviewer can extend
+them without touching code, and a typo fails at load time instead of silently matching nothing.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Normalize(_Strict):
+    irregular: dict[str, str]
+    keep: list[str]
+    min_stem: int = 3
+
+
+class ReflexGrade(_Strict):
+    finding: str
+    below_max: int
+    normal: int
+    above_min: int
+
+
+class Qualifiers(_Strict):
+    below: list[str]
+    above: list[str]
+    normal: list[str]
+    absent: list[str]
+    extreme: list[str]
+    prefixes: dict[str, str]
+    reflex_grade: ReflexGrade
+
+
+class Units(_Strict):
+    aliases: dict[str, str]
+
+
+class Numbers(_Strict):
+    words: dict[str, float]
+
+
+class Sudden(_Strict):
+    finding: str
+    within_days: float
+    anchors: list[str]
+
+
+class Durations(_Strict):
+    units: dict[str, float]
+    slash: dict[str, float]
+    since: dict[str, float]
+    bare_plural_count: float
+    min_course_days: float
+    anchor_categories: list[str]
+    anchor_findings: list[str]
+    sudden: Sudden
+    onset_words: list[str]
+
+
+class LocationContext(_Strict):
+    categories: list[str]
+    exclude: list[str]
+    negation_by_place: list[str]
+
+
+class Frequency(_Strict):
+    finding: str
+    cues: dict[str, list[str]]
+
+
+class Spread(_Strict):
+    finding: str
+    cues: dict[str, list[str]]
+    regions: dict[str, list[str]]
+    from_count: dict[str, int]
+
+
+class Laterality(_Strict):
+    finding: str
+    left: list[str]
+    right: list[str]
+    same_side: list[str]
+
+
+class CountRule(_Strict):
+    finding: str
+    nouns: list[str]
+    thresholds: dict[str, int]
+
+
+class ScoreRule(_Strict):
+    finding: str
+    words: list[str]
+    scale: int
+    full_words: list[str]
+
+
+class AmountRule(_Strict):
+    finding: str
+    per_day_at_least: float
+    mg_at_least: float
+    containers: list[str]
+    note: str
+
+
+class MedicationChange(_Strict):
+    finding: str
+    specific: dict[str, str]
+    cues: list[str]
+    negated: list[str]
+    medicine_words: list[str]
+    exclude: list[str]
+
+
+class Combination(_Strict):
+    all: list[str]
+    then: str
+
+
+class RapidSpread(_Strict):
+    finding: str
+    anchor: str
+    within_days: float
+    groups: dict[str, list[str]]
+    unless: str
+
+
+class EpisodeRule(_Strict):
+    finding: str
+    anchor: str
+    at_least_minutes: float
+
+
+class ThresholdRule(_Strict):
+    finding: str
+    words: list[str]
+    present_at_least: float | None = None
+    present_below: float | None = None
+    valid: tuple[float, float]
+
+
+class Questions(_Strict):
+    openers: list[str]
+
+
+class Relatives(_Strict):
+    female: list[str]
+    male: list[str]
+    any: list[str]
+
+
+class People(_Strict):
+    relatives: Relatives
+    others: list[str]
+    self_female: list[str]
+    self_male: list[str]
+    first_person: list[str]
+    third_person: list[str]
+
+
+class Grammar(_Strict):
+    normalize: Normalize
+    fillers: list[str]
+    negation_fillers: list[str]
+    strong_negation: list[str]
+    max_fillers: int = Field(ge=0, le=5)
+    problem_words: list[str]
+    head_dominance: int
+    head_stopwords: list[str]
+    no_reverse_words: list[str]
+    reverse_when: list[str]
+    keep_nested_in: list[str]
+    list_scope_tokens: list[str]
+    qualifiers: Qualifiers
+    units: Units
+    numbers: Numbers
+    durations: Durations
+    location_context: LocationContext
+    head_categories: list[str]
+    frequency: Frequency
+    spread: Spread
+    laterality: Laterality
+    counts: list[CountRule]
+    scores: list[ScoreRule]
+    amounts: list[AmountRule]
+    medication_change: MedicationChange
+    combinations: list[Combination]
+    rapid_spread: RapidSpread
+    episodes: list[EpisodeRule]
+    thresholds: list[ThresholdRule]
+    implications: dict[str, list[str]]
+    questions: Questions
+    people: People
+
+
+@cache
+def load_grammar() -> Grammar:
+    """The packaged grammar, parsed once."""
+    text = resources.files("twitchcheck.text").joinpath("data", "grammar.yaml").read_text("utf-8")
+    return Grammar.model_validate(yaml.safe_load(text))

@@ -1,0 +1,172 @@
+"""Who the text is about: the patient's age and sex, and whether a relative is reporting.
+
+"My mum (63) has had odd episodes..." is about the mother: her symptoms are the evidence, and
+the word "mum" must not turn them into family history. "My uncle had ALS" is family history.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from twitchcheck.text.grammar import People
+from twitchcheck.text.values import _alternation
+
+_NOT_AGE_UNITS = (
+    r"(?!\s*(?:weeks?|days?|months?|hours?|mins?|minutes?|kg|kgs|lbs?|stone|st\b|%|cm|mg|mm|times|x\b|cups?|"
+    r"shots?|coffees?|units?|pack|hrs?|/))"
+)
+_PAST_VERBS = {"had", "died", "passed", "was", "were", "used", "lost"}
+_ADVERBS = {
+    "suddenly",
+    "just",
+    "now",
+    "recently",
+    "also",
+    "still",
+    "really",
+    "has",
+    "is",
+    "'s",
+    "keeps",
+    "always",
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The patient as the text describes them."""
+
+    age: int | None = None
+    sex: str | None = None
+    reporter_words: frozenset[str] = field(default_factory=frozenset)
+
+
+class SubjectReader:
+    """Compiled patterns for one grammar."""
+
+    def __init__(self, people: People) -> None:
+        rel = people.relatives
+        self._female = {w.lower() for w in rel.female}
+        self._male = {w.lower() for w in rel.male}
+        self._relatives = self._female | self._male | {w.lower() for w in rel.any}
+        self._first = {w.lower() for w in people.first_person}
+        self._third = {w.lower() for w in people.third_person}
+        self._self_female = {w.lower() for w in people.self_female}
+        self._self_male = {w.lower() for w in people.self_male}
+        rel_alt = _alternation(self._relatives | {w.lower() for w in people.others})
+        sex_alt = _alternation(self._self_female | self._self_male)
+        age = r"(?P<age>\d{1,3})"
+        self._header = re.compile(
+            rf"^\W*(?:pt|patient)?\s*{age}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?(?:\s*-?\s*old)?|y))?\s*-?\s*"
+            r"(?P<sex>m|f|male|female|man|woman|boy|girl)\b",
+            re.I,
+        )
+        self._year_old = re.compile(
+            rf"\b(?:i'?m|i\s+am|am|pt\s+is|patient\s+is|^)\s*(?:an?\s+)?{age}\s*-?\s*(?:y/?o|yo|yrs?|years?)\s*-?\s*(?:old)?"
+            rf"\s*(?P<sex>{sex_alt})?\b",
+            re.I,
+        )
+        self._first_age = re.compile(
+            rf"\b(?:i'?m|i\s+am|aged|age)\s+(?:only\s+|just\s+)?{age}\b{_NOT_AGE_UNITS}", re.I
+        )
+        self._bracket = re.compile(rf"\b(?:i|me|my|myself)\s*\(\s*{age}\s*(?P<sex>[mf])?\s*\)", re.I)
+        self._self_sex = re.compile(
+            rf"\b(?:i'?m|i\s+am|as)\s+an?\s+(?:\w+\s+){{0,3}}?(?P<sex>{sex_alt})\b", re.I
+        )
+        self._relative_age = re.compile(
+            rf"\bmy\s+(?:(?P<age1>\d{{1,3}})\s*-?\s*(?:y/?o|yo|years?\s*-?\s*old|year\s*-?\s*old)\s+)?(?P<rel>{rel_alt})"
+            rf"(?:\s*\(\s*(?P<age2>\d{{1,3}})\s*[mf]?\s*[,;)]|\s*,\s*(?P<age3>\d{{1,3}})\s*,|\s+(?:is|who\s+is|aged)\s+(?P<age4>\d{{1,3}})\b{_NOT_AGE_UNITS})?",
+            re.I,
+        )
+
+    def read(self, text: str, doc: Doc, family_history_words: set[str]) -> Subject:
+        """Age, sex and reporter for ``text`` (``doc`` is its tokenisation).
+
+        ``family_history_words`` are relative words that introduce a family-history statement
+        ("my uncle had ALS"), which never make that relative the patient.
+        """
+        reporter = self._reporter(text, doc, family_history_words)
+        if reporter is not None:
+            return reporter
+        age: int | None = None
+        sex: str | None = None
+        for pattern in (self._header, self._bracket, self._year_old, self._first_age):
+            match = pattern.search(text)
+            if match is None:
+                continue
+            if age is None and match.group("age"):
+                age = _plausible(match.group("age"))
+            if sex is None and "sex" in match.groupdict() and match.group("sex"):
+                sex = self._sex_word(match.group("sex"))
+        if sex is None:
+            match = self._self_sex.search(text)
+            if match:
+                sex = self._sex_word(match.group("sex"))
+        if sex is None:
+            sex = self._pronoun_sex(doc)
+        return Subject(age=age, sex=sex)
+
+    def _reporter(self, text: str, doc: Doc, family_history_words: set[str]) -> Subject | None:
+        match = self._relative_age.search(text)
+        if match is None or match.start() > 12:
+            return None
+        rel = match.group("rel").lower()
+        raw_age = next((match.group(g) for g in ("age1", "age2", "age3", "age4") if match.group(g)), None)
+        if raw_age is None and (
+            rel in family_history_words or not self._third_person_story(doc, match.end())
+        ):
+            return None
+        sex = "female" if rel in self._female else "male" if rel in self._male else self._pronoun_sex(doc)
+        age = _plausible(raw_age) if raw_age else None
+        return Subject(age=age, sex=sex, reporter_words=frozenset({rel}))
+
+    def _third_person_story(self, doc: Doc, rel_end: int) -> bool:
+        """The relative is the subject of a present-tense story told in the third person."""
+        following = [t for t in doc if t.idx >= rel_end and not t.is_punct][:3]
+        for token in following:
+            lower = token.lower_
+            if lower in _PAST_VERBS:
+                return False
+            if lower not in _ADVERBS:
+                break
+        first = third = 0
+        tokens = list(doc)
+        for i, token in enumerate(tokens):
+            lower = token.lower_
+            if lower in self._third:
+                third += 1
+            elif (
+                lower in self._first
+                or lower == "my"
+                and not (i + 1 < len(tokens) and tokens[i + 1].lower_ in self._relatives)
+            ):
+                first += 1
+        return third > first
+
+    def _pronoun_sex(self, doc: Doc) -> str | None:
+        lowers = [t.lower_ for t in doc]
+        if any(w in self._first for w in lowers):
+            return None
+        she = sum(w in ("she", "her", "herself", "she's") for w in lowers)
+        he = sum(w in ("he", "his", "him", "himself", "he's") for w in lowers)
+        if she > he:
+            return "female"
+        if he > she:
+            return "male"
+        return None
+
+    def _sex_word(self, word: str) -> str | None:
+        lower = word.lower()
+        if lower in ("m", "male") or lower in self._self_male:
+            return "male"
+        if lower in ("f", "female") or lower in self._self_female:
+            return "female"
+        return None
+
+
+def _plausible(raw: str) -> int | None:
+    age = int(raw)
+    return age if 0 < age < 120 else None

@@ -1,0 +1,170 @@
+"""Matched targets with their ConText status, after overlap pruning and reporter handling."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from twitchcheck.knowledge.schema import Finding
+from twitchcheck.text.clauses import Layout
+from twitchcheck.text.context_rules import (
+    FAMILY,
+    NEGATED,
+    NORMAL,
+    OTHER_PERSON,
+    SPAN_GROUP,
+)
+from twitchcheck.text.grammar import Grammar
+from twitchcheck.text.pipeline import NEGATED_PREFIX_KEY, Pipeline, target_info
+from twitchcheck.text.vocabulary import TargetInfo
+
+
+@dataclass(frozen=True)
+class Target:
+    """A finding word in the text and what ConText says about it."""
+
+    info: TargetInfo
+    finding: Finding
+    tok_start: int
+    tok_end: int
+    start: int
+    end: int
+    sentence: int
+    clause: int
+    mods: frozenset[str]
+    strong_negation: bool
+    internal_negation: bool
+    family_words: frozenset[str] = frozenset()
+    negation_words: frozenset[str] = frozenset()
+
+    @property
+    def negated(self) -> bool:
+        return NEGATED in self.mods or NORMAL in self.mods or self.internal_negation
+
+    @property
+    def firmly_negated(self) -> bool:
+        """Negated by "no"/"without"/"fine"-type cues, not only by "not"."""
+        return NORMAL in self.mods or self.strong_negation or self.internal_negation
+
+
+def collect_targets(
+    pipeline: Pipeline,
+    doc: Doc,
+    findings: Mapping[str, Finding],
+    grammar: Grammar,
+    layout: Layout,
+    normalize_negations: frozenset[str],
+    reporter_words: frozenset[str],
+) -> list[Target]:
+    """All targets in ``doc``; nested matches of a different finding are dropped (longest wins)
+    unless one of the two is a body site or the outer one qualifies the course ("tongue
+    fasciculations", "getting weaker" keep both)."""
+    strong = {w.lower() for w in grammar.strong_negation}
+    keep_nested = set(grammar.keep_nested_in)
+    negated_prefix: set[int] = doc.user_data.get(NEGATED_PREFIX_KEY, set())
+    raw = []
+    seen: set[tuple[str, int, int]] = set()
+    for span in doc.spans.get(SPAN_GROUP, []):
+        info = target_info(pipeline, span)
+        key = (info.finding, span.start, span.end)
+        if key in seen or info.finding not in findings:
+            continue
+        seen.add(key)
+        raw.append((span, info))
+    kept = []
+    for span, info in raw:
+        category = findings[info.finding].category
+        swallowed = False
+        for other, other_info in raw:
+            if other_info.finding == info.finding and (other.start, other.end) == (span.start, span.end):
+                continue
+            contains = (
+                other.start <= span.start
+                and span.end <= other.end
+                and (other.end - other.start) > (span.end - span.start)
+            )
+            if not contains:
+                continue
+            if other_info.finding == info.finding:
+                swallowed = True
+                break
+            if "location" in (category, findings[other_info.finding].category):
+                continue
+            if other_info.finding in keep_nested or other_info.means_normal:
+                continue
+            if other_info.kind == "head":
+                continue
+            swallowed = True
+            break
+        if not swallowed:
+            kept.append((span, info))
+
+    graph = doc._.context_graph
+    all_modifiers = list(graph.modifiers) if graph is not None else []
+    targets = []
+    for span, info in kept:
+        if info.short and not _short_ok(doc, span.start):
+            continue
+        mods: set[str] = set()
+        strong_neg = False
+        family_words: set[str] = set()
+        negation_words: set[str] = set()
+        # ConText ignores a modifier that overlaps its target; "No trouble" + "trouble swallowing"
+        # overlap, yet the "No" clearly denies the swallowing trouble.
+        straddling = [
+            m
+            for m in all_modifiers
+            if m.category in (NEGATED, NORMAL) and m.modifier_span[0] < span.start < m.modifier_span[1]
+        ]
+        for modifier in [*span._.modifiers, *straddling]:
+            m_start, m_end = modifier.modifier_span
+            words = {doc[i].lower_ for i in range(m_start, m_end)}
+            category = modifier.category
+            if category == NORMAL and info.means_normal:
+                continue
+            if category == FAMILY:
+                family_words |= words
+            if category in (FAMILY, OTHER_PERSON) and words & reporter_words:
+                continue
+            mods.add(category)
+            if category == NEGATED:
+                negation_words |= words
+                strong_neg = strong_neg or bool(words & strong)
+        span_negs = sum(1 for t in span if t.lower_ in normalize_negations)
+        own_negs = sum(1 for n in info.norms if n in normalize_negations)
+        internal = span_negs > own_negs or any(t.i in negated_prefix for t in span)
+        targets.append(
+            Target(
+                info=info,
+                finding=findings[info.finding],
+                tok_start=span.start,
+                tok_end=span.end,
+                start=span.start_char,
+                end=span.end_char,
+                sentence=layout.sentence_of[span.start],
+                clause=layout.clause_of[span.start],
+                mods=frozenset(mods),
+                strong_negation=strong_neg,
+                internal_negation=internal,
+                family_words=frozenset(family_words),
+                negation_words=frozenset(negation_words),
+            )
+        )
+    targets.sort(key=lambda t: (t.start, -t.end))
+    return targets
+
+
+def _short_ok(doc: Doc, i: int) -> bool:
+    """Two- and three-letter lab names ("K", "Ca", "Mg") only as written in notes: capitalised,
+    not a unit after a number ("40 mg") and not part of a word split by the tokenizer ("can't")."""
+    token = doc[i]
+    text = token.text
+    if len(text) <= 2 and not any(c.isupper() for c in text):
+        return False
+    if i > 0 and (doc[i - 1].like_num or doc[i - 1].text[-1:].isdigit()):
+        return False
+    if i + 1 < len(doc) and (doc[i + 1].text in ("/", "'s", "'") or doc[i + 1].lower_ in ("n't", "nt")):
+        return False
+    return not (i + 1 < len(doc) and not token.whitespace_ and doc[i + 1].is_alpha)

@@ -1,0 +1,233 @@
+"""Numbers and qualifiers in text -> states of findings.
+
+Everything here reads the raw text (character offsets), so spans stay exact. The knowledge base
+supplies units, conversions and state bounds; ``data/grammar.yaml`` supplies the words. Nothing
+here names a finding except through the grammar's rule entries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from twitchcheck.knowledge.schema import Finding, State
+from twitchcheck.text.grammar import CountRule, Grammar
+
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_COMPARATOR = r"<=|>=|<|>|≤|≥|~|less than|more than|under|over|below|above|approx\.?|about|around"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value read from the text: the state it implies and where it was said."""
+
+    finding: str
+    state: str
+    start: int
+    end: int
+
+
+def parse_number(raw: str) -> float:
+    return float(raw.replace(",", ""))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation, longest first, with flexible whitespace and optional apostrophes."""
+    parts = []
+    for word in sorted({w.lower() for w in words}, key=len, reverse=True):
+        escaped = re.escape(word).replace(r"\ ", r"\s+").replace("'", "'?")
+        parts.append(escaped)
+    return "|".join(parts)
+
+
+def state_for_value(finding: Finding, value: float) -> str | None:
+    """The state whose [low, high) bounds contain ``value``."""
+    for state in finding.states:
+        low = state.low if state.low is not None else float("-inf")
+        high = state.high if state.high is not None else float("inf")
+        if state.low is None and state.high is None:
+            continue
+        if low <= value < high:
+            return state.id
+    return None
+
+
+def _normal_index(states: Sequence[State]) -> int | None:
+    for i, state in enumerate(states):
+        if state.id == "normal":
+            return i
+    for i, state in enumerate(states):
+        if "normal" in state.label.lower():
+            return i
+    return None
+
+
+def state_for_direction(finding: Finding, direction: str, extreme: bool = False) -> str | None:
+    """Map below/above/normal/absent onto the finding's ordered states (see grammar qualifiers)."""
+    states = finding.states
+    if not states:
+        return None
+    ids = [s.id for s in states]
+    normal = _normal_index(states)
+    if direction == "normal":
+        if normal is not None:
+            return ids[normal]
+        return "none" if "none" in ids else None
+    if direction == "absent":
+        if "none" in ids:
+            return "none"
+        if normal is not None and normal > 0:
+            return ids[0]
+        return None
+    if normal is None:
+        return None
+    if direction == "below" and normal > 0:
+        return ids[0] if extreme else ids[normal - 1]
+    if direction == "above" and normal < len(ids) - 1:
+        return ids[-1] if extreme else ids[normal + 1]
+    return None
+
+
+class ValueReader:
+    """Compiled regular expressions for one grammar + knowledge base."""
+
+    def __init__(self, grammar: Grammar, findings: dict[str, Finding]) -> None:
+        self.grammar = grammar
+        self.findings = findings
+        q = grammar.qualifiers
+        self._directions: list[tuple[re.Pattern[str], str]] = [
+            (re.compile(rf"\b(?:{_alternation(words)})\b", re.I), name)
+            for name, words in (
+                ("normal", q.normal),
+                ("absent", q.absent),
+                ("below", q.below),
+                ("above", q.above),
+            )
+        ]
+        self._extreme = re.compile(rf"\b(?:{_alternation(q.extreme)})\b", re.I)
+        self._aliases = {k.lower(): v.lower() for k, v in grammar.units.aliases.items()}
+        self._number_words = {k.lower(): v for k, v in grammar.numbers.words.items()}
+
+    # ------------------------------------------------------------------ labs
+    @cached_property
+    def _lab_value(self) -> re.Pattern[str]:
+        return re.compile(
+            r"^\s*\+?\s*(?:levels?|results?|value)?\s*"
+            r"(?:[:=]|\bwas\b|\bis\b|\bwere\b|\bof\b|\bat\b|came back(?: at)?|back at)?\s*"
+            r"(?:(?:was|is|only|just|of)\s+)?"
+            rf"(?P<cmp>{_COMPARATOR})?\s*(?P<num>{NUMBER})(?!\s*/\s*\d)(?!\d)"
+            r"(?:\s*(?P<unit>[a-zµμ]+(?:/[0-9.]*\s?[a-zµμ0-9.²]+)*))?",
+            re.I,
+        )
+
+    def lab_value(self, finding: Finding, text: str, end: int) -> tuple[str, int] | None:
+        """A number right after a lab name, converted with the finding's unit -> (state, end)."""
+        match = self._lab_value.match(text[end : end + 48])
+        if match is None:
+            return None
+        value = parse_number(match.group("num"))
+        unit = (match.group("unit") or "").lower().rstrip(".")
+        factor = self._conversion(finding, unit)
+        if factor is None:
+            factor = 1.0
+        state = state_for_value(finding, value * factor)
+        if state is None:
+            return None
+        stop = end + (match.end("num") if factor == 1.0 or not match.group("unit") else match.end("unit"))
+        return state, stop
+
+    def _conversion(self, finding: Finding, unit: str) -> float | None:
+        if not unit:
+            return None
+        unit = self._aliases.get(unit, unit)
+        if finding.unit and self._aliases.get(finding.unit.lower(), finding.unit.lower()) == unit:
+            return 1.0
+        for key, factor in finding.conversions.items():
+            if self._aliases.get(key.lower(), key.lower()) == unit:
+                return factor
+        return None
+
+    # ------------------------------------------------------------ qualifiers
+    def direction(self, text: str) -> tuple[str, bool] | None:
+        """The first qualifier direction said in ``text`` and whether it is extreme ("very low")."""
+        best: tuple[int, str] | None = None
+        for pattern, name in self._directions:
+            match = pattern.search(text)
+            if match and (best is None or match.start() < best[0]):
+                best = (match.start(), name)
+        if best is None:
+            return None
+        extreme = bool(self._extreme.search(text[: best[0]]))
+        return best[1], extreme
+
+    def prefix_direction(self, word: str) -> str | None:
+        for prefix, direction in self.grammar.qualifiers.prefixes.items():
+            if word.lower().startswith(prefix) and len(word) > len(prefix) + 2:
+                return direction
+        return None
+
+    def state_word(self, finding: Finding, text: str) -> str | None:
+        """A state named outright ("sustained clonus", "brisk reflexes")."""
+        lowered = text.lower()
+        for state in finding.states:
+            for name in {state.id.replace("_", " "), state.label.lower()}:
+                if len(name) >= 4 and re.search(rf"(?<![\w-]){re.escape(name)}\b", lowered):
+                    return state.id
+        return None
+
+    _REFLEX_GRADE = re.compile(r"(?<![\d/.])([0-4])\s*\+")
+
+    def reflex_grade(self, finding: Finding, text: str) -> str | None:
+        rule = self.grammar.qualifiers.reflex_grade
+        if finding.id != rule.finding:
+            return None
+        match = self._REFLEX_GRADE.search(text)
+        if match is None:
+            return None
+        grade = int(match.group(1))
+        if grade <= rule.below_max:
+            return state_for_direction(finding, "below")
+        if grade >= rule.above_min:
+            return state_for_direction(finding, "above")
+        return state_for_direction(finding, "normal")
+
+    def count(self, rule: CountRule, finding: Finding, text: str) -> str | None:
+        """A counted quantity ("4 beats", "3 regions") -> state by bounds or the grammar's thresholds."""
+        nouns = _alternation(rule.nouns)
+        match = re.search(
+            rf"(?P<cmp>>=|>|≥|more than|over)?\s*~?\s*(?<![\w.])(?P<num>\d+)\s*(?:{nouns})\b", text, re.I
+        )
+        if match is None:
+            return None
+        value = float(match.group("num"))
+        if match.group("cmp"):
+            value += 0.5
+        by_bounds = state_for_value(finding, value)
+        if by_bounds is not None:
+            return by_bounds
+        chosen = None
+        for state_id, threshold in sorted(rule.thresholds.items(), key=lambda kv: kv[1]):
+            if value >= threshold and state_id in finding.state_ids:
+                chosen = state_id
+        return chosen
+
+    # -------------------------------------------------------------- numbers
+    def number_word(self, raw: str) -> float | None:
+        raw = " ".join(raw.lower().split())
+        if raw in self._number_words:
+            return self._number_words[raw]
+        try:
+            return parse_number(raw)
+        except ValueError:
+            return None
+
+    def number_or_range(self, raw: str) -> float | None:
+        """ "6-8" -> 7; "two" -> 2; "a couple of" -> 2."""
+        parts = re.split(r"\s*(?:-|–|to)\s*", raw.strip())
+        values = [self.number_word(p) for p in parts if p]
+        if not values or any(v is None for v in values):
+            return None
+        nums = [v for v in values if v is not None]
+        return sum(nums) / len(nums)

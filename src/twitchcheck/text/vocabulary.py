@@ -1,0 +1,214 @@
+"""Targets for the TargetMatcher, built only from the knowledge base's finding synonyms and labels.
+
+Each synonym becomes a token pattern over normalised words (see ``normalize``), so one synonym
+covers its inflections; a few small filler words may sit between its words ("face is drooping"
+~ "face drooping"), and a two-word synonym also matches reversed ("pain in my neck" ~ "neck pain").
+
+Besides whole synonyms we derive *heads*: the body function a finding's synonyms share once the
+problem words are removed ("trouble swallowing", "difficulty swallowing" -> "swallowing"). A head
+alone never makes a finding present; it only lets "swallowing is fine" make it absent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from twitchcheck.knowledge.schema import Finding
+from twitchcheck.text.grammar import Grammar
+from twitchcheck.text.normalize import Normalizer
+
+TargetKind = Literal["synonym", "head"]
+Tokenize = Callable[[str], list[str]]
+
+_PAREN = re.compile(r"\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """What a matched span stands for; stored in the TargetRule's metadata."""
+
+    finding: str
+    phrase: str
+    kind: TargetKind
+    norms: tuple[str, ...]
+    short: bool
+    family_cue: bool
+    names_test: bool = False
+    # The finding itself means "found normal" (e.g. assessed_normal): a "normal" cue cannot deny it.
+    means_normal: bool = False
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """All target patterns plus the word lists the fuzzy matcher and value readers need."""
+
+    targets: tuple[tuple[TargetInfo, tuple[dict[str, Any], ...]], ...]
+    surface_norms: dict[str, str]
+    body_norms: frozenset[str]
+    heads: dict[str, frozenset[str]]
+
+
+def phrases_of(finding: Finding) -> list[str]:
+    """Synonyms plus the label (without parenthesised asides), lower case, de-duplicated."""
+    out: list[str] = []
+    for raw in [*finding.synonyms, _PAREN.sub("", finding.label)]:
+        phrase = " ".join(raw.lower().split())
+        if phrase and phrase not in out:
+            out.append(phrase)
+    return out
+
+
+def build_vocabulary(
+    findings: Mapping[str, Finding],
+    grammar: Grammar,
+    tokenize: Tokenize,
+    normalize: Normalizer,
+) -> Vocabulary:
+    """Compile the target patterns for every non-demographic finding."""
+    fillers = sorted({normalize(w) for w in grammar.fillers})
+    no_reverse = {normalize(w) for w in grammar.no_reverse_words}
+    family_words = {
+        normalize(w)
+        for group in (
+            grammar.people.relatives.female,
+            grammar.people.relatives.male,
+            grammar.people.relatives.any,
+        )
+        for w in group
+    } | {normalize("family"), normalize("families")}
+    tokenized: dict[str, list[tuple[str, list[str], list[str]]]] = {}
+    surface: dict[str, str] = {}
+    for fid, finding in findings.items():
+        if finding.category == "demographic":
+            continue
+        entries = []
+        for phrase in phrases_of(finding):
+            words = [w for w in tokenize(phrase) if w.strip()]
+            norms = [normalize(w) for w in words]
+            if not norms:
+                continue
+            entries.append((phrase, words, norms))
+            for word, norm in zip(words, norms, strict=True):
+                if word.isalpha():
+                    surface.setdefault(word.lower(), norm)
+        tokenized[fid] = entries
+
+    body = {
+        norms[0]
+        for fid, entries in tokenized.items()
+        if findings[fid].category == "location"
+        for _, _, norms in entries
+        if len(norms) == 1
+    } | {normalize(w) for w in grammar.spread.regions}
+    heads = _derive_heads(findings, tokenized, grammar, normalize, body)
+    reverse_heads = (
+        set(body)
+        | {normalize(w) for w in grammar.problem_words}
+        | {normalize(w) for w in grammar.reverse_when}
+    )
+
+    normal_words = {normalize(w) for w in grammar.qualifiers.normal if " " not in w} | {normalize("benign")}
+    targets: list[tuple[TargetInfo, tuple[dict[str, Any], ...]]] = []
+    for fid, entries in tokenized.items():
+        means_normal = (
+            bool(entries) and sum(bool(set(n) & normal_words) for _, _, n in entries) >= len(entries) / 4
+        )
+        done: set[tuple[str, ...]] = set()
+        for phrase, words, norms in entries:
+            if tuple(norms) in done:
+                continue
+            done.add(tuple(norms))
+            short = len(norms) == 1 and len(words[0]) <= 3 and words[0].isalpha()
+            label_head = normalize(findings[fid].label.split()[0]) if findings[fid].label.split() else ""
+            info = TargetInfo(
+                finding=fid,
+                phrase=phrase,
+                kind="synonym",
+                norms=tuple(norms),
+                short=short,
+                family_cue=any(n in family_words for n in norms),
+                names_test=len(norms) == 1 and norms[0] == label_head,
+                means_normal=means_normal,
+            )
+            reversible = (
+                len(norms) == 2 and not (set(norms) & no_reverse) and bool(set(norms) & reverse_heads)
+            )
+            for pattern in _patterns(norms, fillers, grammar.max_fillers, reversible):
+                targets.append((info, pattern))
+        for head in sorted(heads.get(fid, ())):
+            info = TargetInfo(fid, head, "head", (head,), False, False)
+            targets.append((info, ({"NORM": head},)))
+    return Vocabulary(
+        targets=tuple(targets),
+        surface_norms=surface,
+        body_norms=frozenset(body),
+        heads={k: frozenset(v) for k, v in heads.items()},
+    )
+
+
+def _patterns(
+    norms: list[str], fillers: list[str], max_fillers: int, reversible: bool
+) -> Iterable[tuple[dict[str, Any], ...]]:
+    """The synonym in order with optional fillers between words; two content words also reversed."""
+    yield _with_fillers(norms, fillers, max_fillers)
+    if reversible and norms[0] != norms[1]:
+        yield _with_fillers([norms[1], norms[0]], fillers, max_fillers)
+
+
+def _with_fillers(norms: list[str], fillers: list[str], max_fillers: int) -> tuple[dict[str, Any], ...]:
+    pattern: list[dict[str, Any]] = []
+    for i, norm in enumerate(norms):
+        if i and max_fillers:
+            pattern.append({"NORM": {"IN": fillers}, "OP": f"{{,{max_fillers}}}"})
+        pattern.append({"NORM": norm})
+    return tuple(pattern)
+
+
+def _derive_heads(
+    findings: Mapping[str, Finding],
+    tokenized: Mapping[str, list[tuple[str, list[str], list[str]]]],
+    grammar: Grammar,
+    normalize: Normalizer,
+    body: set[str],
+) -> dict[str, set[str]]:
+    """Content words that stand for a finding's body function (see module docstring)."""
+    noise = (
+        {normalize(w) for w in grammar.problem_words}
+        | {normalize(w) for w in grammar.fillers}
+        | {normalize(w) for w in grammar.head_stopwords}
+    )
+    candidates: dict[str, set[str]] = defaultdict(set)
+    content_count: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    single_words: set[str] = set()
+    for fid, entries in tokenized.items():
+        finding = findings[fid]
+        for _, words, norms in entries:
+            if len(norms) == 1:
+                single_words.add(norms[0])
+            content = [n for n, w in zip(norms, words, strict=True) if n not in noise and w.isalpha()]
+            for n in set(content):
+                content_count[fid][n] += 1
+            if finding.category not in grammar.head_categories or finding.type != "binary":
+                continue
+            if len(norms) > 1 and len(content) == 1 and content[0] not in body and len(content[0]) >= 3:
+                candidates[fid].add(content[0])
+    # A head belongs to the finding whose synonyms use it most, if clearly so (twice the runner-up).
+    usage: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for fid, counts in content_count.items():
+        for n, count in counts.items():
+            usage[n].append((count, fid))
+    heads: dict[str, set[str]] = defaultdict(set)
+    for fid, found in candidates.items():
+        for word in found:
+            ranked = sorted(usage[word], reverse=True)
+            best_count, best = ranked[0]
+            runner_up = ranked[1][0] if len(ranked) > 1 else 0
+            if best != fid or best_count < 2 or word in single_words:
+                continue
+            if runner_up * grammar.head_dominance <= best_count:
+                heads[fid].add(word)
+    return heads

@@ -1,0 +1,259 @@
+"""Evaluation harness: metrics on hand-made results, file validation errors, plots, and the safety floor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from twitchcheck.evaluation import (
+    EvalReport,
+    Vignette,
+    VignetteError,
+    evaluate,
+    load_vignettes,
+    render_text,
+    score,
+    write_plots,
+)
+
+DATA = Path(__file__).parent / "data"
+PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "vignettes" / "public.jsonl"
+EXTRA = DATA / "vignettes_extra.jsonl"
+CONDITIONS_DIR = (
+    Path(__file__).resolve().parents[1] / "src" / "twitchcheck" / "knowledge" / "data" / "conditions"
+)
+
+
+def vignette(vid: str, gold: str, acceptable: list[str], triage: str, triage_ok: list[str]) -> Vignette:
+    return Vignette.model_validate(
+        {
+            "id": vid,
+            "age": 40,
+            "sex": "female",
+            "audience": "patient",
+            "text": f"text of {vid}",
+            "gold": gold,
+            "acceptable": acceptable,
+            "triage": triage,
+            "triage_acceptable": triage_ok,
+            "source": "hand-made test case",
+        }
+    )
+
+
+def result(probs: dict[str, float], level: str, other: float | None = None) -> dict[str, Any]:
+    ranked = sorted(probs.items(), key=lambda kv: -kv[1])
+    out: dict[str, Any] = {
+        "triage": {"level": level},
+        "differential": [{"condition": c, "probability": p} for c, p in ranked],
+    }
+    if other is not None:
+        out["other_cause_probability"] = other
+    return out
+
+
+# Four hand-made cases over conditions a, b, c, d (probabilities chosen so the metrics are easy to check).
+CASES: list[tuple[Vignette, dict[str, Any]]] = [
+    # top-1 hit; triage hit; leak 0.1 counts as a wrong class: brier .25+.09+.01+0+.01 = 0.36
+    (
+        vignette("V1", "a", ["a"], "routine", ["routine"]),
+        result({"a": 0.5, "b": 0.3, "c": 0.1, "d": 0.0}, "routine", 0.1),
+    ),
+    # top-1 miss, top-3 hit; emergency under-triaged: brier .25+.64+.09+0 = 0.98
+    (
+        vignette("V2", "b", ["b"], "emergency", ["emergency"]),
+        result({"a": 0.5, "c": 0.3, "b": 0.2, "d": 0.0}, "urgent"),
+    ),
+    # top-1 miss, top-3 hit via an acceptable alternative (b); triage in the acceptable range
+    # brier .25+.09+.0225+.9025 = 1.265
+    (
+        vignette("V3", "c", ["c", "b"], "urgent", ["urgent", "emergency"]),
+        result({"a": 0.5, "d": 0.3, "b": 0.15, "c": 0.05}, "emergency"),
+    ),
+    # top-3 miss; over-triage: brier .16+.09+.04+.81 = 1.10
+    (
+        vignette("V4", "d", ["d"], "self_care", ["self_care", "routine"]),
+        result({"a": 0.4, "b": 0.3, "c": 0.2, "d": 0.1}, "urgent"),
+    ),
+]
+
+
+def fake_assess_factory() -> tuple[Any, list[dict[str, Any]]]:
+    by_text = {v.text: r for v, r in CASES}
+    calls: list[dict[str, Any]] = []
+
+    def fake_assess(text: str | None = None, age: float | None = None, sex: str | None = None) -> Any:
+        calls.append({"text": text, "age": age, "sex": sex})
+        return by_text[text or ""]
+
+    return fake_assess, calls
+
+
+def test_metrics_on_hand_made_results() -> None:
+    fake, calls = fake_assess_factory()
+    seen: list[tuple[int, int]] = []
+    report = evaluate([v for v, _ in CASES], assess_fn=fake, progress=lambda done, n: seen.append((done, n)))
+    s = report.summary()
+    assert s["n"] == 4
+    assert s["top1"] == pytest.approx(0.25)
+    assert s["top3"] == pytest.approx(0.75)
+    assert s["triage_accuracy"] == pytest.approx(0.5)
+    assert s["under_triage"] == pytest.approx(0.25)
+    assert s["over_triage"] == pytest.approx(0.25)
+    assert s["emergency_under_triage"] == 1
+    assert s["brier"] == pytest.approx((0.36 + 0.98 + 1.265 + 1.10) / 4)
+    assert s["mean_ms"] >= 0.0
+    assert set(s) >= {
+        "n",
+        "top1",
+        "top3",
+        "triage_accuracy",
+        "under_triage",
+        "emergency_under_triage",
+        "over_triage",
+        "brier",
+        "mean_ms",
+    }
+    assert calls[0] == {"text": "text of V1", "age": 40, "sex": "female"}
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+    rows = {r.id: r for r in report.rows}
+    assert rows["V2"].predicted == ["a", "c", "b"]
+    assert rows["V2"].p_gold == pytest.approx(0.2)
+    assert rows["V2"].under_triage and not rows["V2"].triage_hit
+    assert rows["V3"].top3_hit and not rows["V3"].top1_hit and rows["V3"].triage_hit
+    assert rows["V4"].over_triage and not rows["V4"].top3_hit
+    assert rows["V1"].probabilities["other"] == pytest.approx(0.1)
+    assert "V4" in render_text(report)
+
+
+def test_accepts_assessment_objects_with_to_json() -> None:
+    class FakeAssessment:
+        def __init__(self, data: dict[str, Any]) -> None:
+            self.data = data
+
+        def to_json(self) -> dict[str, Any]:
+            return self.data
+
+    v, r = CASES[0]
+    row = score(v, FakeAssessment(r))
+    assert row.top1_hit and row.brier == pytest.approx(0.36)
+
+
+def test_gold_missing_from_differential_is_an_error() -> None:
+    v = vignette("V9", "zzz", ["zzz"], "routine", ["routine"])
+    with pytest.raises(VignetteError, match="V9.*zzz"):
+        score(v, result({"a": 1.0}, "routine"))
+
+
+def test_report_round_trips_through_json() -> None:
+    fake, _ = fake_assess_factory()
+    report = evaluate([v for v, _ in CASES], assess_fn=fake)
+    again = EvalReport.model_validate_json(report.model_dump_json())
+    assert again.summary() == report.summary()
+
+
+GOOD = {
+    "id": "T001",
+    "age": 30,
+    "sex": None,
+    "audience": "patient",
+    "text": "eyelid twitch",
+    "gold": "benign_fasciculations",
+    "acceptable": ["benign_fasciculations"],
+    "triage": "self_care",
+    "triage_acceptable": ["self_care"],
+    "source": "test",
+}
+
+
+def write_lines(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "v.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def with_(**changes: Any) -> str:
+    data = {**GOOD, **changes}
+    return json.dumps({k: v for k, v in data.items() if v is not ...})
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "expected"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        (with_(triage=...), "'triage'"),
+        (with_(triage="soon"), "'triage'"),
+        (with_(audience="nurse"), "'audience'"),
+        (with_(age=-3), "'age'"),
+        (with_(sex="m"), "'sex'"),
+        (with_(acceptable=[]), "'acceptable'"),
+        (with_(gold="als"), "gold 'als' must also be listed in acceptable"),
+        (with_(triage_acceptable=["routine"]), "triage_acceptable"),
+        (with_(colour="blue"), "'colour'"),
+        (with_(id="T000"), "duplicate id"),
+    ],
+)
+def test_bad_lines_name_line_and_field(tmp_path: Path, bad_line: str, expected: str) -> None:
+    first = with_(id="T000")
+    path = write_lines(tmp_path, [first, "", "# comment", bad_line])
+    with pytest.raises(VignetteError) as info:
+        load_vignettes(path)
+    message = str(info.value)
+    assert f"{path}:4:" in message
+    assert expected in message
+
+
+def test_empty_and_missing_files(tmp_path: Path) -> None:
+    with pytest.raises(VignetteError, match="no vignettes"):
+        load_vignettes(write_lines(tmp_path, ["", "# nothing"]))
+    with pytest.raises(VignetteError, match="cannot read"):
+        load_vignettes(tmp_path / "missing.jsonl")
+
+
+def test_vignette_files_are_valid() -> None:
+    extra = load_vignettes(EXTRA)
+    assert len(extra) >= 40
+    if PUBLIC.exists():
+        public = load_vignettes(PUBLIC)
+        assert not {v.id for v in public} & {v.id for v in extra}
+
+
+def test_extra_vignettes_cover_every_condition() -> None:
+    extra = load_vignettes(EXTRA)
+    conditions = {p.stem for p in CONDITIONS_DIR.glob("*.yaml")}
+    assert len(conditions) == 33
+    for v in extra:
+        assert set(v.acceptable) <= conditions, v.id
+    assert {v.gold for v in extra} == conditions
+
+
+def test_write_plots(tmp_path: Path) -> None:
+    fake, _ = fake_assess_factory()
+    report = evaluate([v for v, _ in CASES], assess_fn=fake)
+    paths = write_plots(report, tmp_path / "plots")
+    assert sorted(p.name for p in paths) == ["confusion_matrix.png", "reliability.png"]
+    for p in paths:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_safety_floor_no_emergency_under_triage() -> None:
+    """Public + extra vignettes through the real engine: no emergency may be triaged below emergency."""
+    try:
+        from twitchcheck import assess
+        from twitchcheck.knowledge import KnowledgeError
+
+        assess(text="my calf twitches", age=30, sex="female")
+    except ImportError as exc:
+        pytest.skip(f"twitchcheck.assess or the text extractor is not importable yet: {exc}")
+    except KnowledgeError as exc:
+        pytest.skip(f"knowledge base does not load yet (see the knowledge tests): {exc}")
+    vignettes = load_vignettes(EXTRA) + (load_vignettes(PUBLIC) if PUBLIC.exists() else [])
+    report = evaluate(vignettes, assess_fn=assess)
+    missed = [f"{r.id} ({r.gold}): {r.level}" for r in report.rows if r.triage == "emergency" != r.level]
+    print(render_text(report))
+    assert report.summary()["emergency_under_triage"] == 0, missed
