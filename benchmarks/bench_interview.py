@@ -22,11 +22,13 @@ def main() -> None:
     kb = load_kb()
     model = compile_model(kb)
     rng = random.Random(7)
-    lay = [f for f in kb.findings.values() if not f.clinician_only]
+    lay = [f for f in kb.findings.values() if not f.clinician_only and f.category != "demographic"]
     states = []
     for _ in range(args.n):
         picked = rng.sample(lay, rng.randint(2, 10))
-        states.append(InterviewState(seeded={f.id: rng.choice(f.state_ids) for f in picked}))
+        seeded = {f.id: rng.choice(f.state_ids) for f in picked}
+        seeded |= {"age_band": rng.choice(kb.findings["age_band"].state_ids), "sex": rng.choice(["male", "female"])}
+        states.append(InterviewState(seeded=seeded))
     for state in states[:20]:
         next_step(model, state)
 

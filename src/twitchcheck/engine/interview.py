@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, Field
 
 from twitchcheck.engine.evidence import UNKNOWN, Observation, check_state
@@ -92,6 +93,7 @@ class _Tables:
     finding_ids: tuple[str, ...]
     columns: tuple[tuple[int, ...], ...]
     flags_by_finding: Mapping[str, tuple[RedFlag, ...]]
+    leaves: Mapping[str, tuple[str, ...]]
 
 
 @cache
@@ -103,7 +105,11 @@ def _tables(model: Model) -> _Tables:
     for flag in kb.red_flags:
         for leaf in iter_leaves(flag.when):
             by_finding.setdefault(leaf["finding"], {})[flag.id] = flag
-    return _Tables(ids, columns, {k: tuple(v.values()) for k, v in by_finding.items()})
+    leaves = {
+        flag.id: tuple(dict.fromkeys(leaf["finding"] for leaf in iter_leaves(flag.when)))
+        for flag in kb.red_flags
+    }
+    return _Tables(ids, columns, {k: tuple(v.values()) for k, v in by_finding.items()}, leaves)
 
 
 def _entropy(p: FloatArray) -> FloatArray:
@@ -112,31 +118,40 @@ def _entropy(p: FloatArray) -> FloatArray:
     return result
 
 
-def _expr_probability(
-    model: Model, expr: Mapping[str, Any], known: Mapping[str, str], askable: Callable[[str], bool]
+def _expr_matrix(
+    model: Model,
+    expr: Mapping[str, Any],
+    known: Mapping[str, str],
+    askable: Callable[[str], bool],
+    hypotheses: Sequence[tuple[str, str]] = (),
 ) -> FloatArray:
-    """P(expression holds | cause) for every cause row, findings independent given the cause.
+    """P(expression holds | cause), one column for "as things stand" and one per hypothetical answer.
 
-    A leaf on a finding that is neither known nor askable (an exam finding in lay mode, a
-    question the person could not answer) cannot become true in this interview, so it counts as false.
+    Findings are independent given the cause. A leaf on a finding that is neither known nor askable
+    (an exam finding in lay mode, a question the person could not answer) cannot become true in this
+    interview, so it counts as false. Shape: (causes, 1 + len(hypotheses)).
     """
+    width = 1 + len(hypotheses)
     if "finding" in expr:
+        finding = expr["finding"]
         wanted = expr.get("states") or [expr["state"]]
-        if expr["finding"] in known or not askable(expr["finding"]):
-            value = 1.0 if known.get(expr["finding"]) in wanted else 0.0
-            return np.full(len(model.rows), value)
-        cols = [model.column(expr["finding"], s) for s in wanted]
-        result: FloatArray = model.lik[:, cols].sum(axis=1)
-        return result
+        if finding in known or not askable(finding):
+            base = np.full(len(model.rows), 1.0 if known.get(finding) in wanted else 0.0)
+        else:
+            base = model.lik[:, [model.column(finding, s) for s in wanted]].sum(axis=1)
+        out: FloatArray = np.repeat(base[:, None], width, axis=1)
+        for k, (hyp_finding, hyp_state) in enumerate(hypotheses, start=1):
+            if hyp_finding == finding:
+                out[:, k] = 1.0 if hyp_state in wanted else 0.0
+        return out
+    if "not" in expr:
+        return 1 - _expr_matrix(model, expr["not"], known, askable, hypotheses)
+    parts = [_expr_matrix(model, e, known, askable, hypotheses) for e in expr.get("all") or expr["any"]]
     if "all" in expr:
-        both: FloatArray = np.prod([_expr_probability(model, e, known, askable) for e in expr["all"]], axis=0)
+        both: FloatArray = np.prod(parts, axis=0)
         return both
-    if "any" in expr:
-        misses: FloatArray = np.prod(
-            [1 - _expr_probability(model, e, known, askable) for e in expr["any"]], axis=0
-        )
-        return 1 - misses
-    return 1 - _expr_probability(model, expr["not"], known, askable)
+    misses: FloatArray = np.prod([1 - p for p in parts], axis=0)
+    return 1 - misses
 
 
 def _askable(model: Model, state: InterviewState, known: Mapping[str, str]) -> list[int]:
@@ -163,26 +178,28 @@ def _red_flag_question(
         return finding_id not in state.answers and (state.mode == "clinician" or not finding.clinician_only)
 
     for flag in model.kb.red_flags:
-        if Level.parse(flag.level) <= level or Level.parse(flag.level) < SCREEN_FROM:
+        flag_level = Level.parse(flag.level)
+        if flag_level <= level or flag_level < SCREEN_FROM:
             continue
-        p_fire = float(post @ _expr_probability(model, flag.when, known, askable))
-        bar = PLAUSIBLE_EMERGENCY if Level.parse(flag.level) == Level.emergency else PLAUSIBLE
+        p_fire = float(post @ _expr_matrix(model, flag.when, known, askable)[:, 0])
+        bar = PLAUSIBLE_EMERGENCY if flag_level == Level.emergency else PLAUSIBLE
         if p_fire < max(bar, LIFT * _baseline(model, flag)) or p_fire >= 1.0:
             continue
-        for leaf in iter_leaves(flag.when):
-            finding = model.kb.findings[leaf["finding"]]
-            if finding.id in known or not askable(finding.id):
-                continue
-            swing = 0.0
-            for s in finding.state_ids:
-                column = model.lik[:, model.column(finding.id, s)]
-                p_s = float(post @ column)
-                post_s = post * column / p_s
-                after = float(post_s @ _expr_probability(model, flag.when, {**known, finding.id: s}, askable))
-                swing += p_s * abs(after - p_fire)
-            score = swing * (1 + int(Level.parse(flag.level)))
+        leaves = [f for f in _tables(model).leaves[flag.id] if f not in known and askable(f)]
+        hypotheses = [(f, s) for f in leaves for s in model.kb.findings[f].state_ids]
+        if not hypotheses:
+            continue
+        matrix = _expr_matrix(model, flag.when, known, askable, hypotheses)
+        # Posterior after each hypothetical answer, then the flag's probability under it.
+        joint = post[:, None] * model.lik[:, [model.column(f, s) for f, s in hypotheses]]
+        p_answer = joint.sum(axis=0)
+        after = (joint * matrix[:, 1:]).sum(axis=0) / p_answer
+        moves = p_answer * np.abs(after - p_fire)
+        for finding_id in leaves:
+            swing = float(sum(m for (f, _), m in zip(hypotheses, moves, strict=True) if f == finding_id))
+            score = swing * (1 + int(flag_level))
             if score > MIN_SWING and (best is None or score > best.score):
-                best = Question(finding, "red_flag_screen", score, flag.id)
+                best = Question(model.kb.findings[finding_id], "red_flag_screen", score, flag.id)
     return best
 
 
@@ -192,7 +209,7 @@ def _baseline_table(model: Model) -> dict[str, float]:
         return True
 
     return {
-        flag.id: float(model.prior @ _expr_probability(model, flag.when, {}, everything))
+        flag.id: float(model.prior @ _expr_matrix(model, flag.when, {}, everything)[:, 0])
         for flag in model.kb.red_flags
     }
 
@@ -202,27 +219,36 @@ def _baseline(model: Model, flag: RedFlag) -> float:
     return _baseline_table(model)[flag.id]
 
 
-def _mass_levels(model: Model, posts: FloatArray) -> list[Level]:
+def _mass_levels(model: Model, posts: FloatArray) -> npt.NDArray[np.int64]:
     """The posterior-mass triage level of each column of ``posts`` at once."""
     out = np.full(posts.shape[1], int(Level.self_care))
     for level, mask, threshold in reversed(model.mass_thresholds):
         out = np.where(mask @ posts >= threshold, int(level), out)
-    return [Level(int(v)) for v in out]
+    return out
 
 
-def _hypothetical_levels(
-    model: Model, known: Mapping[str, str], fired: Sequence[RedFlag], finding_id: str, posts: FloatArray
-) -> list[Level]:
-    """Triage level after each possible answer: mass rule plus red flags, re-checking only affected flags."""
-    touching = _tables(model).flags_by_finding.get(finding_id, ())
-    touched = {f.id for f in touching}
-    steady = max((Level.parse(f.level) for f in fired if f.id not in touched), default=Level.self_care)
-    levels = []
-    for state, mass in zip(model.kb.findings[finding_id].state_ids, _mass_levels(model, posts), strict=True):
-        cond = {**known, finding_id: state}
-        flag = max((Level.parse(f.level) for f in touching if holds(f.when, cond)), default=Level.self_care)
-        levels.append(max(steady, flag, mass))
-    return levels
+def _flag_levels(
+    model: Model, known: Mapping[str, str], fired: Sequence[RedFlag], finding_ids: Sequence[str]
+) -> npt.NDArray[np.int64]:
+    """Red-flag triage floor after each possible answer of each candidate, re-checking only affected flags."""
+    touching_map = _tables(model).flags_by_finding
+    base = max((Level.parse(f.level) for f in fired), default=Level.self_care)
+    out: list[int] = []
+    for finding_id in finding_ids:
+        states = model.kb.findings[finding_id].state_ids
+        touching = touching_map.get(finding_id, ())
+        if not touching:
+            out.extend([int(base)] * len(states))
+            continue
+        touched = {f.id for f in touching}
+        steady = max((Level.parse(f.level) for f in fired if f.id not in touched), default=Level.self_care)
+        for state in states:
+            cond = {**known, finding_id: state}
+            hit = max(
+                (Level.parse(f.level) for f in touching if holds(f.when, cond)), default=Level.self_care
+            )
+            out.append(int(max(steady, hit)))
+    return np.array(out, dtype=np.int64)
 
 
 def next_step(model: Model, state: InterviewState) -> Question | Stop:
@@ -245,31 +271,29 @@ def next_step(model: Model, state: InterviewState) -> Question | Stop:
     candidates = _askable(model, state, known)
     if not candidates:
         return Stop("no questions left to ask")
-    h_now = float(_entropy(post[:, None])[0])
-    top_now = int(np.argmax(post))
+    # Every answer of every candidate at once: one column per (finding, state).
+    ids = [tables.finding_ids[i] for i in candidates]
+    cols = [c for i in candidates for c in tables.columns[i]]
+    starts = np.cumsum([0] + [len(tables.columns[i]) for i in candidates[:-1]])
+    joint = post[:, None] * model.lik[:, cols]
+    p_state = joint.sum(axis=0)
+    posts = joint / p_state
+    gain = float(_entropy(post[:, None])[0]) - np.add.reduceat(p_state * _entropy(posts), starts)
+    levels = np.maximum(_mass_levels(model, posts), _flag_levels(model, known, decision.fired, ids))
+    changed = levels != int(level)
+    changes = np.add.reduceat(np.where(changed, p_state, 0.0), starts)
     answerable = _answer_rate(state)
-    best: Question | None = None
-    triage_open = top_open = False
-    for i in candidates:
-        cols = list(tables.columns[i])
-        joint = post[:, None] * model.lik[:, cols]
-        p_state = joint.sum(axis=0)
-        posts = joint / p_state
-        gain = h_now - float(p_state @ _entropy(posts))
-        levels = _hypothetical_levels(model, known, decision.fired, tables.finding_ids[i], posts)
-        changes = sum(p for p, lv in zip(p_state, levels, strict=True) if lv != level)
-        plausible = p_state * answerable >= PLAUSIBLE
-        triage_open |= any(lv != level for lv, ok in zip(levels, plausible, strict=True) if ok)
-        top_open |= bool(np.any(np.argmax(posts[:, plausible], axis=0) != top_now))
-        score = answerable * gain * (1 + TRIAGE_WEIGHT * changes)
-        if best is None or score > best.score:
-            best = Question(model.kb.findings[tables.finding_ids[i]], "information_gain", score)
-    settled_top = post[top_now] >= SETTLED_TOP or not top_open
-    if not triage_open and settled_top:
+    plausible = p_state * answerable >= PLAUSIBLE
+    top_now = int(np.argmax(post))
+    triage_open = bool(np.any(changed & plausible))
+    top_open = bool(np.any((np.argmax(posts, axis=0) != top_now) & plausible))
+    scores = answerable * gain * (1 + TRIAGE_WEIGHT * changes)
+    best = int(np.argmax(scores))
+    if not triage_open and (post[top_now] >= SETTLED_TOP or not top_open):
         return Stop("no single answer could change the triage and the most likely cause is settled")
-    if best is None or best.score < MIN_GAIN_BITS:
+    if scores[best] < MIN_GAIN_BITS:
         return Stop("no remaining question is expected to change the result")
-    return best
+    return Question(model.kb.findings[ids[best]], "information_gain", float(scores[best]))
 
 
 def _answer_rate(state: InterviewState) -> float:
