@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench browser postgres clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
-test: lint
+# Browser tests drive Debian's chromium (never `playwright install`, which downloads a browser).
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# Diary storage tests also run against PostgreSQL when one is up (they skip, saying why, when not).
+postgres:
+	-@if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start || true; fi
+
+test: lint browser postgres
 	$(BIN)/twitchcheck kb check
 	$(BIN)/pytest
 

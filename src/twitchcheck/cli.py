@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from twitchcheck.diary.cli import diary_app
 from twitchcheck.engine.evidence import EvidenceError
 from twitchcheck.knowledge import KnowledgeError, load_kb
 from twitchcheck.knowledge.check import check_kb
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 kb_app = typer.Typer(help="Inspect and validate the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+app.add_typer(diary_app, name="diary")
 
 console = Console()
 err_console = Console(stderr=True)

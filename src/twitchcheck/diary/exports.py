@@ -1,0 +1,253 @@
+"""Everything a person has stored, out (JSON, CSV, a zip bundle with the pictures) and back in.
+
+Imports run in one transaction: a file either goes in completely or not at all. Entries already in
+the diary (same moment and kind) are skipped, so importing the same export twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from twitchcheck import __version__
+from twitchcheck.diary.accounts import get_user, list_api_tokens
+from twitchcheck.diary.models import Entry
+from twitchcheck.diary.patterns import compute_patterns
+from twitchcheck.diary.repository import NoteExtractor, add_entries, list_entries, load_summary
+from twitchcheck.diary.retriage import retriage_history
+from twitchcheck.diary.schemas import EntryCreate, EntryPublic, NoteFinding, format_errors
+
+FORMAT = "twitchcheck-diary"
+FORMAT_VERSION = 1
+CSV_FIELDS = (
+    "id", "occurred_at", "kind", "side", "regions", "intensity", "duration_minutes", "count", "caffeine_mg",
+    "caffeine_cups", "alcohol_units", "sleep_hours", "stress", "exercise_minutes", "exercised", "medications",
+    "symptoms", "note", "note_findings", "created_at", "updated_at",
+)  # fmt: skip
+LIST_FIELDS = ("regions", "symptoms")
+TEXT_FIELDS = ("medications", "note")
+SERVER_FIELDS = ("id", "created_at", "updated_at", "note_findings")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ImportFailed(ValueError):
+    """The file cannot be imported; the message names the record and field."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int
+    skipped: int
+    ids: list[int]
+
+
+def export_data(session: Session, user_id: int) -> dict[str, Any]:
+    """All of a person's data as one JSON-able object (no password hash, no token hashes)."""
+    user = get_user(session, user_id)
+    entries = list_entries(session, user_id, newest_first=False)
+    summary = load_summary(session, user_id)
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "twitchcheck": __version__,
+        "user": user.model_dump(mode="json", exclude={"id"}),
+        "entries": [e.model_dump(mode="json") for e in entries],
+        "retriage_history": [r.model_dump(mode="json") for r in retriage_history(session, user_id)],
+        "api_tokens": [t.model_dump(mode="json") for t in list_api_tokens(session, user_id)],
+        "patterns": compute_patterns(summary).to_json(),
+    }
+
+
+def export_json(session: Session, user_id: int) -> str:
+    return json.dumps(export_data(session, user_id), ensure_ascii=False, indent=2)
+
+
+def _csv_safe(value: str) -> str:
+    """Stop spreadsheets from running a note as a formula (OWASP CSV injection advice)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _csv_unsafe(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
+def entries_to_csv(entries: list[EntryPublic]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for entry in entries:
+        row = entry.model_dump(mode="json")
+        for name in LIST_FIELDS:
+            row[name] = ";".join(row[name])
+        for name in TEXT_FIELDS:
+            row[name] = _csv_safe(row[name]) if row[name] is not None else ""
+        row["note_findings"] = (
+            json.dumps(row["note_findings"], ensure_ascii=False) if row["note_findings"] else ""
+        )
+        writer.writerow({k: ("" if row[k] is None else row[k]) for k in CSV_FIELDS})
+    return out.getvalue()
+
+
+def export_csv(session: Session, user_id: int) -> str:
+    """One row per entry; lists joined with ';', note findings as JSON."""
+    return entries_to_csv(list_entries(session, user_id, newest_first=False))
+
+
+def export_bundle(session: Session, user_id: int) -> bytes:
+    """A zip: diary.json, entries.csv, timeline.svg, body_map.svg and a short README."""
+    from twitchcheck.diary.plots import body_map_svg, timeline_svg
+
+    summary = load_summary(session, user_id)
+    files = {
+        "diary.json": export_json(session, user_id),
+        "entries.csv": export_csv(session, user_id),
+        "timeline.svg": timeline_svg(summary),
+        "body_map.svg": body_map_svg(summary),
+        "README.txt": (
+            "twitchcheck diary export\n\n"
+            "diary.json    everything stored for this account (entries, re-triage history, patterns)\n"
+            "entries.csv   the entries, one per row (open in a spreadsheet)\n"
+            "timeline.svg  twitching per day with caffeine, alcohol, sleep, stress and exercise\n"
+            "body_map.svg  where twitching was written down\n\n"
+            "This is health information: keep it private. twitchcheck is not a diagnosis.\n"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------- import
+
+
+def _parse_record(record: Any, where: str) -> tuple[EntryCreate, list[NoteFinding] | None]:
+    if not isinstance(record, dict):
+        raise ImportFailed(f"{where}: each entry must be an object")
+    data = {k: v for k, v in record.items() if k not in SERVER_FIELDS}
+    try:
+        entry = EntryCreate.model_validate(data)
+        found = record.get("note_findings")
+        notes = [NoteFinding.model_validate(f) for f in found] if isinstance(found, list) else None
+    except ValidationError as exc:
+        raise ImportFailed(f"{where}: " + "; ".join(format_errors(exc))) from None
+    if notes is not None:
+        for f in notes:
+            text = entry.note if f.field == "note" else entry.medications
+            if text is None or text[f.start : f.end] != f.span:
+                notes = None  # stale findings: read the note again
+                break
+    if notes is None and entry.note is None and entry.medications is None:
+        notes = []
+    return entry, notes
+
+
+def _existing_keys(session: Session, user_id: int) -> set[tuple[datetime, str]]:
+    rows = session.execute(select(Entry.occurred_at, Entry.kind).where(Entry.user_id == user_id))
+    return {(when, kind) for when, kind in rows}
+
+
+def import_records(
+    session: Session,
+    user_id: int,
+    records: list[Any],
+    *,
+    extractor: NoteExtractor | None = None,
+    skip_duplicates: bool = True,
+) -> ImportReport:
+    parsed = [_parse_record(r, f"entry {i + 1}") for i, r in enumerate(records)]
+    seen = _existing_keys(session, user_id) if skip_duplicates else set()
+    keep: list[tuple[EntryCreate, list[NoteFinding] | None]] = []
+    for entry, notes in parsed:
+        key = (entry.occurred_at.astimezone(UTC), entry.kind)
+        if skip_duplicates and key in seen:
+            continue
+        seen.add(key)
+        keep.append((entry, notes))
+    session.rollback()  # end the read before the (slow) note reading
+    ids = add_entries(
+        session, user_id, [e for e, _ in keep], extractor=extractor, note_findings=[n for _, n in keep]
+    )
+    return ImportReport(added=len(ids), skipped=len(parsed) - len(keep), ids=ids)
+
+
+def import_json(
+    session: Session,
+    user_id: int,
+    payload: str | bytes | dict[str, Any] | list[Any],
+    *,
+    extractor: NoteExtractor | None = None,
+    skip_duplicates: bool = True,
+) -> ImportReport:
+    """Import a twitchcheck JSON export (or a bare list of entries)."""
+    try:
+        data = json.loads(payload) if isinstance(payload, str | bytes) else payload
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(f"not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    if isinstance(data, dict):
+        if data.get("format") not in (None, FORMAT):
+            raise ImportFailed(f"not a {FORMAT} file (format {data.get('format')!r})")
+        if int(data.get("version", FORMAT_VERSION)) > FORMAT_VERSION:
+            raise ImportFailed(f"file version {data['version']} is newer than this twitchcheck understands")
+        records = data.get("entries")
+    else:
+        records = data
+    if not isinstance(records, list):
+        raise ImportFailed("expected a list of entries (or an export with an 'entries' list)")
+    return import_records(session, user_id, records, extractor=extractor, skip_duplicates=skip_duplicates)
+
+
+def csv_records(text: str) -> list[dict[str, Any]]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"occurred_at"} - set(reader.fieldnames or [])
+    if missing:
+        raise ImportFailed(f"CSV header lacks {sorted(missing)}; expected columns like {list(CSV_FIELDS)}")
+    records = []
+    for row in reader:
+        record: dict[str, Any] = {}
+        for key, value in row.items():
+            if key is None or key not in CSV_FIELDS or key in ("id", "created_at", "updated_at"):
+                continue
+            value = value or ""
+            if key in LIST_FIELDS:
+                record[key] = [v for v in value.split(";") if v.strip()]
+            elif key == "note_findings":
+                try:
+                    record[key] = json.loads(value) if value.strip() else []
+                except json.JSONDecodeError as exc:
+                    raise ImportFailed(f"line {reader.line_num}: note_findings: {exc.msg}") from None
+            elif value == "":
+                continue
+            elif key in TEXT_FIELDS:
+                record[key] = _csv_unsafe(value)
+            else:
+                record[key] = value
+        records.append(record)
+    return records
+
+
+def import_csv(
+    session: Session,
+    user_id: int,
+    text: str,
+    *,
+    extractor: NoteExtractor | None = None,
+    skip_duplicates: bool = True,
+) -> ImportReport:
+    """Import the CSV that :func:`export_csv` writes (empty cells are missing values)."""
+    return import_records(
+        session, user_id, csv_records(text), extractor=extractor, skip_duplicates=skip_duplicates
+    )

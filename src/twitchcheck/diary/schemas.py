@@ -1,0 +1,341 @@
+"""Validated shapes of what goes in and out (the Base/Create/Public layering of the FastAPI template).
+
+``EntryCreate`` checks every field against the knowledge base (body regions are ``loc_*`` findings,
+new symptoms are symptom or character findings) and fails with errors that name the field;
+``format_errors`` turns a ``ValidationError`` into one readable line per problem.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from twitchcheck.knowledge import KnowledgeBase, load_kb
+
+Kind = Literal[
+    "fasciculation", "cramp", "spasm", "stiffness", "jerking", "rippling", "tremor", "tetany", "other"
+]
+Side = Literal["left", "right", "both"]
+Sex = Literal["male", "female"]
+LevelName = Literal["self_care", "routine", "urgent", "emergency"]
+
+# The knowledge-base finding each kind of twitch is evidence for ("other" is evidence for nothing).
+KIND_FINDINGS: dict[str, str | None] = {
+    "fasciculation": "fasciculations",
+    "cramp": "cramps",
+    "spasm": "spasms",
+    "stiffness": "stiffness",
+    "jerking": "jerks_move_joint",
+    "rippling": "rippling",
+    "tremor": "tremor",
+    "tetany": "tetany",
+    "other": None,
+}
+SYMPTOM_CATEGORIES = ("symptom", "character")
+MAX_LIST = 30
+MAX_NOTE = 5000
+FUTURE_SLACK = timedelta(days=1)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The knowledge-base ids a diary entry may use, with labels for display."""
+
+    regions: tuple[str, ...]
+    symptoms: tuple[str, ...]
+    kind_findings: dict[str, str | None]
+    labels: dict[str, str]
+
+    def region_id(self, value: str) -> str:
+        """``loc_calf``, ``calf`` or ``Calf`` -> ``loc_calf``; unknown values are returned unchanged."""
+        key = value.strip().lower().replace(" ", "_")
+        if key in self.regions:
+            return key
+        prefixed = f"loc_{key}"
+        return prefixed if prefixed in self.regions else key
+
+
+def build_vocabulary(kb: KnowledgeBase) -> Vocabulary:
+    regions = tuple(
+        f.id
+        for f in kb.findings.values()
+        if f.category == "location" and f.type == "binary" and f.id.startswith("loc_")
+    )
+    symptoms = tuple(
+        f.id for f in kb.findings.values() if f.category in SYMPTOM_CATEGORIES and f.type == "binary"
+    )
+    for kind, finding in KIND_FINDINGS.items():
+        if finding is not None and finding not in kb.findings:
+            raise ValueError(f"kind {kind!r} maps to {finding!r}, which is not in the knowledge base")
+    return Vocabulary(regions, symptoms, dict(KIND_FINDINGS), {f.id: f.label for f in kb.findings.values()})
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    return build_vocabulary(load_kb())
+
+
+def _clean_text(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _region(value: str) -> str:
+    vocab = vocabulary()
+    region = vocab.region_id(value)
+    if region not in vocab.regions:
+        raise ValueError(f"{value!r} is not a body region; expected one of {list(vocab.regions)}")
+    return region
+
+
+def _symptom(value: str) -> str:
+    key = value.strip().lower()
+    if key not in vocabulary().symptoms:
+        raise ValueError(
+            f"{value!r} is not a symptom finding id (e.g. weakness, cramps, slurred_speech, dysphagia)"
+        )
+    return key
+
+
+RegionId = Annotated[str, AfterValidator(_region)]
+SymptomId = Annotated[str, AfterValidator(_symptom)]
+
+
+class NoteFinding(BaseModel):
+    """A finding read from the free note (or the medications text), with the exact span."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    finding: str
+    state: str
+    span: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    field: Literal["note", "medications"] = "note"
+
+
+class EntryBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    occurred_at: AwareDatetime = Field(
+        validation_alias=AliasChoices("occurred_at", "when"),
+        description="When it happened, with a timezone (e.g. 2026-03-01T08:30:00+01:00).",
+    )
+    kind: Kind = "fasciculation"
+    side: Side | None = None
+    regions: Annotated[list[RegionId], Field(max_length=MAX_LIST)] = Field(
+        default_factory=list,
+        description="Body regions: knowledge-base ids such as loc_calf (or just 'calf').",
+    )
+    intensity: Annotated[int, Field(ge=0, le=10)] | None = None
+    duration_minutes: Annotated[float, Field(ge=0, le=1440)] | None = None
+    count: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    caffeine_mg: Annotated[float, Field(ge=0, le=5000)] | None = None
+    caffeine_cups: Annotated[float, Field(ge=0, le=50)] | None = None
+    alcohol_units: Annotated[float, Field(ge=0, le=100)] | None = None
+    sleep_hours: Annotated[float, Field(ge=0, le=24)] | None = None
+    stress: Annotated[int, Field(ge=0, le=10)] | None = None
+    exercise_minutes: Annotated[float, Field(ge=0, le=1440)] | None = None
+    exercised: bool | None = None
+    medications: Annotated[str, Field(max_length=2000)] | None = Field(
+        default=None, description="Medicines started or changed, in your own words."
+    )
+    symptoms: Annotated[list[SymptomId], Field(max_length=MAX_LIST)] = Field(
+        default_factory=list, description="New symptoms: knowledge-base ids such as weakness or dysphagia."
+    )
+    note: Annotated[str, Field(max_length=MAX_NOTE)] | None = None
+
+    @field_validator("medications", "note", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return _clean_text(value)
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _plausible_time(cls, value: datetime) -> datetime:
+        offset = value.utcoffset()
+        if offset is None or abs(offset) > timedelta(hours=18) or offset % timedelta(minutes=1):
+            raise ValueError("timezone offset must be whole minutes within ±18 hours")
+        if value > datetime.now(UTC) + FUTURE_SLACK:
+            raise ValueError("is in the future")
+        if value < EARLIEST:
+            raise ValueError("is before 1900")
+        return value
+
+    @field_validator("regions", "symptoms", mode="after")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return _dedupe(value)
+
+    @model_validator(mode="after")
+    def _exercise_consistent(self) -> EntryBase:
+        if self.exercise_minutes is not None:
+            if self.exercised is False and self.exercise_minutes > 0:
+                raise ValueError("exercised is false but exercise_minutes is above 0")
+            if self.exercised is None:
+                self.exercised = self.exercise_minutes > 0
+        return self
+
+
+class EntryCreate(EntryBase):
+    """A new diary entry."""
+
+
+class EntryUpdate(BaseModel):
+    """A partial change: only the fields given are changed (``null`` clears an optional field)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    occurred_at: AwareDatetime | None = Field(
+        default=None, validation_alias=AliasChoices("occurred_at", "when")
+    )
+    kind: Kind | None = None
+    side: Side | None = None
+    regions: list[str] | None = None
+    intensity: int | None = None
+    duration_minutes: float | None = None
+    count: int | None = None
+    caffeine_mg: float | None = None
+    caffeine_cups: float | None = None
+    alcohol_units: float | None = None
+    sleep_hours: float | None = None
+    stress: int | None = None
+    exercise_minutes: float | None = None
+    exercised: bool | None = None
+    medications: str | None = None
+    symptoms: list[str] | None = None
+    note: str | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class EntryPublic(EntryBase):
+    """An entry as stored, in the writer's own UTC offset, with what was read from the note."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, from_attributes=True)
+
+    id: int
+    note_findings: list[NoteFinding] = Field(default_factory=list)
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _plausible_time(cls, value: datetime) -> datetime:  # stored rows are trusted as they are
+        return value
+
+    def as_create(self) -> EntryCreate:
+        data = self.model_dump(exclude={"id", "note_findings", "created_at", "updated_at"})
+        return EntryCreate.model_validate(data)
+
+
+def local_time(utc: datetime, offset_minutes: int) -> datetime:
+    return utc.astimezone(timezone(timedelta(minutes=offset_minutes)))
+
+
+def offset_minutes(value: datetime) -> int:
+    offset = value.utcoffset()
+    assert offset is not None
+    return int(offset.total_seconds() // 60)
+
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(description="3-64 characters: lowercase letters, digits, '.', '_' or '-'.")
+    password: str = Field(min_length=8, max_length=1024, repr=False)
+
+    @field_validator("username", mode="before")
+    @classmethod
+    def _normalise(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        if not USERNAME_RE.match(value):
+            raise ValueError("must be 3-64 characters: lowercase letters, digits, '.', '_' or '-'")
+        return value
+
+
+class ProfileUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year_of_birth: Annotated[int, Field(ge=1890, le=2200)] | None = None
+    sex: Sex | None = None
+
+    @field_validator("year_of_birth")
+    @classmethod
+    def _not_future(cls, value: int | None) -> int | None:
+        if value is not None and value > datetime.now(UTC).year:
+            raise ValueError("is in the future")
+        return value
+
+
+class UserPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    created_at: AwareDatetime
+    year_of_birth: int | None = None
+    sex: Sex | None = None
+
+    def age(self, on: datetime | None = None) -> int | None:
+        """Age in whole years, to within one year (only the year of birth is kept)."""
+        if self.year_of_birth is None:
+            return None
+        return (on or datetime.now(UTC)).year - self.year_of_birth
+
+
+class TokenPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    created_at: AwareDatetime
+    last_used_at: AwareDatetime | None = None
+    expires_at: AwareDatetime | None = None
+
+
+class NewToken(BaseModel):
+    """Shown once: the plaintext token is never stored and cannot be shown again."""
+
+    token: str = Field(repr=False)
+    info: TokenPublic
+
+
+def format_errors(exc: ValidationError) -> list[str]:
+    """One line per problem, naming the field: ``intensity: Input should be less than or equal to 10``."""
+    lines = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "entry"
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: {message}")
+    return lines
