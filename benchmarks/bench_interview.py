@@ -27,7 +27,8 @@ def main() -> None:
     for _ in range(args.n):
         picked = rng.sample(lay, rng.randint(2, 10))
         seeded = {f.id: rng.choice(f.state_ids) for f in picked}
-        seeded |= {"age_band": rng.choice(kb.findings["age_band"].state_ids), "sex": rng.choice(["male", "female"])}
+        seeded["age_band"] = rng.choice(kb.findings["age_band"].state_ids)
+        seeded["sex"] = rng.choice(["male", "female"])
         states.append(InterviewState(seeded=seeded))
     for state in states[:20]:
         next_step(model, state)
