@@ -23,14 +23,13 @@ LEVEL_STYLE = {
 SHOWN_CONDITIONS = 6
 
 
-def _why(item: DifferentialItem) -> Text:
-    text = Text()
-    for factor in item.supporting[:3]:
-        quote = f' "{factor.span}"' if factor.span else ""
-        text.append(f"+ {factor.label} ({factor.state}){quote}\n", style="green")
-    for factor in item.opposing[:2]:
-        quote = f' "{factor.span}"' if factor.span else ""
-        text.append(f"- {factor.label} ({factor.state}){quote}\n", style="red")
+def _cause(item: DifferentialItem) -> Text:
+    """The cause's name, then the findings for (+) and against (-) it, quoting the person's words."""
+    text = Text(item.lay_name, style="bold")
+    for sign, style, factors in (("+", "green", item.supporting[:3]), ("-", "red", item.opposing[:2])):
+        for factor in factors:
+            quote = f' "{factor.span}"' if factor.span else ""
+            text.append(f"\n  {sign} {factor.label} ({factor.state}){quote}", style=style)
     return text
 
 
@@ -40,23 +39,15 @@ def render_assessment(console: Console, result: Assessment) -> None:
     body = Group(banner, Text(result.triage.advice), *(Text(f"• {r}") for r in result.triage.reasons))
     console.print(Panel(body, title="Triage", border_style=style.split()[-1]))
     for flag in result.red_flags:
-        console.print(
-            Panel(
-                f"{escape(flag.reason)}\n[bold]{escape(flag.action)}[/]",
-                title="Warning sign",
-                border_style="red",
-            )
-        )
+        if flag.level in ("urgent", "emergency"):
+            console.print(Panel(f"[bold]{escape(flag.action)}[/]", title="What to do now", border_style="red"))
 
-    table = Table(title="How likely each cause is", show_lines=False, expand=True)
-    table.add_column("Cause")
-    table.add_column("Chance", justify="right")
-    table.add_column("Why", ratio=2)
+    table = Table(title="How likely each cause is", show_lines=True, expand=True)
+    table.add_column("Chance", justify="right", no_wrap=True)
+    table.add_column("Cause, and why")
     for item in result.differential[:SHOWN_CONDITIONS]:
-        table.add_row(
-            item.lay_name, f"{item.probability:.0%} ({likelihood_words(item.probability)})", _why(item)
-        )
-    table.add_row("Another cause not listed", f"{result.other_cause_probability:.0%}", "")
+        table.add_row(f"{item.probability:.0%}\n{likelihood_words(item.probability)}", _cause(item))
+    table.add_row(f"{result.other_cause_probability:.0%}", "Another cause not listed")
     console.print(table)
 
     if result.observations:
