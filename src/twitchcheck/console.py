@@ -40,7 +40,9 @@ def render_assessment(console: Console, result: Assessment) -> None:
     console.print(Panel(body, title="Triage", border_style=style.split()[-1]))
     for flag in result.red_flags:
         if flag.level in ("urgent", "emergency"):
-            console.print(Panel(f"[bold]{escape(flag.action)}[/]", title="What to do now", border_style="red"))
+            console.print(
+                Panel(f"[bold]{escape(flag.action)}[/]", title="What to do now", border_style="red")
+            )
 
     table = Table(title="How likely each cause is", show_lines=True, expand=True)
     table.add_column("Chance", justify="right", no_wrap=True)
