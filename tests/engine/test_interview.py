@@ -64,9 +64,56 @@ def test_back_undoes_the_last_answer_and_state_round_trips(mini_kb: KnowledgeBas
 def test_settles_when_the_answer_is_clear(mini_kb: KnowledgeBase) -> None:
     model = compile_model(mini_kb)
     state = InterviewState(
-        seeded={"age_band": "young_adult", "sex": "female", "trigger_caffeine": "present",
-                "twitch_duration": "days", "weakness": "absent", "fever": "absent", "stiff_neck": "absent",
-                "fasciculations": "present"}
+        seeded={
+            "age_band": "young_adult",
+            "sex": "female",
+            "trigger_caffeine": "present",
+            "twitch_duration": "days",
+            "weakness": "absent",
+            "fever": "absent",
+            "stiff_neck": "absent",
+            "fasciculations": "present",
+        }
     )
     step = next_step(model, state)
     assert isinstance(step, Stop)
+
+
+def test_real_kb_screens_an_emergency_one_answer_away(kb: KnowledgeBase) -> None:
+    """Back pain with leg symptoms: ask about the saddle area and bladder (cauda equina) first."""
+    model = compile_model(kb)
+    state = InterviewState(
+        seeded={
+            "age_band": "young_adult",
+            "sex": "male",
+            "back_pain": "present",
+            "loc_thigh": "present",
+            "fasciculations": "present",
+        }
+    )
+    step = next_step(model, state)
+    assert isinstance(step, Question) and step.reason == "red_flag_screen"
+    assert step.finding.id in {"saddle_numbness", "bladder_problems"}
+    state = answer(model, state, step.finding.id, "unknown")
+    step = next_step(model, state)
+    assert isinstance(step, Question) and step.finding.id in {"saddle_numbness", "bladder_problems"}
+
+
+def test_real_kb_benign_story_settles_quickly_at_self_care(kb: KnowledgeBase) -> None:
+    model = compile_model(kb)
+    truth = {
+        "twitch_duration": "days",
+        "weakness": "absent",
+        "fasciculations": "present",
+        "trigger_caffeine": "present",
+        "trigger_sleep_loss": "present",
+    }
+    state = InterviewState(seeded={"age_band": "young_adult", "sex": "female", "loc_eyelid": "present"})
+    for _ in range(20):
+        step = next_step(model, state)
+        if isinstance(step, Stop):
+            break
+        default = "absent" if step.finding.type == "binary" else step.finding.state_ids[0]
+        state = answer(model, state, step.finding.id, truth.get(step.finding.id, default))
+    assert isinstance(step, Stop)
+    assert len(state.asked) <= 10

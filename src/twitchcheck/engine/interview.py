@@ -14,7 +14,7 @@ asks :func:`next_step` what to do. Order of business:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -94,6 +94,7 @@ class _Tables:
     columns: tuple[tuple[int, ...], ...]
     flags_by_finding: Mapping[str, tuple[RedFlag, ...]]
     leaves: Mapping[str, tuple[str, ...]]
+    positive: Mapping[str, tuple[tuple[str, frozenset[str]], ...]]
 
 
 @cache
@@ -109,7 +110,16 @@ def _tables(model: Model) -> _Tables:
         flag.id: tuple(dict.fromkeys(leaf["finding"] for leaf in iter_leaves(flag.when)))
         for flag in kb.red_flags
     }
-    return _Tables(ids, columns, {k: tuple(v.values()) for k, v in by_finding.items()}, leaves)
+    positive = {flag.id: tuple(_positive_leaves(flag.when)) for flag in kb.red_flags}
+    return _Tables(ids, columns, {k: tuple(v.values()) for k, v in by_finding.items()}, leaves, positive)
+
+
+def _positive_leaves(expr: Mapping[str, Any]) -> Iterator[tuple[str, frozenset[str]]]:
+    """Leaves not under a ``not``: a known finding that satisfies one moves the flag closer to firing."""
+    if "finding" in expr:
+        yield expr["finding"], frozenset(expr.get("states") or [expr["state"]])
+    for item in expr.get("all", []) + expr.get("any", []):
+        yield from _positive_leaves(item)
 
 
 def _entropy(p: FloatArray) -> FloatArray:
@@ -182,14 +192,20 @@ def _red_flag_question(
         if flag_level <= level or flag_level < SCREEN_FROM:
             continue
         p_fire = float(post @ _expr_matrix(model, flag.when, known, askable)[:, 0])
+        if p_fire >= 1.0:
+            continue
         bar = PLAUSIBLE_EMERGENCY if flag_level == Level.emergency else PLAUSIBLE
-        if p_fire < max(bar, LIFT * _baseline(model, flag)) or p_fire >= 1.0:
+        plausible = p_fire >= max(bar, LIFT * _baseline(model, flag))
+        touched = any(known.get(f) in wanted for f, wanted in _tables(model).positive[flag.id])
+        if not plausible and not (flag_level == Level.emergency and touched):
             continue
         leaves = [f for f in _tables(model).leaves[flag.id] if f not in known and askable(f)]
         hypotheses = [(f, s) for f in leaves for s in model.kb.findings[f].state_ids]
         if not hypotheses:
             continue
         matrix = _expr_matrix(model, flag.when, known, askable, hypotheses)
+        if not plausible and not np.any(np.all(matrix[:, 1:] >= 1.0, axis=0)):
+            continue  # an unlikely emergency is still asked about when one answer would confirm it
         # Posterior after each hypothetical answer, then the flag's probability under it.
         joint = post[:, None] * model.lik[:, [model.column(f, s) for f, s in hypotheses]]
         p_answer = joint.sum(axis=0)
