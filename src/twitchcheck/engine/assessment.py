@@ -185,7 +185,7 @@ def assess_observations(
     columns = evidence_columns(model, observations)
     post = posterior_from_columns(model, columns)
     decision = decide(model, post, observations)
-    level: LevelName = decision.level.name  # type: ignore[assignment]
+    level = decision.level.label
     n = model.n_conditions
     explainer = Explainer(model, observations, columns)
     conditions = model.conditions

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import IntEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -26,6 +26,10 @@ class Level(IntEnum):
     routine = 1
     urgent = 2
     emergency = 3
+
+    @property
+    def label(self) -> LevelName:
+        return cast(LevelName, self.name)
 
     @classmethod
     def parse(cls, name: str) -> Level:
