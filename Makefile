@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/twitchcheck assess "My left calf has been twitching for a few days. I drink about five coffees a day and I have been sleeping badly. No weakness." --age 30 --sex female
+	$(BIN)/twitchcheck serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -278,5 +278,22 @@ def kb_show(item_id: Annotated[str, typer.Argument(help="A condition or finding 
         raise _fail(f"no condition or finding with id {item_id!r}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Log each request (off by default: URLs can hold answers).")
+    ] = False,
+) -> None:
+    """Run the web app and JSON API (pages at /, API docs at /docs)."""
+    import uvicorn
+
+    from twitchcheck.web import create_app
+
+    console.print(f"twitchcheck is running at http://{host}:{port} (Ctrl+C to stop)", highlight=False)
+    uvicorn.run(create_app(), host=host, port=port, access_log=access_log, log_level="info")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,158 @@
+"""HTTP throughput and latency of POST /api/v1/assess beside GET /healthz, over loopback.
+
+Run: .venv/bin/python benchmarks/bench_http.py [--requests 3000] [--concurrency 16]
+
+Starts `twitchcheck serve` on a free 127.0.0.1 port, warms it up, then sends a fixed number of
+requests per endpoint from an asyncio/httpx load generator (bounded: it stops by itself) and
+prints requests per second and p50/p99 latency. All endpoints run against the same server in the
+same run, so the ratio to the trivial endpoint is what matters. The load generator shares the
+machine's cores with the server; with a Python client the trivial endpoint is partly
+client-bound, which the table reports as measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+STRUCTURED = {
+    "evidence": {
+        "fasciculations": "present",
+        "loc_calf": "present",
+        "twitch_duration": "weeks",
+        "trigger_caffeine": "present",
+        "weakness": "absent",
+        "muscle_wasting": "absent",
+    },
+    "age": 34,
+    "sex": "male",
+}
+SHORT_TEXT = {
+    "text": "My left calf has been twitching for two weeks. I drink a lot of coffee. No weakness.",
+    "age": 34,
+}
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 50.0
+
+
+@dataclass
+class Run:
+    name: str
+    latencies: list[float]
+    seconds: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_server(port: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "twitchcheck.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with code {process.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("server did not start within 120 s")
+
+
+async def load(
+    client: httpx.AsyncClient, name: str, method: str, path: str, body: Any, total: int, concurrency: int
+) -> Run:
+    latencies: list[float] = []
+    errors = 0
+    remaining = total
+
+    async def worker() -> None:
+        nonlocal remaining, errors
+        while remaining > 0:
+            remaining -= 1
+            started = time.perf_counter()
+            response = await client.request(method, path, json=body)
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                errors += 1
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return Run(name, latencies, time.perf_counter() - began, errors)
+
+
+async def measure(base: str, total: int, concurrency: int) -> list[Run]:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        plan = [
+            ("GET /healthz (trivial)", "GET", "/healthz", None),
+            ("POST /api/v1/assess (structured evidence)", "POST", "/api/v1/assess", STRUCTURED),
+            ("POST /api/v1/assess (short text)", "POST", "/api/v1/assess", SHORT_TEXT),
+        ]
+        for _, method, path, body in plan:  # warm-up: connections, caches, the text pipeline
+            await load(client, "warm-up", method, path, body, min(300, total), concurrency)
+        return [await load(client, name, m, p, b, total, concurrency) for name, m, p, b in plan]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=3000, help="requests per endpoint (after warm-up)")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight at once")
+    args = parser.parse_args()
+
+    port = free_port()
+    server = start_server(port)
+    try:
+        runs = asyncio.run(measure(f"http://127.0.0.1:{port}", args.requests, args.concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    trivial = runs[0].rate
+    cpus = os.cpu_count()
+    print(f"\n{args.requests} requests per endpoint, {args.concurrency} in flight, 127.0.0.1, {cpus} CPUs")
+    header = f"{'endpoint':44} {'req/s':>8} {'vs trivial':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
+    print(header)
+    print("-" * len(header))
+    for run in runs:
+        print(
+            f"{run.name:44} {run.rate:8.0f} {run.rate / trivial:9.0%} {run.percentile(0.5):8.2f} "
+            f"{run.percentile(0.99):8.2f} {run.errors:6d}"
+        )
+    print(f"mean latency, structured: {statistics.fmean(runs[1].latencies) * 1000:.2f} ms")
+    ok = all(r.rate >= TARGET_RATIO * trivial and r.percentile(0.99) < TARGET_P99_MS for r in runs[1:])
+    verdict = "met" if ok else "NOT met"
+    print(f"target (>= {TARGET_RATIO:.0%} of trivial throughput, p99 < {TARGET_P99_MS:.0f} ms): {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Small ASGI middlewares: a request-body size cap, and security headers on every answer.
+
+The body cap runs before anything parses the body, so an oversized request costs the server
+almost nothing: a declared ``Content-Length`` over the limit is refused at once, and a body
+streamed without one is counted as it arrives and cut off as soon as it passes the limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DEFAULT_MAX_BODY = 64 * 1024
+
+# Our own pages load nothing from elsewhere and run no inline script or style.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+# Swagger UI (served locally) needs inline script and style.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'; object-src 'none'"
+)
+DOCS_PATHS = ("/docs", "/redoc")
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _problem(status: int, detail: str, path: str) -> tuple[bytes, bytes]:
+    if path.startswith("/api/"):
+        return json.dumps({"detail": detail, "field": None}).encode(), b"application/json"
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Request too large</title></head>'
+        f'<body><main><h1>Request too large</h1><p>{detail}</p><p><a href="/">Start again</a></p>'
+        "</main></body></html>"
+    )
+    return page.encode(), b"text/html; charset=utf-8"
+
+
+class BodyLimitMiddleware:
+    """Answer 413 for request bodies over ``max_body`` bytes, before the app reads them."""
+
+    def __init__(self, app: ASGIApp, max_body: int = DEFAULT_MAX_BODY) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def _refuse(self, scope: Scope, send: Send, status: int, detail: str) -> None:
+        body, content_type = _problem(status, detail, scope.get("path", ""))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", content_type),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = f"request body is larger than the limit of {self.max_body} bytes"
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                if not value.isdigit():
+                    await self._refuse(scope, send, 400, "Content-Length header is not a number")
+                    return
+                if int(value) > self.max_body:
+                    await self._refuse(scope, send, 413, too_large)
+                    return
+        received = 0
+        exceeded = False
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    exceeded = True
+                    raise _BodyTooLarge
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if exceeded:
+                return  # whatever the app made of the cut-off body is replaced by the 413 below
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        with contextlib.suppress(_BodyTooLarge):
+            await self.app(scope, counted_receive, guarded_send)
+        if exceeded and not started:
+            await self._refuse(scope, send, 413, too_large)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and friends; pages about someone's health are not cached or framed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        csp = DOCS_CSP if path.startswith(DOCS_PATHS) else PAGE_CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("content-security-policy", csp)
+                headers.setdefault("x-content-type-options", "nosniff")
+                headers.setdefault("referrer-policy", "no-referrer")
+                headers.setdefault("x-frame-options", "DENY")
+                if not path.startswith("/static/"):
+                    headers.setdefault("cache-control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

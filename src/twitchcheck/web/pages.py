@@ -1,0 +1,210 @@
+"""HTML pages: start, result, interview, body map, conditions and the twitch-types guide.
+
+Every page works with plain HTML forms; the small script only adds the clickable body map and
+a print button. Free text travels only in POST bodies; interview state (finding ids and answers,
+no free text) travels in the URL, so the browser's back and forward buttons step through the
+questions. Nothing is stored on the server.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from twitchcheck.engine.assessment import Assessment
+from twitchcheck.engine.interview import InterviewState
+from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.pipeline import InterviewStep
+from twitchcheck.web import guide, service
+from twitchcheck.web.bodymap import regions
+from twitchcheck.web.errors import InputError
+from twitchcheck.web.forms import AssessForm, FormData, carried_evidence, parse_assess_form
+from twitchcheck.web.present import SourceList, addable_findings, result_view
+from twitchcheck.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _kb(request: Request) -> KnowledgeBase:
+    kb: KnowledgeBase = request.app.state.kb
+    return kb
+
+
+async def _form_data(request: Request) -> FormData:
+    source = await request.form() if request.method == "POST" else request.query_params
+    return FormData({k: [v for v in source.getlist(k) if isinstance(v, str)] for k in source})
+
+
+def _start_page(request: Request, form: AssessForm, status_code: int = 200) -> HTMLResponse:
+    context = {
+        "nav": "start",
+        "form": form,
+        "regions": regions(_kb(request)),
+        "selected": set(form.locations),
+    }
+    return render(request, "start.html", context, status_code)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def start_page(request: Request) -> HTMLResponse:
+    return _start_page(request, AssessForm())
+
+
+def _result_page(
+    request: Request,
+    result: Assessment,
+    *,
+    print_view: bool,
+    form: AssessForm | None = None,
+    state: InterviewState | None = None,
+    stop_reason: str | None = None,
+) -> HTMLResponse:
+    kb = _kb(request)
+    data = result.to_json()
+    if form is not None:
+        evidence = dict(form.evidence)
+    else:
+        assert state is not None
+        evidence = {**state.seeded, **state.answers}
+    known = {e["finding"] for e in data["evidence"]}
+    context: dict[str, Any] = {
+        "nav": "start",
+        "view": result_view(kb, data),
+        "print_view": print_view,
+        "carry": {
+            "text": form.text if form else "",
+            "age": form.age_raw if form else "",
+            "sex": form.sex if form else None,
+            "evidence": carried_evidence(evidence),
+        },
+        "from_interview": state is not None,
+        "state_json": _state_json(state) if state is not None else None,
+        "stop_reason": stop_reason,
+        "addable": addable_findings(kb, known),
+        "print_url": _with_params(request, print="1"),
+    }
+    return render(request, "result.html", context)
+
+
+@router.api_route("/assess", methods=["GET", "POST"], response_class=HTMLResponse)
+async def assess_page(request: Request) -> Response:
+    data = await _form_data(request)
+    if request.method == "GET" and not request.query_params:
+        return RedirectResponse("/", status_code=303)
+    kb = _kb(request)
+    form = parse_assess_form(data, kb)
+    form.print_view = form.print_view or request.query_params.get("print") == "1"
+    if form.errors:
+        return _start_page(request, form, 422)
+    result = service.assess(kb, form.text or None, form.evidence, form.age, form.sex)
+    return _result_page(request, result, print_view=form.print_view, form=form)
+
+
+def _with_params(request: Request, **extra: str) -> str:
+    """This page's own address with some query parameters added (used for the print link)."""
+    return request.url.path + "?" + urlencode({**dict(request.query_params), **extra})
+
+
+def _state_json(state: InterviewState) -> str:
+    return json.dumps(state.model_dump(mode="json"), separators=(",", ":"))
+
+
+def _interview_url(state: InterviewState, **extra: str) -> str:
+    return "/interview?" + urlencode({"state": _state_json(state), **extra})
+
+
+@router.post("/interview/start")
+async def interview_start(request: Request) -> Response:
+    kb = _kb(request)
+    form = parse_assess_form(await _form_data(request), kb)
+    if form.errors:
+        return _start_page(request, form, 422)
+    step = service.start(kb, form.text or None, form.evidence, form.age, form.sex, form.mode)
+    return RedirectResponse(_interview_url(step.state), status_code=303)
+
+
+def _question_page(request: Request, step: InterviewStep) -> HTMLResponse:
+    assert step.question is not None
+    context = {
+        "nav": "start",
+        "step": step,
+        "question": step.question,
+        "state_json": _state_json(step.state),
+        "percent": round(step.progress * 100),
+    }
+    return render(request, "interview.html", context)
+
+
+@router.get("/interview", response_class=HTMLResponse)
+async def interview_page(request: Request) -> Response:
+    """One question per page; an answer or 'back' redirects to the URL of the new state."""
+    kb = _kb(request)
+    params = request.query_params
+    raw = params.get("state")
+    if raw is None:
+        return RedirectResponse("/", status_code=303)
+    state = service.parse_state(kb, raw)
+    finding, value = params.get("finding"), params.get("value")
+    if finding is not None or value is not None:
+        if not finding or not value:
+            raise InputError("An answer needs both the question (finding) and the chosen value.", "value")
+        step = service.answer(kb, state, finding, value)
+        return RedirectResponse(_interview_url(step.state), status_code=303)
+    if params.get("back") == "1":
+        return RedirectResponse(_interview_url(service.back(kb, state).state), status_code=303)
+    print_view = params.get("print") == "1"
+    if params.get("finish") == "1":
+        result = service.finish_now(kb, state)
+        stopped = "you chose to stop"
+        return _result_page(request, result, print_view=print_view, state=state, stop_reason=stopped)
+    step = service.resume(kb, state)
+    if step.question is not None and not print_view:
+        return _question_page(request, step)
+    if step.assessment is None:
+        step_result = service.finish_now(kb, state)
+        return _result_page(request, step_result, print_view=print_view, state=state, stop_reason=None)
+    return _result_page(
+        request, step.assessment, print_view=print_view, state=state, stop_reason=step.stop_reason
+    )
+
+
+@router.get("/conditions", response_class=HTMLResponse)
+async def conditions_page(request: Request) -> HTMLResponse:
+    kb = _kb(request)
+    groups: dict[str, list[Any]] = {"emergency": [], "urgent": [], "routine": [], "self_care": []}
+    for condition in kb.conditions.values():
+        groups[condition.care.level].append(condition)
+    for items in groups.values():
+        items.sort(key=lambda c: c.lay_name.lower())
+    return render(request, "conditions.html", {"nav": "conditions", "groups": groups})
+
+
+@router.get("/conditions/{condition_id}", response_class=HTMLResponse)
+async def condition_page(request: Request, condition_id: str) -> HTMLResponse:
+    kb = _kb(request)
+    condition = kb.conditions.get(condition_id)
+    if condition is None:
+        raise InputError(f"There is no condition called {condition_id!r} in twitchcheck.", None, 404)
+    sources = SourceList(kb)
+    sources.cite(condition.sources)
+    context = {"nav": "conditions", "condition": condition, "sources": sources.entries()}
+    return render(request, "condition.html", context)
+
+
+@router.get("/twitch-types", response_class=HTMLResponse)
+async def twitch_types_page(request: Request) -> HTMLResponse:
+    sources = SourceList(_kb(request))
+    refs = {sid: sources.cite([sid]) for sid in guide.CITED}
+    context = {"nav": "guide", "refs": refs, "sources": sources.entries(), "types": guide.TYPES}
+    return render(request, "twitch_types.html", context)
+
+
+@router.get("/about", response_class=HTMLResponse)
+async def about_page(request: Request) -> HTMLResponse:
+    kb = _kb(request)
+    context = {"nav": "about", "conditions": len(kb.conditions), "findings": len(kb.findings)}
+    return render(request, "about.html", context)

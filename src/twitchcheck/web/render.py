@@ -1,0 +1,31 @@
+"""Jinja2 templates (autoescaped) and the HTML error page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from twitchcheck.wording import LEVEL_TITLES, likelihood_words
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+TEMPLATES.env.globals.update(LEVEL_TITLES=LEVEL_TITLES)
+TEMPLATES.env.filters["likelihood_words"] = likelihood_words
+TEMPLATES.env.trim_blocks = True
+TEMPLATES.env.lstrip_blocks = True
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    response: HTMLResponse = TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
+    return response
+
+
+TITLES = {400: "Something in the request was damaged", 404: "Page not found", 405: "Not allowed here"}
+
+
+def render_error(request: Request, status_code: int, detail: str) -> HTMLResponse:
+    title = TITLES.get(status_code, "Please check what you entered")
+    return render(request, "error.html", {"title": title, "detail": detail}, status_code)

@@ -1,0 +1,135 @@
+"""axe-core (bundled by axe-playwright-python) on every page: no serious or critical violations.
+
+Pages are reached the way a person reaches them, including error pages and every result level,
+at phone and desktop sizes. Minor and moderate findings are printed so they stay visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.web.conftest import DESKTOP, PHONE
+from tests.web.test_browser import ALS, BENIGN, BFS, STROKE, assess, start
+from twitchcheck.knowledge import load_kb
+
+BLOCKING = {"serious", "critical"}
+RULES = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    }
+}
+AXE = Axe()
+
+
+def scan(page: Any, where: str) -> list[str]:
+    results = AXE.run(page, options=RULES)
+    found = []
+    for violation in results.response["violations"]:
+        nodes = ", ".join(str(n["target"]) for n in violation["nodes"][:3])
+        line = f"{where}: [{violation['impact']}] {violation['id']}: {violation['help']} ({nodes})"
+        print(line)
+        if violation["impact"] in BLOCKING:
+            found.append(line)
+    return found
+
+
+def _result(text: str, age: str) -> Callable[[Any, str], None]:
+    def go(page: Any, server: str) -> None:
+        start(page, server, text, age)
+        assess(page)
+
+    return go
+
+
+def _start_with_errors(page: Any, server: str) -> None:
+    start(page, server, "twitch", age="abc")
+    page.get_by_role("button", name="Assess", exact=True).click()
+
+
+def _interview(page: Any, server: str) -> None:
+    start(page, server, "my calf twitches", "40")
+    page.get_by_role("button", name="Guide me with questions").click()
+    page.locator(".options button").first.click()
+
+
+def _interview_result(page: Any, server: str) -> None:
+    _interview(page, server)
+    page.get_by_role("button", name="Stop and see my result now").click()
+
+
+def _print_view(page: Any, server: str) -> None:
+    _result(BENIGN, "30")(page, server)
+    page.get_by_role("button", name="Print view").click()
+
+
+def _goto(path: str) -> Callable[[Any, str], None]:
+    def go(page: Any, server: str) -> None:
+        page.goto(server + path)
+
+    return go
+
+
+PAGES: dict[str, Callable[[Any, str], None]] = {
+    "start": _goto("/"),
+    "start-with-errors": _start_with_errors,
+    "result-self-care": _result(BENIGN, "30"),
+    "result-routine": _result(BFS, "32"),
+    "result-urgent": _result(ALS, "61"),
+    "result-emergency": _result(STROKE, "70"),
+    "print-view": _print_view,
+    "interview": _interview,
+    "interview-result": _interview_result,
+    "twitch-types": _goto("/twitch-types"),
+    "conditions": _goto("/conditions"),
+    "about": _goto("/about"),
+    "not-found": _goto("/no-such-page"),
+    "damaged-state": _goto('/interview?state={"asked":[1]}'),
+}
+
+
+# Pages whose layout changes on a phone are scanned at both sizes; the rest at desktop size.
+PHONE_TOO = {
+    "start",
+    "start-with-errors",
+    "result-self-care",
+    "result-emergency",
+    "result-urgent",
+    "interview",
+    "interview-result",
+    "twitch-types",
+}
+CASES = [(name, DESKTOP) for name in PAGES] + [(name, PHONE) for name in PAGES if name in PHONE_TOO]
+
+
+@pytest.mark.parametrize(
+    ("name", "viewport"), CASES, ids=[f"{n}-{'phone' if v is PHONE else 'desktop'}" for n, v in CASES]
+)
+def test_page_has_no_serious_accessibility_violations(
+    browser: Any, server: str, name: str, viewport: dict[str, int]
+) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        PAGES[name](page, server)
+        problems = scan(page, name)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_every_condition_page(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    problems: list[str] = []
+    try:
+        for condition_id in load_kb().conditions:
+            page.goto(f"{server}/conditions/{condition_id}")
+            problems += scan(page, condition_id)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,130 @@
+"""HTML pages through plain form posts (no JavaScript): the core flow, corrections and error pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, urlparse
+
+from fastapi.testclient import TestClient
+
+from twitchcheck.web.bodymap import REGIONS
+
+
+def _state(location: str) -> dict[str, object]:
+    value = parse_qs(urlparse(location).query)["state"][0]
+    loaded: dict[str, object] = json.loads(value)
+    return loaded
+
+
+def test_start_page_is_plain_accessible_html(client: TestClient) -> None:
+    html = client.get("/").text
+    assert '<html lang="en"' in html
+    assert 'href="#main"' in html
+    for region in REGIONS:
+        assert f'<label for="{region.finding}">' in html
+    assert 'formaction="/interview/start"' in html
+    # CSP: no inline script or style anywhere in our pages
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert " style=" not in html
+
+
+def test_assess_form_round_trip_with_corrections(client: TestClient) -> None:
+    form = {"text": "my eyelid twitches since I slept badly", "age": "30", "sex": "female", "loc": "loc_calf"}
+    html = client.post("/assess", data=form).text
+    assert 'data-finding="loc_eyelid"' in html and 'data-finding="loc_calf"' in html
+    assert '<input type="hidden" name="e" value="loc_calf=present">' in html
+    corrected = client.post(
+        "/assess", data={**form, "e": ["loc_calf=present"], "set": "loc_eyelid=unknown"}
+    ).text
+    assert 'data-finding="loc_eyelid"' not in corrected
+    assert 'value="loc_eyelid=unknown"' in corrected
+
+
+def test_get_assess_and_print_view(client: TestClient) -> None:
+    assert client.get("/assess", follow_redirects=False).status_code == 303
+    html = client.get("/assess", params={"e": "face_droop=present", "print": "1"}).text
+    assert 'class="print-view"' in html
+    assert 'data-level="emergency"' in html
+    assert 'href="tel:999"' in html
+
+
+def test_form_errors_re_render_the_start_page(client: TestClient) -> None:
+    response = client.post("/assess", data={"text": "twitch", "age": "-4", "sex": "robot"})
+    assert response.status_code == 422
+    assert "Enter your age" in response.text and "Choose female, male" in response.text
+    assert "twitch</textarea>" in response.text
+    bad = client.post("/assess", data={"e": "no_such=present"})
+    assert bad.status_code == 422 and "unknown finding id" in bad.text
+
+
+def test_interview_by_redirects_to_the_end(client: TestClient) -> None:
+    response = client.post(
+        "/interview/start", data={"text": "calf twitching", "age": "30"}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    location = response.headers["location"]
+    for _ in range(30):
+        page = client.get(location)
+        if "data-level=" in page.text:
+            break
+        match = re.search(r'name="finding" value="([a-z0-9_]+)"', page.text)
+        assert match, page.text[:500]
+        answer = client.get(
+            "/interview",
+            params={"state": json.dumps(_state(location)), "finding": match.group(1), "value": "unknown"},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303
+        location = answer.headers["location"]
+    assert "The questions ended because" in page.text
+    back = client.get(
+        "/interview", params={"state": json.dumps(_state(location)), "back": "1"}, follow_redirects=False
+    )
+    assert len(_state(back.headers["location"])["asked"]) == len(_state(location)["asked"]) - 1  # type: ignore[arg-type]
+
+
+def test_interview_errors_are_4xx_pages(client: TestClient) -> None:
+    assert client.get("/interview", follow_redirects=False).status_code == 303
+    for state in (
+        "garbage",
+        '{"answers": {"x": "present"}}',
+        '{"max_questions": 1000}',
+        '{"asked": ["a", "a"]}',
+    ):
+        response = client.get("/interview", params={"state": state})
+        assert response.status_code == 400
+        assert "start the questions again" in response.text
+    half = client.get("/interview", params={"state": "{}", "finding": "weakness"})
+    assert half.status_code == 422
+    wrong = client.get("/interview", params={"state": "{}", "finding": "weakness", "value": "often"})
+    assert wrong.status_code == 422 and "no state" in wrong.text
+
+
+def test_knowledge_pages(client: TestClient) -> None:
+    listing = client.get("/conditions").text
+    assert 'href="/conditions/als"' in listing
+    als = client.get("/conditions/als").text
+    assert "ALS / motor neurone disease" in als and 'id="src-1"' in als
+    missing = client.get("/conditions/nope")
+    assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
+    guide = client.get("/twitch-types").text
+    for word in (
+        "Fasciculation",
+        "Myokymia",
+        "Cramp",
+        "Spasticity",
+        "Clonus",
+        "Tremor",
+        "Tetany",
+        "Myoclonus",
+        "seizure",
+    ):
+        assert word in guide
+    assert 'id="src-1"' in guide
+    assert client.get("/about").status_code == 200
+
+
+def test_static_assets(client: TestClient) -> None:
+    for path in ("/static/style.css", "/static/app.js", "/static/favicon.svg"):
+        assert client.get(path).status_code == 200
