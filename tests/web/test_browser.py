@@ -99,6 +99,7 @@ def test_stroke_signs_are_an_emergency_with_the_number_to_call(page: Any, server
     expect(page.locator(".flag-action").first).to_contain_text("What to do now")
     snap(page, shots, "result-emergency-desktop")
     page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "sideways scroll"
     snap(page, shots, "result-emergency-phone")
 
 
