@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -26,14 +25,6 @@ from twitchcheck.diary.schemas import EntryCreate, NoteFinding, UserCreate, User
 PG_URL = os.environ.get("TWITCHCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def cheap_argon2() -> Iterator[None]:
-    """argon2id still, with small parameters so tests that hash many passwords stay fast."""
-    previous = accounts.set_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    yield
-    accounts.set_password_hasher(previous)
 
 
 def _with_schema(url: str, schema: str) -> str:

@@ -8,6 +8,7 @@ answers, and show the server's own output if it dies. The browser is Debian's ch
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,8 +21,11 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from starlette.routing import Route
 
+from twitchcheck.diary.db import sqlite_url
 from twitchcheck.web import create_app
+from twitchcheck.web.auth import CSRF_FIELD, Accounts
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,6 +51,50 @@ def app() -> Any:
 def client(app: Any) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
+
+
+CSRF_INPUT = re.compile(rf'name="{CSRF_FIELD}" value="([0-9a-f]+)"')
+
+
+def csrf(client: TestClient, path: str = "/") -> dict[str, str]:
+    """The CSRF form field a browser would send after loading ``path`` (the client keeps the cookie)."""
+    found = CSRF_INPUT.search(client.get(path).text)
+    assert found, f"no CSRF field on {path}"
+    return {CSRF_FIELD: found.group(1)}
+
+
+PASSWORD = "correct horse battery"
+
+
+def app_routes(app: Any) -> list[tuple[str, set[str]]]:
+    """(path, methods) of every route, including those of included routers."""
+    found: list[tuple[str, set[str]]] = []
+
+    def walk(routes: Any, prefix: str) -> None:
+        for route in routes:
+            original = getattr(route, "original_router", None)
+            if original is not None:
+                walk(original.routes, prefix + route.include_context.prefix)
+            elif isinstance(route, Route):
+                found.append((prefix + route.path, set(route.methods or ())))
+
+    walk(app.routes, "")
+    return found
+
+
+@pytest.fixture
+def diary_app(tmp_path: Path) -> Any:
+    """An app with its own empty diary database (SQLite in tmp_path) and a small per-address log-in limit."""
+    accounts = Accounts(sqlite_url(tmp_path / "diary.db"), secret=b"test-secret", login_limit=(8, 600.0))
+    return create_app(warm=False, accounts=accounts)
+
+
+def register(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
+    """Make an account through the register page; the client is then logged in as it."""
+    form = {"username": username, "password": password, "password2": password, **csrf(client, "/register")}
+    response = client.post("/register", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text[:500]
+    return client
 
 
 def find_free_port() -> int:

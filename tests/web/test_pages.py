@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from fastapi.testclient import TestClient
 
+from tests.web.conftest import csrf
 from twitchcheck.web.bodymap import REGIONS
 
 
@@ -31,6 +32,7 @@ def test_start_page_is_plain_accessible_html(client: TestClient) -> None:
 
 def test_assess_form_round_trip_with_corrections(client: TestClient) -> None:
     form = {"text": "my eyelid twitches since I slept badly", "age": "30", "sex": "female", "loc": "loc_calf"}
+    form = {**form, **csrf(client)}
     html = client.post("/assess", data=form).text
     assert 'data-finding="loc_eyelid"' in html and 'data-finding="loc_calf"' in html
     assert '<input type="hidden" name="e" value="loc_calf=present">' in html
@@ -50,17 +52,19 @@ def test_get_assess_and_print_view(client: TestClient) -> None:
 
 
 def test_form_errors_re_render_the_start_page(client: TestClient) -> None:
-    response = client.post("/assess", data={"text": "twitch", "age": "-4", "sex": "robot"})
+    response = client.post("/assess", data={"text": "twitch", "age": "-4", "sex": "robot", **csrf(client)})
     assert response.status_code == 422
     assert "Enter your age" in response.text and "Choose female, male" in response.text
     assert "twitch</textarea>" in response.text
-    bad = client.post("/assess", data={"e": "no_such=present"})
+    bad = client.post("/assess", data={"e": "no_such=present", **csrf(client)})
     assert bad.status_code == 422 and "unknown finding id" in bad.text
 
 
 def test_interview_by_redirects_to_the_end(client: TestClient) -> None:
     response = client.post(
-        "/interview/start", data={"text": "calf twitching", "age": "30"}, follow_redirects=False
+        "/interview/start",
+        data={"text": "calf twitching", "age": "30", **csrf(client)},
+        follow_redirects=False,
     )
     assert response.status_code == 303
     location = response.headers["location"]
@@ -128,3 +132,21 @@ def test_knowledge_pages(client: TestClient) -> None:
 def test_static_assets(client: TestClient) -> None:
     for path in ("/static/style.css", "/static/app.js", "/static/favicon.svg"):
         assert client.get(path).status_code == 200
+
+
+def test_forms_refuse_a_missing_or_foreign_csrf_token(client: TestClient, app: object) -> None:
+    form = {"text": "my calf twitches"}
+    missing = client.post("/assess", data=form)
+    assert missing.status_code == 403 and "nothing was changed" in missing.text
+    token = csrf(client)
+    with TestClient(app) as other:  # another browser: its own anchor cookie, so our token is foreign
+        other.get("/")
+        assert other.post("/assess", data={**form, **token}).status_code == 403
+    assert client.post("/assess", data={**form, **token}).status_code == 200
+
+
+def test_csrf_cookie_is_httponly_and_strict(client: TestClient, app: object) -> None:
+    with TestClient(app) as fresh:
+        cookie = fresh.get("/").headers["set-cookie"]
+    assert cookie.startswith("tc_csrf=") and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "Secure" not in cookie  # plain http on loopback; https adds it (test_accounts_web)

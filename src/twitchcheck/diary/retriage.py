@@ -449,3 +449,22 @@ def retriage_history(session: Session, user_id: int, *, limit: int | None = None
     if limit is not None:
         query = query.limit(limit)
     return [RetriagePublic.model_validate(r, from_attributes=True) for r in session.scalars(query)]
+
+
+def current(
+    session: Session, user_id: int, *, include_assessment: bool = False, kb: KnowledgeBase | None = None
+) -> RetriageResult:
+    """The diary's triage now, stored nothing. A stored rise stays the headline while its level holds.
+
+    Changes re-triage and store as they happen, so by the time a page asks, the rise is the latest
+    stored record; comparing with that record alone would report "no change" and hide it.
+    """
+    result = retriage(session, user_id, store="never", include_assessment=include_assessment, kb=kb)
+    latest = _latest(session, user_id)
+    if not result.rose and latest is not None and latest.rose and latest.level == result.level:
+        session.rollback()
+        return result.model_copy(
+            update={"rose": True, "previous_level": latest.previous_level, "reasons": list(latest.reasons)}
+        )
+    session.rollback()
+    return result

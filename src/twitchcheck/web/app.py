@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 
 from twitchcheck import __version__
 from twitchcheck.knowledge import KnowledgeBase, load_kb
-from twitchcheck.web import api, pages
+from twitchcheck.web import account_pages, api, auth, diary_pages, pages
 from twitchcheck.web.errors import HANDLERS
 from twitchcheck.web.limits import DEFAULT_MAX_BODY, BodyLimitMiddleware, SecurityHeadersMiddleware
 from twitchcheck.web.openapi import patch_openapi
@@ -50,10 +50,19 @@ def _warm_up(kb: KnowledgeBase) -> None:
 
 
 def create_app(
-    kb: KnowledgeBase | None = None, *, max_body: int = DEFAULT_MAX_BODY, warm: bool = True
+    kb: KnowledgeBase | None = None,
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    warm: bool = True,
+    accounts: auth.Accounts | None = None,
 ) -> FastAPI:
-    """Build the app around ``kb`` (default: the packaged knowledge base, validated on load)."""
+    """Build the app around ``kb`` (default: the packaged knowledge base, validated on load).
+
+    ``accounts`` holds the diary database and signing secret (default: ``$TWITCHCHECK_DATABASE_URL``
+    or the local SQLite file, opened on first use, and the key in the data directory).
+    """
     base = kb if kb is not None else load_kb()
+    users = accounts if accounts is not None else auth.Accounts()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,6 +73,7 @@ def create_app(
             gc.collect()
             gc.freeze()
         yield
+        users.close()
 
     app = FastAPI(
         title="twitchcheck",
@@ -75,13 +85,16 @@ def create_app(
         license_info={"name": "MIT"},
     )
     app.state.kb = base
-    for exc_type, handler in HANDLERS.items():
+    app.state.accounts = users
+    for exc_type, handler in {**HANDLERS, **auth.HANDLERS}.items():
         app.add_exception_handler(exc_type, handler)
     app.add_middleware(BodyLimitMiddleware, max_body=max_body)
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(api.router)
     app.include_router(api.health_router)
     app.include_router(pages.router)
+    app.include_router(account_pages.router)
+    app.include_router(diary_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/static-docs", StaticFiles(directory=DOCS_STATIC), name="static-docs")
 

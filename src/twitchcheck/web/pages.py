@@ -20,6 +20,7 @@ from twitchcheck.engine.interview import InterviewState
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.pipeline import InterviewStep
 from twitchcheck.web import guide, service
+from twitchcheck.web.auth import CSRF_FIELD, check_csrf
 from twitchcheck.web.bodymap import regions
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.forms import AssessForm, FormData, carried_evidence, parse_assess_form
@@ -34,9 +35,13 @@ def _kb(request: Request) -> KnowledgeBase:
     return kb
 
 
-async def _form_data(request: Request) -> FormData:
+async def form_data(request: Request) -> FormData:
+    """Query parameters, or a posted form after its CSRF token is checked."""
     source = await request.form() if request.method == "POST" else request.query_params
-    return FormData({k: [v for v in source.getlist(k) if isinstance(v, str)] for k in source})
+    data = FormData({k: [v for v in source.getlist(k) if isinstance(v, str)] for k in source})
+    if request.method == "POST":
+        check_csrf(request, data.get(CSRF_FIELD))
+    return data
 
 
 def _start_page(request: Request, form: AssessForm, status_code: int = 200) -> HTMLResponse:
@@ -92,7 +97,7 @@ def _result_page(
 
 @router.api_route("/assess", methods=["GET", "POST"], response_class=HTMLResponse)
 async def assess_page(request: Request) -> Response:
-    data = await _form_data(request)
+    data = await form_data(request)
     if request.method == "GET" and not request.query_params:
         return RedirectResponse("/", status_code=303)
     kb = _kb(request)
@@ -120,7 +125,7 @@ def _interview_url(state: InterviewState, **extra: str) -> str:
 @router.post("/interview/start")
 async def interview_start(request: Request) -> Response:
     kb = _kb(request)
-    form = parse_assess_form(await _form_data(request), kb)
+    form = parse_assess_form(await form_data(request), kb)
     if form.errors:
         return _start_page(request, form, 422)
     step = service.start(kb, form.text or None, form.evidence, form.age, form.sex, form.mode)

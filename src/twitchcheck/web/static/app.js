@@ -26,6 +26,11 @@
     syncRegions(map);
   });
 
+  // Diary times are typed in the phone's own time zone; tell the server which one that is.
+  document.querySelectorAll("[data-tz-offset]").forEach(function (input) {
+    if (!input.value) { input.value = String(new Date().getTimezoneOffset()); }
+  });
+
   // Printing: open every "why" section first so the paper copy is complete.
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details").forEach(function (d) { d.setAttribute("open", ""); });

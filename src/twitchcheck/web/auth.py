@@ -1,0 +1,279 @@
+"""Who is asking: session cookies for the pages, API tokens for the JSON API, CSRF tokens for forms.
+
+Anonymous use stores nothing and needs no database; the diary database is opened on the first
+request that needs it. Cookies: the login session (``tc_session``: HttpOnly, SameSite=Lax,
+Secure over HTTPS) and a per-browser CSRF anchor (``tc_csrf``: HttpOnly, SameSite=Strict).
+Every form carries ``HMAC(secret, anchor)``; a cross-site page can read neither, so it cannot
+forge a form. The JSON API accepts only ``Authorization: Bearer`` tokens, never cookies, so it
+needs no CSRF protection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Concatenate, ParamSpec, TypeVar
+from urllib.parse import urlencode
+
+import anyio
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+
+from twitchcheck.diary import accounts
+from twitchcheck.diary.accounts import LoginThrottled
+from twitchcheck.diary.db import Database, DatabaseError, default_data_dir
+from twitchcheck.diary.repository import NotFound
+from twitchcheck.diary.schemas import UserPublic
+from twitchcheck.web.errors import InputError, error_response
+
+SESSION_COOKIE = "tc_session"
+CSRF_COOKIE = "tc_csrf"
+CSRF_FIELD = "csrf_token"
+SESSION_DAYS = 14
+SECRET_ENV = "TWITCHCHECK_SECRET_KEY"
+SECRET_FILE = "secret_key"
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def load_secret() -> bytes:
+    """``$TWITCHCHECK_SECRET_KEY``, else a random key kept (0600) in the data directory."""
+    configured = os.environ.get(SECRET_ENV)
+    if configured:
+        return configured.encode()
+    path = default_data_dir() / SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made earlier, or by another worker just now
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+class Throttle:
+    """At most ``limit`` events per key in a sliding ``window`` (seconds), kept in memory.
+
+    This is the per-address limit in front of the database's per-username limit: it stops one
+    client from trying many usernames, which the per-username count cannot see.
+    """
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._events: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, now: float | None = None) -> float | None:
+        """Record an attempt; returns seconds to wait if it is over the limit (then not recorded)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            events = self._events.setdefault(key, deque())
+            while events and events[0] <= now - self.window:
+                events.popleft()
+            if len(events) >= self.limit:
+                return events[0] + self.window - now
+            events.append(now)
+            if len(self._events) > 10_000:  # forget idle clients so memory stays bounded
+                for idle in [k for k, v in self._events.items() if not v or v[-1] <= now - self.window]:
+                    del self._events[idle]
+            return None
+
+
+class Accounts:
+    """The app's diary database (opened lazily), signing secret and login throttle."""
+
+    def __init__(
+        self,
+        database_url: str | None = None,
+        secret: bytes | None = None,
+        login_limit: tuple[int, float] = (20, 600.0),
+    ) -> None:
+        self._url = database_url
+        self._db: Database | None = None
+        self._lock = threading.Lock()
+        self._secret = secret
+        self.login_throttle = Throttle(*login_limit)
+
+    @property
+    def secret(self) -> bytes:
+        if self._secret is None:
+            self._secret = load_secret()
+        return self._secret
+
+    def database(self) -> Database:
+        with self._lock:
+            if self._db is None:
+                self._db = Database.open(self._url)
+            return self._db
+
+    async def run(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a diary service function in a worker thread with its own session."""
+
+        def call() -> T:
+            with self.database().session() as session:
+                return fn(session, *args, **kwargs)
+
+        return await anyio.to_thread.run_sync(call)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def accounts_of(request: Request) -> Accounts:
+    found: Accounts = request.app.state.accounts
+    return found
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+# ---------------------------------------------------------------------------------------------- CSRF
+
+
+def _sign(secret: bytes, anchor: str) -> str:
+    return hmac.new(secret, f"csrf:{anchor}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token(request: Request) -> str:
+    """The token for this browser's forms; makes a new anchor (set by :func:`set_cookies`) if needed."""
+    anchor = getattr(request.state, "csrf_anchor", None) or request.cookies.get(CSRF_COOKIE)
+    if not anchor or len(anchor) > 100:
+        anchor = secrets.token_urlsafe(24)
+        request.state.csrf_anchor = anchor
+    return _sign(accounts_of(request).secret, anchor)
+
+
+def new_csrf_anchor(request: Request) -> None:
+    """Start a fresh anchor (after log-in and log-out), so forms from before no longer work."""
+    request.state.csrf_anchor = secrets.token_urlsafe(24)
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    anchor = request.cookies.get(CSRF_COOKIE)
+    expected = _sign(accounts_of(request).secret, anchor) if anchor else None
+    if expected is None or not submitted or not hmac.compare_digest(expected, submitted):
+        raise InputError(
+            "This form has expired or did not come from this site, so nothing was changed. "
+            "Go back, reload the page and send it again.",
+            CSRF_FIELD,
+            403,
+        )
+
+
+def set_cookies(request: Request, response: Response) -> Response:
+    """Add the cookies this request decided on (new CSRF anchor, session started or ended)."""
+    anchor = getattr(request.state, "csrf_anchor", None)
+    if anchor and anchor != request.cookies.get(CSRF_COOKIE):
+        response.set_cookie(
+            CSRF_COOKIE, anchor, httponly=True, samesite="strict", secure=secure(request), path="/"
+        )
+    session = getattr(request.state, "set_session", None)
+    if session == "":
+        response.delete_cookie(
+            SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure(request)
+        )
+    elif session:
+        response.set_cookie(
+            SESSION_COOKIE,
+            session,
+            max_age=SESSION_DAYS * 86_400,
+            httponly=True,
+            samesite="lax",
+            secure=secure(request),
+            path="/",
+        )
+    return response
+
+
+# ---------------------------------------------------------------------------------------------- users
+
+
+class LoginRequired(Exception):
+    """A page needs a logged-in user; the handler redirects to the log-in page."""
+
+
+async def page_user(request: Request) -> UserPublic | None:
+    """The user of this browser's session cookie, or None (no database is opened without one)."""
+    if "user" in request.state._state:
+        cached: UserPublic | None = request.state.user
+        return cached
+    value = request.cookies.get(SESSION_COOKIE)
+    user = await accounts_of(request).run(accounts.verify_login_session, value) if value else None
+    request.state.user = user
+    return user
+
+
+async def require_page_user(request: Request) -> UserPublic:
+    user = await page_user(request)
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+async def api_user(request: Request) -> UserPublic:
+    """The user of the request's ``Authorization: Bearer`` API token; 401 otherwise."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    user = None
+    if scheme.lower() == "bearer" and token.strip():
+        user = await accounts_of(request).run(accounts.verify_api_token, token.strip())
+    if user is None:
+        raise HTTPException(
+            401,
+            "an API token is required: send 'Authorization: Bearer <token>' (create one on your account "
+            "page or with POST /api/v1/account/tokens)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return error_response(request, InputError(f"not found: {exc}", None, 404))
+
+
+async def _throttled(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginThrottled)
+    response = error_response(request, InputError(str(exc), None, 429))
+    response.headers["Retry-After"] = str(int(exc.retry_after.total_seconds()) + 1)
+    return response
+
+
+async def _storage_down(request: Request, exc: Exception) -> Response:
+    detail = "The diary database cannot be reached right now, so nothing was changed. Try again in a minute."
+    return error_response(request, InputError(detail, None, 503))
+
+
+HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {
+    LoginRequired: _login_required,
+    NotFound: _not_found,
+    LoginThrottled: _throttled,
+    DatabaseError: _storage_down,
+    OperationalError: _storage_down,
+}

@@ -1,0 +1,249 @@
+"""Diary pages: quick add, entries, edit and delete, patterns with plots, and a clinician report.
+
+Every change re-runs the triage on the diary's pattern and stores it when it changed; a rise is
+shown at the top of the diary page until the next check. Pages only read results the diary
+service computed; all of them need a logged-in user and show only that user's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from twitchcheck.diary import accounts, repository, retriage
+from twitchcheck.diary.patterns import Patterns, compute_patterns
+from twitchcheck.diary.plots import body_map_svg, timeline_svg
+from twitchcheck.diary.retriage import RetriagePublic, RetriageResult
+from twitchcheck.diary.schemas import EntryPublic, EntryUpdate, UserPublic, vocabulary
+from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.web.auth import accounts_of, require_page_user
+from twitchcheck.web.bodymap import regions
+from twitchcheck.web.diary_forms import EntryForm, parse_entry_form
+from twitchcheck.web.errors import InputError
+from twitchcheck.web.pages import form_data
+from twitchcheck.web.present import result_view
+from twitchcheck.web.render import render
+
+router = APIRouter(include_in_schema=False)
+RECENT = 30
+REPORT_ENTRIES = 200
+KINDS = (
+    ("fasciculation", "Twitch or flicker"),
+    ("cramp", "Cramp"),
+    ("spasm", "Spasm (muscle pulls tight)"),
+    ("jerking", "Jerk that moves a limb"),
+    ("rippling", "Rippling"),
+    ("tremor", "Shaking (tremor)"),
+    ("stiffness", "Stiffness"),
+    ("tetany", "Hands or feet clawing"),
+    ("other", "Something else"),
+)
+COMMON_SYMPTOMS = (
+    "weakness",
+    "weak_grip",
+    "tripping",
+    "muscle_wasting",
+    "cramps",
+    "numbness_tingling",
+    "slurred_speech",
+    "dysphagia",
+    "breathless",
+    "fatigue",
+)
+
+
+@dataclass
+class Overview:
+    user: UserPublic
+    entries: list[EntryPublic]
+    total: int
+    check: RetriageResult
+
+
+@dataclass
+class Report:
+    overview: Overview
+    patterns: Patterns
+    history: list[RetriagePublic]
+
+
+def _overview(session: Session, user_id: int, limit: int, *, full: bool = False) -> Overview:
+    user = accounts.get_user(session, user_id)
+    entries = repository.list_entries(session, user_id, limit=limit)
+    total = repository.count_entries(session, user_id)
+    return Overview(user, entries, total, retriage.current(session, user_id, include_assessment=full))
+
+
+def _report(session: Session, user_id: int) -> Report:
+    overview = _overview(session, user_id, REPORT_ENTRIES, full=True)
+    patterns = compute_patterns(repository.load_summary(session, user_id))
+    return Report(overview, patterns, retriage.retriage_history(session, user_id, limit=20))
+
+
+def _recheck(session: Session, user_id: int) -> None:
+    """After a change: store the new triage if it changed, so a rise is recorded when it happens."""
+    retriage.retriage(session, user_id, store="if_changed")
+
+
+def _add(session: Session, user_id: int, form: EntryForm) -> int:
+    assert form.entry is not None
+    entry = repository.add_entry(session, user_id, form.entry)
+    _recheck(session, user_id)
+    return entry.id
+
+
+def _update(session: Session, user_id: int, entry_id: int, form: EntryForm) -> None:
+    assert form.entry is not None
+    change = EntryUpdate.model_validate(form.entry.model_dump(exclude_unset=False))
+    repository.update_entry(session, user_id, entry_id, change)
+    _recheck(session, user_id)
+
+
+def _delete(session: Session, user_id: int, entry_id: int) -> None:
+    repository.delete_entry(session, user_id, entry_id)
+    _recheck(session, user_id)
+
+
+def _labels(kb: KnowledgeBase) -> dict[str, Any]:
+    vocab = vocabulary()
+    symptoms = [(s, kb.findings[s].label) for s in vocab.symptoms if s in kb.findings]
+    common = [(s, label) for s, label in symptoms if s in COMMON_SYMPTOMS]
+    return {
+        "kinds": KINDS,
+        "kind_labels": dict(KINDS),
+        "finding_labels": vocab.labels,
+        "common_symptoms": common,
+        "other_symptoms": [(s, label) for s, label in symptoms if s not in COMMON_SYMPTOMS],
+        "regions": regions(kb),
+        "safety_net": kb.policy.safety_net,
+    }
+
+
+def _kb(request: Request) -> KnowledgeBase:
+    kb: KnowledgeBase = request.app.state.kb
+    return kb
+
+
+async def _diary_page(request: Request, user: UserPublic, form: EntryForm, status: int = 200) -> HTMLResponse:
+    overview = await accounts_of(request).run(_overview, user.id, RECENT)
+    context = {
+        "nav": "diary",
+        "overview": overview,
+        "form": form,
+        "selected": set(form.regions),
+        "saved": request.query_params.get("saved"),
+        "welcome": request.query_params.get("welcome") == "1",
+        **_labels(_kb(request)),
+    }
+    return render(request, "diary.html", context, status)
+
+
+@router.get("/diary", response_class=HTMLResponse)
+async def diary_page(request: Request) -> HTMLResponse:
+    user = await require_page_user(request)
+    return await _diary_page(request, user, EntryForm.blank())
+
+
+@router.post("/diary/entries")
+async def add_entry(request: Request) -> Response:
+    user = await require_page_user(request)
+    form = parse_entry_form(await form_data(request))
+    if form.errors:
+        return await _diary_page(request, user, form, 422)
+    await accounts_of(request).run(_add, user.id, form)
+    return RedirectResponse("/diary?saved=1#status", status_code=303)
+
+
+def _entry_id(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 18:
+        raise InputError(f"There is no diary entry {raw!r}.", "entry_id", 404)
+    return int(raw)
+
+
+async def _entry_page(
+    request: Request, user: UserPublic, entry_id: int, form: EntryForm | None, status: int = 200
+) -> HTMLResponse:
+    entry = await accounts_of(request).run(repository.get_entry, user.id, entry_id)
+    form = form or EntryForm.from_entry(entry)
+    context = {
+        "nav": "diary",
+        "entry": entry,
+        "form": form,
+        "selected": set(form.regions),
+        **_labels(_kb(request)),
+    }
+    return render(request, "entry.html", context, status)
+
+
+@router.get("/diary/entries/{entry_id}", response_class=HTMLResponse)
+async def entry_page(request: Request, entry_id: str) -> HTMLResponse:
+    user = await require_page_user(request)
+    return await _entry_page(request, user, _entry_id(entry_id), None)
+
+
+@router.post("/diary/entries/{entry_id}")
+async def update_entry(request: Request, entry_id: str) -> Response:
+    user = await require_page_user(request)
+    number = _entry_id(entry_id)
+    form = parse_entry_form(await form_data(request))
+    if form.errors:
+        return await _entry_page(request, user, number, form, 422)
+    await accounts_of(request).run(_update, user.id, number, form)
+    return RedirectResponse("/diary?saved=1#status", status_code=303)
+
+
+@router.post("/diary/entries/{entry_id}/delete")
+async def delete_entry(request: Request, entry_id: str) -> Response:
+    user = await require_page_user(request)
+    number = _entry_id(entry_id)
+    await form_data(request)
+    await accounts_of(request).run(_delete, user.id, number)
+    return RedirectResponse("/diary?saved=deleted#status", status_code=303)
+
+
+@router.get("/diary/patterns", response_class=HTMLResponse)
+async def patterns_page(request: Request) -> HTMLResponse:
+    user = await require_page_user(request)
+    report = await accounts_of(request).run(_report, user.id)
+    return render(request, "patterns.html", _report_context(request, report, print_view=False))
+
+
+@router.get("/diary/report", response_class=HTMLResponse)
+async def report_page(request: Request) -> HTMLResponse:
+    """A printable summary for a clinician: the pattern, the current triage and the entries."""
+    user = await require_page_user(request)
+    report = await accounts_of(request).run(_report, user.id)
+    return render(request, "report.html", _report_context(request, report, print_view=True))
+
+
+def _report_context(request: Request, report: Report, *, print_view: bool) -> dict[str, Any]:
+    assessment = report.overview.check.assessment
+    return {
+        "nav": "diary",
+        "report": report,
+        "overview": report.overview,
+        "patterns": report.patterns,
+        "view": result_view(_kb(request), assessment) if assessment else None,
+        "print_view": print_view,
+        **_labels(_kb(request)),
+    }
+
+
+PLOTS = {"timeline": timeline_svg, "bodymap": body_map_svg}
+
+
+def _plot(session: Session, user_id: int, name: str) -> str:
+    return PLOTS[name](repository.load_summary(session, user_id))
+
+
+@router.get("/diary/plots/{name}.svg")
+async def plot(request: Request, name: str) -> Response:
+    user = await require_page_user(request)
+    if name not in PLOTS:
+        raise InputError(f"There is no diary plot called {name!r}.", "name", 404)
+    svg = await accounts_of(request).run(_plot, user.id, name)
+    return Response(svg, media_type="image/svg+xml")
