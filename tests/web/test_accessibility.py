@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.web.conftest import DESKTOP, PHONE
 from tests.web.test_browser import ALS, BENIGN, BFS, STROKE, assess, start
+from tests.web.test_diary_browser import quick_add, signup
 from twitchcheck.knowledge import load_kb
 
 BLOCKING = {"serious", "critical"}
@@ -74,6 +75,36 @@ def _goto(path: str) -> Callable[[Any, str], None]:
     return go
 
 
+def _diary(path: str = "") -> Callable[[Any, str], None]:
+    """A new account with two entries (the second raises the triage), then ``path``."""
+
+    def go(page: Any, server: str) -> None:
+        signup(page, server)
+        quick_add(page, "loc_calf", cups="3")
+        quick_add(page, "loc_hand", symptoms=("Muscle weakness",))
+        if path:
+            page.goto(server + path)
+
+    return go
+
+
+def _diary_errors(page: Any, server: str) -> None:
+    signup(page, server)
+    page.get_by_label("How strong (0 to 10)").fill("50")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+
+def _entry_edit(page: Any, server: str) -> None:
+    _diary()(page, server)
+    page.get_by_role("link", name="Edit").first.click()
+
+
+def _account_with_token(page: Any, server: str) -> None:
+    _diary("/account")(page, server)
+    page.get_by_label("Name for a new token").fill("phone")
+    page.get_by_role("button", name="Create token").click()
+
+
 PAGES: dict[str, Callable[[Any, str], None]] = {
     "start": _goto("/"),
     "start-with-errors": _start_with_errors,
@@ -89,6 +120,14 @@ PAGES: dict[str, Callable[[Any, str], None]] = {
     "about": _goto("/about"),
     "not-found": _goto("/no-such-page"),
     "damaged-state": _goto('/interview?state={"asked":[1]}'),
+    "register": _goto("/register"),
+    "login": _goto("/login"),
+    "diary": _diary(),
+    "diary-errors": _diary_errors,
+    "diary-entry": _entry_edit,
+    "diary-patterns": _diary("/diary/patterns"),
+    "diary-report": _diary("/diary/report"),
+    "account": _account_with_token,
 }
 
 
@@ -102,6 +141,10 @@ PHONE_TOO = {
     "interview",
     "interview-result",
     "twitch-types",
+    "register",
+    "diary",
+    "diary-errors",
+    "account",
 }
 CASES = [(name, DESKTOP) for name in PAGES] + [(name, PHONE) for name in PAGES if name in PHONE_TOO]
 
