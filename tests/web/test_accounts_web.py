@@ -277,3 +277,14 @@ def test_password_change_ends_other_sessions(diary_app: Any) -> None:
         assert phone.post("/account/password", data=change, follow_redirects=False).status_code == 303
         assert phone.get("/account").status_code == 200  # this device stays logged in
         assert laptop.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_anonymous_checks_store_nothing(diary_app: Any, tmp_path: Any) -> None:
+    with TestClient(diary_app) as client:
+        page = client.post("/assess", data={"text": "my calf twitches after coffee", **csrf(client)})
+        api = client.post("/api/v1/assess", json={"text": "my calf twitches after coffee"})
+        step = client.post("/api/v1/interview", json={"text": "eyelid twitch"})
+        assert page.status_code == api.status_code == step.status_code == 200
+        assert SESSION_COOKIE not in client.cookies
+    assert not diary_app.state.accounts.opened  # the diary database was never even opened
+    assert not (tmp_path / "diary.db").exists()

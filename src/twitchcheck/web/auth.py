@@ -113,6 +113,11 @@ class Accounts:
             self._secret = load_secret()
         return self._secret
 
+    @property
+    def opened(self) -> bool:
+        """Whether anything has needed the diary database yet (anonymous checks never do)."""
+        return self._db is not None
+
     def database(self) -> Database:
         with self._lock:
             if self._db is None:
