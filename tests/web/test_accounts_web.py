@@ -136,9 +136,17 @@ def test_every_page_form_post_needs_the_csrf_token(diary_app: Any) -> None:
 def test_quick_add_keeps_input_on_error_and_saves_when_fixed(diary_app: Any) -> None:
     with TestClient(diary_app) as client:
         register(client, "hana")
-        bad = _add(client, kind="fasciculation", loc=["loc_calf"], intensity="30", note="after my run")
+        bad = _add(
+            client,
+            kind="fasciculation",
+            loc=["loc_calf"],
+            intensity="30",
+            note="after my run",
+            symptom=["fever"],
+        )
         assert bad.status_code == 422
         assert 'id="intensity-error"' in bad.text and 'value="30"' in bad.text
+        assert re.search(r'value="fever"[^>]*checked', bad.text)
         assert "after my run</textarea>" in bad.text and re.search(r'value="loc_calf"[^>]*checked', bad.text)
         good = _add(
             client,
