@@ -10,6 +10,7 @@ import zipfile
 from typing import Any
 
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from tests.web.conftest import PASSWORD, app_routes, csrf, register
 from twitchcheck.web.auth import CSRF_FIELD, SESSION_COOKIE
@@ -296,3 +297,30 @@ def test_anonymous_checks_store_nothing(diary_app: Any, tmp_path: Any) -> None:
         assert SESSION_COOKIE not in client.cookies
     assert not diary_app.state.accounts.opened  # the diary database was never even opened
     assert not (tmp_path / "diary.db").exists()
+
+
+def test_report_as_pdf_has_its_stylesheet_and_plots_and_fetches_nothing_else(
+    diary_app: Any, caplog: Any
+) -> None:
+    with TestClient(diary_app) as client:
+        register(client, "nina")
+        for day in (1, 2, 3):
+            _add(
+                client,
+                kind="fasciculation",
+                loc=["loc_calf"],
+                caffeine_cups=str(day),
+                occurred_at=f"2026-10-0{day}T09:00",
+            )
+        with caplog.at_level("WARNING", logger="weasyprint"):
+            response = client.get("/diary/report.pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert 'filename="twitchcheck-report-' in response.headers["content-disposition"]
+    document = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in document.pages).replace("\n", " ")
+    for words in ("Twitching diary report", "What could be causing it", "Possible triggers", "Sources"):
+        assert words in text
+    assert "not a diagnosis" in text
+    # every resource resolved locally: WeasyPrint logs "Failed to load ..." for any it could not fetch
+    assert not [r.getMessage() for r in caplog.records if "load" in r.getMessage().lower()]
+    assert len(document.pages) >= 2

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from tests.web.conftest import PASSWORD, app_routes, csrf, register
 from twitchcheck.diary import accounts
@@ -72,6 +73,12 @@ def test_second_user_never_reaches_first_users_data(diary_app: Any) -> None:
             for name in bundle.namelist():
                 assert MARK.encode() not in bundle.read(name) and b"alice" not in bundle.read(name)
 
+        def report_pdf() -> None:
+            response = bob.get("/diary/report.pdf")
+            assert response.status_code == 200
+            text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+            assert MARK not in text and "alice" not in text and "bob" in text
+
         def delete() -> None:
             clean(
                 bob.post("/account/delete", data={"password": "bob's new password", **csrf(bob, "/account")})
@@ -90,6 +97,7 @@ def test_second_user_never_reaches_first_users_data(diary_app: Any) -> None:
             ),
             ("GET", "/diary/patterns"): lambda: clean(bob.get("/diary/patterns")),
             ("GET", "/diary/report"): lambda: clean(bob.get("/diary/report")),
+            ("GET", "/diary/report.pdf"): report_pdf,
             ("GET", "/diary/plots/{name}.svg"): plots,
             ("GET", "/account"): lambda: clean(bob.get("/account")),
             ("POST", "/account/profile"): lambda: clean(post("/account/profile", year_of_birth="1980")),

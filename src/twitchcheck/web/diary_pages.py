@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -25,8 +26,9 @@ from twitchcheck.web.bodymap import regions
 from twitchcheck.web.diary_forms import EntryForm, parse_entry_form
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.pages import form_data
+from twitchcheck.web.pdf import PdfUnavailable, html_to_pdf
 from twitchcheck.web.present import result_view
-from twitchcheck.web.render import render
+from twitchcheck.web.render import render, render_text
 
 router = APIRouter(include_in_schema=False)
 RECENT = 30
@@ -218,6 +220,31 @@ async def report_page(request: Request) -> HTMLResponse:
     user = await require_page_user(request)
     report = await accounts_of(request).run(_report, user.id)
     return render(request, "report.html", _report_context(request, report, print_view=True))
+
+
+def _report_with_plots(session: Session, user_id: int) -> tuple[Report, dict[str, str]]:
+    summary = repository.load_summary(session, user_id)
+    plots = {f"/diary/plots/{name}.svg": draw(summary) for name, draw in PLOTS.items()}
+    return _report(session, user_id), plots
+
+
+@router.get("/diary/report.pdf")
+async def report_pdf(request: Request) -> Response:
+    """The same report as a PDF file, with its plots, drawn on the server."""
+    user = await require_page_user(request)
+    report, plots = await accounts_of(request).run(_report_with_plots, user.id)
+    context = {**_report_context(request, report, print_view=True), "pdf": True}
+    html = render_text(request, "report.html", context)
+    try:
+        pdf = await anyio.to_thread.run_sync(html_to_pdf, html, plots)
+    except PdfUnavailable as exc:
+        raise InputError(f"{exc}. Use the report page and your browser's Print instead.", None, 503) from None
+    filename = f"twitchcheck-report-{report.overview.check.created_at:%Y-%m-%d}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _report_context(request: Request, report: Report, *, print_view: bool) -> dict[str, Any]:

@@ -28,6 +28,12 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
     return response
 
 
+def render_text(request: Request, name: str, context: dict[str, Any]) -> str:
+    """A page as a string (for a PDF): the same context as :func:`render`, no cookies set."""
+    context = {"request": request, "csrf_token": "", "user": getattr(request.state, "user", None), **context}
+    return TEMPLATES.get_template(name).render(context)
+
+
 TITLES = {
     400: "Something in the request was damaged",
     401: "Please log in",
