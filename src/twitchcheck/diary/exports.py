@@ -40,7 +40,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFailed(ValueError):
-    """The file cannot be imported; the message names the record and field."""
+    """The file cannot be imported; the message names the record and field, ``field`` is its dotted
+    path in the export (``entries.2.intensity``, ``version``) or ``body`` for the file as a whole."""
+
+    def __init__(self, message: str, field: str = "body") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -134,16 +139,19 @@ def export_bundle(session: Session, user_id: int) -> bytes:
 # ---------------------------------------------------------------------------------------------- import
 
 
-def _parse_record(record: Any, where: str) -> tuple[EntryCreate, list[NoteFinding] | None]:
+def _parse_record(record: Any, index: int) -> tuple[EntryCreate, list[NoteFinding] | None]:
+    where, path = f"entry {index + 1}", f"entries.{index}"
     if not isinstance(record, dict):
-        raise ImportFailed(f"{where}: each entry must be an object")
+        raise ImportFailed(f"{where}: each entry must be an object", path)
     data = {k: v for k, v in record.items() if k not in SERVER_FIELDS}
     try:
         entry = EntryCreate.model_validate(data)
         found = record.get("note_findings")
         notes = [NoteFinding.model_validate(f) for f in found] if isinstance(found, list) else None
     except ValidationError as exc:
-        raise ImportFailed(f"{where}: " + "; ".join(format_errors(exc))) from None
+        first = exc.errors()[0]["loc"]
+        field = f"{path}.{first[0]}" if first else path
+        raise ImportFailed(f"{where}: " + "; ".join(format_errors(exc)), field) from None
     if notes is not None:
         for f in notes:
             text = entry.note if f.field == "note" else entry.medications
@@ -168,7 +176,7 @@ def import_records(
     extractor: NoteExtractor | None = None,
     skip_duplicates: bool = True,
 ) -> ImportReport:
-    parsed = [_parse_record(r, f"entry {i + 1}") for i, r in enumerate(records)]
+    parsed = [_parse_record(r, i) for i, r in enumerate(records)]
     seen = _existing_keys(session, user_id) if skip_duplicates else set()
     keep: list[tuple[EntryCreate, list[NoteFinding] | None]] = []
     for entry, notes in parsed:
@@ -199,23 +207,37 @@ def import_json(
         raise ImportFailed(f"not valid JSON: {exc.msg} (line {exc.lineno})") from None
     if isinstance(data, dict):
         if data.get("format") not in (None, FORMAT):
-            raise ImportFailed(f"not a {FORMAT} file (format {data.get('format')!r})")
-        if int(data.get("version", FORMAT_VERSION)) > FORMAT_VERSION:
-            raise ImportFailed(f"file version {data['version']} is newer than this twitchcheck understands")
+            raise ImportFailed(f"not a {FORMAT} file (format {data.get('format')!r})", "format")
+        version = data.get("version", FORMAT_VERSION)
+        if isinstance(version, float) and version.is_integer():
+            version = int(version)
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise ImportFailed("version: must be a whole number", "version")
+        if version > FORMAT_VERSION:
+            raise ImportFailed(
+                f"file version {version} is newer than this twitchcheck understands", "version"
+            )
         records = data.get("entries")
     else:
         records = data
     if not isinstance(records, list):
-        raise ImportFailed("expected a list of entries (or an export with an 'entries' list)")
+        raise ImportFailed("expected a list of entries (or an export with an 'entries' list)", "entries")
     return import_records(session, user_id, records, extractor=extractor, skip_duplicates=skip_duplicates)
 
 
 def csv_records(text: str) -> list[dict[str, Any]]:
+    try:
+        return _csv_records(text)
+    except csv.Error as exc:  # the csv module's own complaint, e.g. a bare carriage return in a field
+        raise ImportFailed(f"not a readable CSV file ({exc})") from None
+
+
+def _csv_records(text: str) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(text))
+    records: list[dict[str, Any]] = []
     missing = {"occurred_at"} - set(reader.fieldnames or [])
     if missing:
         raise ImportFailed(f"CSV header lacks {sorted(missing)}; expected columns like {list(CSV_FIELDS)}")
-    records = []
     for row in reader:
         record: dict[str, Any] = {}
         for key, value in row.items():
@@ -228,7 +250,8 @@ def csv_records(text: str) -> list[dict[str, Any]]:
                 try:
                     record[key] = json.loads(value) if value.strip() else []
                 except json.JSONDecodeError as exc:
-                    raise ImportFailed(f"line {reader.line_num}: note_findings: {exc.msg}") from None
+                    message = f"line {reader.line_num}: note_findings: {exc.msg}"
+                    raise ImportFailed(message, f"entries.{len(records)}.note_findings") from None
             elif value == "":
                 continue
             elif key in TEXT_FIELDS:

@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 
 from twitchcheck import __version__
 from twitchcheck.knowledge import KnowledgeBase, load_kb
-from twitchcheck.web import account_pages, api, auth, diary_pages, pages
+from twitchcheck.web import account_pages, api, auth, diary_api, diary_pages, pages
 from twitchcheck.web.errors import HANDLERS
 from twitchcheck.web.limits import DEFAULT_MAX_BODY, BodyLimitMiddleware, SecurityHeadersMiddleware
 from twitchcheck.web.openapi import patch_openapi
@@ -91,6 +91,7 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_body=max_body)
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(api.router)
+    app.include_router(diary_api.router)
     app.include_router(api.health_router)
     app.include_router(pages.router)
     app.include_router(account_pages.router)

@@ -14,6 +14,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_MAX_BODY = 64 * 1024
+# A diary export re-imported in one request is about 1 KB per entry; a few years of daily entries fit.
+LARGER_BODIES = {"/api/v1/account/import": 16 * 1024 * 1024}
 
 # Our own pages load nothing from elsewhere and run no inline script or style.
 PAGE_CSP = (
@@ -44,11 +46,14 @@ def _problem(status: int, detail: str, path: str) -> tuple[bytes, bytes]:
 
 
 class BodyLimitMiddleware:
-    """Answer 413 for request bodies over ``max_body`` bytes, before the app reads them."""
+    """Answer 413 for bodies over ``max_body`` bytes (or the path's own limit) before the app reads them."""
 
-    def __init__(self, app: ASGIApp, max_body: int = DEFAULT_MAX_BODY) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body: int = DEFAULT_MAX_BODY, larger: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.larger = LARGER_BODIES if larger is None else larger
 
     async def _refuse(self, scope: Scope, send: Send, status: int, detail: str) -> None:
         body, content_type = _problem(status, detail, scope.get("path", ""))
@@ -69,13 +74,14 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = f"request body is larger than the limit of {self.max_body} bytes"
+        limit = self.larger.get(scope.get("path", ""), self.max_body)
+        too_large = f"request body is larger than the limit of {limit} bytes"
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 if not value.isdigit():
                     await self._refuse(scope, send, 400, "Content-Length header is not a number")
                     return
-                if int(value) > self.max_body:
+                if int(value) > limit:
                     await self._refuse(scope, send, 413, too_large)
                     return
         received = 0
@@ -87,7 +93,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > limit:
                     exceeded = True
                     raise _BodyTooLarge
             return message

@@ -35,7 +35,7 @@ def _distinct(values: list[str]) -> list[str]:
     return values
 
 
-def _whole_number(value: object) -> object:
+def whole_number(value: object) -> object:
     """JSON Schema counts 13.0 as an integer, so accept it as 13 (strings and booleans stay errors)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -139,7 +139,7 @@ class InterviewState(Request):
             json_schema_extra={"uniqueItems": True},
         ),
     ]
-    max_questions: Annotated[int, BeforeValidator(_whole_number)] = Field(default=MAX_QUESTIONS, ge=1, le=100)
+    max_questions: Annotated[int, BeforeValidator(whole_number)] = Field(default=MAX_QUESTIONS, ge=1, le=100)
 
 
 class InterviewStartRequest(Request):
