@@ -10,9 +10,12 @@ import pytest
 
 from twitchcheck.evaluation import (
     EvalReport,
+    InterviewEvalReport,
     Vignette,
     VignetteError,
     evaluate,
+    evaluate_interview,
+    first_sentence,
     load_vignettes,
     render_text,
     score,
@@ -257,3 +260,51 @@ def test_safety_floor_no_emergency_under_triage() -> None:
     missed = [f"{r.id} ({r.gold}): {r.level}" for r in report.rows if r.triage == "emergency" != r.level]
     print(render_text(report))
     assert report.summary()["emergency_under_triage"] == 0, missed
+
+
+def test_first_sentence_is_the_opening_only() -> None:
+    assert first_sentence("I'm 28. Over the past year my speech has got slurred.") == "I'm 28."
+    assert first_sentence("  60F, HTN, COPD. 1/7 fever 40 C.") == "60F, HTN, COPD."
+    assert (
+        first_sentence("My calf twitches, e.g. after runs. Else fine.")
+        == "My calf twitches, e.g. after runs."
+    )
+    assert first_sentence("Why does it twitch? It started 2 days ago!") == "Why does it twitch?"
+    assert first_sentence("one sentence without a stop") == "one sentence without a stop"
+
+
+def test_interview_summary_on_hand_made_reports() -> None:
+    fake, _ = fake_assess_factory()
+    report = evaluate([v for v, _ in CASES], assess_fn=fake)
+    interviewed = InterviewEvalReport(
+        interview=report,
+        full_info=report,
+        questions=[20, 2, 6, 4],
+        answered=[4, 1, 3, 2],
+        stop_reasons=["limit", "settled", "settled", "settled"],
+    )
+    s = interviewed.summary()
+    assert s["questions_median"] == 5.0
+    assert s["questions_p90"] == 20.0
+    assert s["questions_answered_share"] == pytest.approx(10 / 32)
+    assert s["full_info_top1"] == s["top1"] == pytest.approx(0.25)
+    assert s["full_info_emergency_under_triage"] == s["emergency_under_triage"] == 1
+    restored = InterviewEvalReport.model_validate_json(interviewed.model_dump_json())
+    assert restored.summary() == s
+
+
+def test_interview_safety_floor_no_emergency_under_triage() -> None:
+    """Emergency vignettes interviewed from their first sentence, the patient answering only what the full
+    text says: the interview must still end at emergency."""
+    vignettes = [
+        v
+        for v in load_vignettes(EXTRA) + (load_vignettes(PUBLIC) if PUBLIC.exists() else [])
+        if v.triage == "emergency"
+    ]
+    interviewed = evaluate_interview(vignettes)
+    s = interviewed.summary()
+    assert s["n"] == len(vignettes) >= 10
+    assert all(0 <= a <= q <= 20 for a, q in zip(interviewed.answered, interviewed.questions, strict=True))
+    assert all(interviewed.stop_reasons)
+    missed = [f"{r.id} ({r.gold}): {r.level}" for r in interviewed.interview.rows if r.level != "emergency"]
+    assert s["emergency_under_triage"] == 0, missed

@@ -19,6 +19,10 @@ Metrics (see :meth:`EvalReport.summary`):
   scores about 0.97.
 * ``mean_ms``: mean wall-clock time of one ``assess`` call in milliseconds, after one untimed warm-up call
   (the text pipeline loads once per process).
+
+Interviews (:func:`evaluate_interview`) add ``questions_median`` / ``questions_p90`` (questions asked per
+vignette), ``questions_answered_share`` (share of them the simulated patient could answer) and the
+``full_info_*`` metrics of the same vignettes assessed from their whole text.
 """
 
 from __future__ import annotations
@@ -326,6 +330,8 @@ class InterviewEvalReport(BaseModel):
     interview: EvalReport
     full_info: EvalReport
     questions: list[int]
+    answered: list[int] = Field(default_factory=list, description="questions that got a real answer")
+    stop_reasons: list[str] = Field(default_factory=list)
 
     def summary(self) -> dict[str, float | int]:
         ordered = sorted(self.questions)
@@ -335,8 +341,10 @@ class InterviewEvalReport(BaseModel):
             **self.interview.summary(),
             "questions_median": float(ordered[(n - 1) // 2] + ordered[n // 2]) / 2 if n else 0.0,
             "questions_p90": float(ordered[min(n - 1, int(0.9 * n))]) if n else 0.0,
+            "questions_answered_share": sum(self.answered) / sum(ordered) if sum(ordered) else 0.0,
             "full_info_top1": full["top1"],
             "full_info_triage_accuracy": full["triage_accuracy"],
+            "full_info_emergency_under_triage": full["emergency_under_triage"],
         }
 
 
@@ -353,11 +361,12 @@ def evaluate_interview(
     """Each simulated patient knows what its full text says and answers 'unknown' to everything else;
     the interview starts from the first sentence only."""
     from twitchcheck import assess
+    from twitchcheck.engine.evidence import UNKNOWN
     from twitchcheck.knowledge import load_kb
     from twitchcheck.pipeline import answer_interview, gather, start_interview
 
     kb = load_kb()
-    rows, full_rows, questions = [], [], []
+    rows, full_rows, questions, answered, reasons = [], [], [], [], []
     for done, vignette in enumerate(vignettes, start=1):
         start = time.perf_counter()
         full = assess(text=vignette.text, age=vignette.age, sex=vignette.sex)
@@ -368,12 +377,18 @@ def evaluate_interview(
         step = start_interview(first_sentence(vignette.text), vignette.age, vignette.sex, mode=mode)
         while step.question is not None:
             step = answer_interview(
-                step.state, step.question.finding, knows.get(step.question.finding, "unknown")
+                step.state, step.question.finding, knows.get(step.question.finding, UNKNOWN)
             )
         rows.append(score(vignette, step.assessment, (time.perf_counter() - start) * 1000.0))
         questions.append(step.asked)
+        answered.append(sum(step.state.answers.get(f, UNKNOWN) != UNKNOWN for f in step.state.asked))
+        reasons.append(step.stop_reason or "")
         if progress is not None:
             progress(done, len(vignettes))
     return InterviewEvalReport(
-        interview=EvalReport(rows=rows), full_info=EvalReport(rows=full_rows), questions=questions
+        interview=EvalReport(rows=rows),
+        full_info=EvalReport(rows=full_rows),
+        questions=questions,
+        answered=answered,
+        stop_reasons=reasons,
     )

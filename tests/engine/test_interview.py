@@ -1,8 +1,24 @@
 from __future__ import annotations
 
-from twitchcheck.engine.interview import InterviewState, Question, Stop, answer, go_back, next_step
+import numpy as np
+import pytest
+
+from twitchcheck.engine import interview
+from twitchcheck.engine.interview import (
+    InterviewState,
+    Question,
+    Stop,
+    _answer_chances,
+    _posterior,
+    _tables,
+    answer,
+    go_back,
+    next_step,
+    observations,
+)
 from twitchcheck.engine.model import compile_model
 from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.knowledge.schema import Level
 
 
 def test_demographics_first_then_a_real_question(mini_kb: KnowledgeBase) -> None:
@@ -117,3 +133,98 @@ def test_real_kb_benign_story_settles_quickly_at_self_care(kb: KnowledgeBase) ->
         state = answer(model, state, step.finding.id, truth.get(step.finding.id, default))
     assert isinstance(step, Stop)
     assert len(state.asked) <= 10
+
+
+def test_dont_know_answers_lower_the_chance_of_an_answer_by_kind(kb: KnowledgeBase) -> None:
+    """Answers given count for their own kind; "don't know" counts against each kind by its likelihood."""
+    model = compile_model(kb)
+    seeded = {"age_band": "young_adult", "sex": "female", "loc_calf": "present"}
+    fresh = InterviewState(seeded=seeded)
+    post = _posterior(model, observations(fresh))
+    no, yes = model.column("fever", "absent"), model.column("fever", "present")
+    assert _answer_chances(model, fresh, post)[[no, yes]].tolist() == [1.0, 1.0]
+
+    questions = ["fever", "tremor", "palpitations", "weakness", "cramps", "stiffness"]
+    says_no = fresh
+    shrugs = fresh
+    for finding in questions:
+        says_no = answer(model, says_no, finding, "absent")
+        shrugs = answer(model, shrugs, finding, "unknown")
+    assert _answer_chances(model, says_no, post)[[no, yes]].tolist() == [1.0, 1.0]
+    chance_no, chance_yes = _answer_chances(model, shrugs, post)[[no, yes]]
+    assert chance_no < 0.2  # six "don't know"s, mostly where "no" was the likely answer
+    assert chance_no < chance_yes < 1.0
+
+
+def test_regret_follows_the_triage_thresholds(kb: KnowledgeBase) -> None:
+    """Under-triage to a level costs the odds at which the mass rule switches to it; over-triage costs 1 a
+    level."""
+    model = compile_model(kb)
+    regret = _tables(model).regret
+    thresholds = {level: t for level, _, t in model.mass_thresholds}
+    assert np.all(np.diag(regret) == 0)
+    for level in (Level.routine, Level.urgent, Level.emergency):
+        t = thresholds[level]
+        assert regret[level - 1, level] == pytest.approx((1 - t) / t)
+        assert regret[level, level - 1] == 1.0
+    assert regret[Level.self_care, Level.emergency] == pytest.approx(
+        regret[Level.self_care, Level.urgent] + regret[Level.urgent, Level.emergency]
+    )
+    assert regret[Level.urgent, Level.emergency] > regret[Level.routine, Level.urgent] > 1.0
+
+
+def test_real_kb_screens_an_emergency_the_story_has_raised(kb: KnowledgeBase) -> None:
+    """Worsening pins and needles with cramps in an older woman raise low calcium: ask about hands or feet
+    locking in a claw (tetany, an emergency on its own) before anything else."""
+    model = compile_model(kb)
+    state = InterviewState(
+        seeded={
+            "age_band": "older",
+            "sex": "female",
+            "twitch_duration": "weeks",
+            "numbness_tingling": "present",
+            "progressive": "present",
+            "cramps": "present",
+        }
+    )
+    step = next_step(model, state)
+    assert isinstance(step, Question)
+    assert (step.finding.id, step.reason, step.red_flag) == ("tetany", "red_flag_screen", "tetany")
+
+
+def test_keeps_asking_while_a_likely_answer_would_change_the_top_cause(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twitching for days after an inhaler, no weakness: no likely answer would change the self-care triage,
+    but benign twitching leads only narrowly and a medicine-pointing answer would change the leader."""
+    model = compile_model(kb)
+    seeded = {
+        "age_band": "young_adult",
+        "sex": "female",
+        "drug_beta_agonist": "present",
+        "trigger_exercise": "present",
+        "weakness": "absent",
+        "twitch_duration": "days",
+    }
+    state = InterviewState(seeded=seeded)
+    post = _posterior(model, observations(state))
+    assert model.rows[int(np.argmax(post))] == "benign_fasciculations" and post.max() < interview.SETTLED_TOP
+    flips = [
+        finding
+        for finding in ("tremor", "drug_new_or_changed", "palpitations")
+        if np.argmax(_posterior(model, observations(answer(model, state, finding, "present"))))
+        != np.argmax(post)
+    ]
+    assert flips  # a medicine-pointing answer would change the leader
+    step = next_step(model, state)
+    assert isinstance(step, Question) and step.reason == "information_gain"
+    monkeypatch.setattr(interview, "SETTLED_TOP", post.max() - 0.01)  # now the leader counts as settled
+    stop = next_step(model, state)
+    assert isinstance(stop, Stop) and "settled" in stop.reason
+
+
+def test_stop_reasons_are_reported(mini_kb: KnowledgeBase) -> None:
+    model = compile_model(mini_kb)
+    everything = {f: mini_kb.findings[f].state_ids[0] for f in mini_kb.findings}
+    stop = next_step(model, InterviewState(seeded=everything))
+    assert isinstance(stop, Stop) and stop.reason

@@ -1,44 +1,57 @@
 """Adaptive interview: pick the question whose answer matters most for the decision.
 
-Stateless: the caller keeps an :class:`InterviewState` (plain, serialisable data) and
-asks :func:`next_step` what to do. Order of business:
+Stateless: the caller keeps an :class:`InterviewState` (plain, serialisable data) and asks
+:func:`next_step` what to do. Order of business:
 
-1. open, plausible urgent or emergency red-flag screens whose answer could lift the triage
-   (plausible: above a small bar, and raised by what is known so far);
-2. otherwise the finding with the highest expected information gain over the causes,
-   weighted up by the chance that its answer changes the triage level, and down by how
-   often the person has been able to answer so far;
-3. stop when no single plausible answer can change the triage and the top cause is
-   settled, or at the question cap; the reason is reported.
+1. red-flag screens: an urgent or emergency rule above the current triage that has become plausible
+   (likely enough, and raised by the evidence above its baseline; for an emergency, also any rule that one
+   answer would complete once one of its positive findings is known). Asked: the unanswered finding that
+   moves the rule's probability most.
+2. otherwise the question with the highest expected value. Each possible answer counts with its
+   probability times the chance that this person can give it (learnt from their answers so far, "no"
+   answers and the rest apart), and is worth the information it gives about the cause, plus the triage
+   regret it avoids (under-triage priced by the knowledge base's own mass thresholds), plus how much it
+   firms up the most likely cause. The information is measured on a tempered posterior so that rare
+   causes that fit the story still get questions.
+3. stop at the question cap, or when no likely answer could change the triage and the most likely cause
+   is settled (probable, or no likely answer would replace it), or when no question is worth asking; the
+   reason is reported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, Field
 
+from twitchcheck.engine.circuit import BoolArray, RuleSet, compile_rules
 from twitchcheck.engine.evidence import UNKNOWN, Observation, check_state
 from twitchcheck.engine.model import FloatArray, Model
-from twitchcheck.engine.triage import decide, holds
-from twitchcheck.knowledge.loader import AGE_FINDING, SEX_FINDING, iter_leaves
-from twitchcheck.knowledge.schema import Finding, Level, RedFlag
+from twitchcheck.engine.triage import decide
+from twitchcheck.knowledge.loader import AGE_FINDING, SEX_FINDING
+from twitchcheck.knowledge.schema import Finding, Level
 
 Mode = Literal["lay", "clinician"]
 MAX_QUESTIONS = 20
-PLAUSIBLE = 0.05  # an answer (or an urgent red flag) this likely is worth asking about
-PLAUSIBLE_EMERGENCY = 0.01  # emergencies are screened at a lower bar: missing one is the worst failure
-LIFT = 2.0  # ...but only once the evidence has at least doubled the flag's probability from its baseline
-SETTLED_TOP = 0.6  # top cause at least this probable counts as settled
-TRIAGE_WEIGHT = 4.0  # information gain is multiplied by (1 + weight x P(answer changes triage))
-MIN_GAIN_BITS = 0.02
-MIN_SWING = 0.005  # a screen question must be able to move the red flag's probability at least this much
-SCREEN_FROM = Level.urgent  # routine-level care rules are left to the triage-weighted information gain
+# Red-flag screens.
+SCREEN_FROM = Level.urgent  # routine-level care rules are left to the question value
+PLAUSIBLE = 0.05  # an urgent rule this likely is worth screening...
+LIFT = 2.0  # ...once the evidence has at least doubled its probability from the baseline
+PLAUSIBLE_EMERGENCY = 0.01  # emergencies are screened at lower bars: missing one is the worst failure
+LIFT_EMERGENCY = 1.5
+MIN_SWING = 0.005  # a screen question must be able to move the rule's probability at least this much
+# Question value and stopping.
+PRIOR_TEMPER = 0.5  # information is measured with the prior raised to this power
+TRIAGE_WEIGHT = 0.3  # bits per unit of triage regret (one level of over-triage)
+TOP_WEIGHT = 1.0  # bits per unit of expected gain in the top cause's probability
+LIKELY = 0.10  # an answer at least this likely (times the chance of getting it) can keep the interview going
+SETTLED_TOP = 0.8  # a most likely cause this probable is settled whatever one answer could do
+MIN_VALUE = 0.1  # stop when no question is worth this much
 
 
 class InterviewState(BaseModel):
@@ -86,40 +99,49 @@ def go_back(state: InterviewState) -> InterviewState:
     return state.model_copy(update={"answers": answers, "asked": state.asked[:-1]})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Tables:
-    """Per-model indexes built once: candidate columns and which red flags each finding touches."""
+    """Per-model indexes built once."""
 
     finding_ids: tuple[str, ...]
-    columns: tuple[tuple[int, ...], ...]
-    flags_by_finding: Mapping[str, tuple[RedFlag, ...]]
-    leaves: Mapping[str, tuple[str, ...]]
-    positive: Mapping[str, tuple[tuple[str, frozenset[str]], ...]]
+    finding_index: Mapping[str, int]
+    columns: tuple[tuple[int, ...], ...]  # each finding's (finding, state) columns
+    clinician_only: BoolArray  # (findings,)
+    negative: BoolArray  # (columns,) the "absent" state of a yes/no finding
+    rules: RuleSet
+    baseline: FloatArray  # each red flag's probability before anything is known
+    regret: FloatArray  # [a, b]: cost of advising level a when the answer shows level b
+    temper: FloatArray  # (causes,) prior ** (PRIOR_TEMPER - 1): turns a posterior into the tempered one
 
 
 @cache
 def _tables(model: Model) -> _Tables:
     kb = model.kb
     ids = tuple(kb.findings)
-    columns = tuple(tuple(model.column(f, s) for s in kb.findings[f].state_ids) for f in ids)
-    by_finding: dict[str, dict[str, RedFlag]] = {}
-    for flag in kb.red_flags:
-        for leaf in iter_leaves(flag.when):
-            by_finding.setdefault(leaf["finding"], {})[flag.id] = flag
-    leaves = {
-        flag.id: tuple(dict.fromkeys(leaf["finding"] for leaf in iter_leaves(flag.when)))
-        for flag in kb.red_flags
-    }
-    positive = {flag.id: tuple(_positive_leaves(flag.when)) for flag in kb.red_flags}
-    return _Tables(ids, columns, {k: tuple(v.values()) for k, v in by_finding.items()}, leaves, positive)
+    rules = compile_rules(model)
+    return _Tables(
+        finding_ids=ids,
+        finding_index={f: i for i, f in enumerate(ids)},
+        columns=tuple(tuple(model.column(f, s) for s in kb.findings[f].state_ids) for f in ids),
+        clinician_only=np.array([kb.findings[f].clinician_only for f in ids], dtype=bool),
+        negative=np.array([kb.findings[f].type == "binary" and s == "absent" for f, s in model.columns]),
+        rules=rules,
+        baseline=rules.now.evaluate(rules.given_cause) @ model.prior,
+        regret=_regret(model),
+        temper=np.maximum(model.prior, 1e-12) ** (PRIOR_TEMPER - 1),
+    )
 
 
-def _positive_leaves(expr: Mapping[str, Any]) -> Iterator[tuple[str, frozenset[str]]]:
-    """Leaves not under a ``not``: a known finding that satisfies one moves the flag closer to firing."""
-    if "finding" in expr:
-        yield expr["finding"], frozenset(expr.get("states") or [expr["state"]])
-    for item in expr.get("all", []) + expr.get("any", []):
-        yield from _positive_leaves(item)
+def _regret(model: Model) -> FloatArray:
+    """Under-triage to level L costs (1 - t) / t for L's posterior-mass threshold t: the odds at which the
+    knowledge base's own rule switches to L, so the two agree. Over-triage costs 1 per level."""
+    up = np.zeros(len(Level))
+    for level, _, threshold in model.mass_thresholds:
+        up[int(level)] = (1 - threshold) / threshold
+    a, b = np.indices((len(Level), len(Level)))
+    climb = np.cumsum(up)
+    out: FloatArray = np.where(b > a, climb[b] - climb[a], a - b)
+    return out
 
 
 def _entropy(p: FloatArray) -> FloatArray:
@@ -128,111 +150,80 @@ def _entropy(p: FloatArray) -> FloatArray:
     return result
 
 
-def _expr_matrix(
-    model: Model,
-    expr: Mapping[str, Any],
-    known: Mapping[str, str],
-    askable: Callable[[str], bool],
-    hypotheses: Sequence[tuple[str, str]] = (),
-) -> FloatArray:
-    """P(expression holds | cause), one column for "as things stand" and one per hypothetical answer.
+@dataclass(frozen=True)
+class _Known:
+    """What the interview knows and may still ask, per finding and per red-flag leaf."""
 
-    Findings are independent given the cause. A leaf on a finding that is neither known nor askable
-    (an exam finding in lay mode, a question the person could not answer) cannot become true in this
-    interview, so it counts as false. Shape: (causes, 1 + len(hypotheses)).
-    """
-    width = 1 + len(hypotheses)
-    if "finding" in expr:
-        finding = expr["finding"]
-        wanted = expr.get("states") or [expr["state"]]
-        if finding in known or not askable(finding):
-            base = np.full(len(model.rows), 1.0 if known.get(finding) in wanted else 0.0)
-        else:
-            base = model.lik[:, [model.column(finding, s) for s in wanted]].sum(axis=1)
-        out: FloatArray = np.repeat(base[:, None], width, axis=1)
-        for k, (hyp_finding, hyp_state) in enumerate(hypotheses, start=1):
-            if hyp_finding == finding:
-                out[:, k] = 1.0 if hyp_state in wanted else 0.0
-        return out
-    if "not" in expr:
-        return 1 - _expr_matrix(model, expr["not"], known, askable, hypotheses)
-    parts = [_expr_matrix(model, e, known, askable, hypotheses) for e in expr.get("all") or expr["any"]]
-    if "all" in expr:
-        both: FloatArray = np.prod(parts, axis=0)
-        return both
-    misses: FloatArray = np.prod([1 - p for p in parts], axis=0)
-    return 1 - misses
+    askable: BoolArray  # (findings,) not known, not answered "don't know", and allowed in this mode
+    truth: FloatArray  # (leaves,) 1 where the leaf's finding is known and satisfies it
+    given_cause: FloatArray  # (leaves, causes) P(leaf | cause); 0/1 once known or when it cannot be asked
 
 
-def _askable(model: Model, state: InterviewState, known: Mapping[str, str]) -> list[int]:
+def _known(model: Model, state: InterviewState, known: Mapping[str, str]) -> _Known:
+    """A leaf on a finding that is neither known nor askable (an exam finding in lay mode, a question the
+    person could not answer) cannot become true in this interview, so it counts as false."""
     tables = _tables(model)
-    out = []
-    for i, finding_id in enumerate(tables.finding_ids):
-        finding = model.kb.findings[finding_id]
-        if finding_id in known or finding_id in state.answers or finding_id in state.seeded:
-            continue
-        if finding.clinician_only and state.mode != "clinician":
-            continue
-        out.append(i)
-    return out
+    rules = tables.rules
+    column = np.full(len(tables.finding_ids), -1)  # the known state's column of each finding
+    closed = tables.clinician_only.copy() if state.mode != "clinician" else np.zeros(len(column), dtype=bool)
+    for finding_id, value in {**state.answers, **known}.items():
+        index = tables.finding_index[finding_id]
+        closed[index] = True
+        if value != UNKNOWN:
+            column[index] = model.column(finding_id, value)
+    leaf_column = column[rules.finding_index]
+    truth = np.where(leaf_column >= 0, rules.satisfied[np.arange(len(leaf_column)), leaf_column], 0.0)
+    open_leaf = ~closed[rules.finding_index]
+    return _Known(~closed, truth, np.where(open_leaf[:, None], rules.given_cause, truth[:, None]))
 
 
-def _red_flag_question(
-    model: Model, state: InterviewState, post: FloatArray, level: Level, known: Mapping[str, str]
-) -> Question | None:
+def _red_flag_question(model: Model, post: FloatArray, level: Level, now: _Known) -> Question | None:
     """The unanswered leaf that most moves the probability of a plausible, higher-level red flag."""
-    best: Question | None = None
-
-    def askable(finding_id: str) -> bool:
-        finding = model.kb.findings[finding_id]
-        return finding_id not in state.answers and (state.mode == "clinician" or not finding.clinician_only)
-
-    for flag in model.kb.red_flags:
-        flag_level = Level.parse(flag.level)
-        if flag_level <= level or flag_level < SCREEN_FROM:
+    tables = _tables(model)
+    rules = tables.rules
+    emergency = rules.levels == int(Level.emergency)
+    p_fire = rules.now.evaluate(now.given_cause) @ post
+    bar = np.where(emergency, PLAUSIBLE_EMERGENCY, PLAUSIBLE)
+    lift = np.where(emergency, LIFT_EMERGENCY, LIFT)
+    plausible = p_fire >= np.maximum(bar, lift * tables.baseline)
+    touched = np.zeros(len(p_fire), dtype=bool)
+    np.logical_or.at(touched, rules.leaf_flag, (now.truth > 0) & ~rules.now.negated)
+    candidate = (
+        (rules.levels > int(level))
+        & (rules.levels >= int(SCREEN_FROM))
+        & (p_fire < 1.0)
+        & (plausible | (touched & emergency))
+    )
+    chosen, matrices = [], []
+    for i in np.flatnonzero(candidate):
+        part = rules.copies[i]
+        copies = np.arange(part.start, part.stop)[now.askable[rules.finding[part]]]
+        if not len(copies):
             continue
-        p_fire = float(post @ _expr_matrix(model, flag.when, known, askable)[:, 0])
-        if p_fire >= 1.0:
-            continue
-        bar = PLAUSIBLE_EMERGENCY if flag_level == Level.emergency else PLAUSIBLE
-        plausible = p_fire >= max(bar, LIFT * _baseline(model, flag))
-        touched = any(known.get(f) in wanted for f, wanted in _tables(model).positive[flag.id])
-        if not plausible and not (flag_level == Level.emergency and touched):
-            continue
-        leaves = [f for f in _tables(model).leaves[flag.id] if f not in known and askable(f)]
-        hypotheses = [(f, s) for f in leaves for s in model.kb.findings[f].state_ids]
-        if not hypotheses:
-            continue
-        matrix = _expr_matrix(model, flag.when, known, askable, hypotheses)
-        if not plausible and not np.any(np.all(matrix[:, 1:] >= 1.0, axis=0)):
-            continue  # an unlikely emergency is still asked about when one answer would confirm it
-        # Posterior after each hypothetical answer, then the flag's probability under it.
-        joint = post[:, None] * model.lik[:, [model.column(f, s) for f, s in hypotheses]]
-        p_answer = joint.sum(axis=0)
-        after = (joint * matrix[:, 1:]).sum(axis=0) / p_answer
-        moves = p_answer * np.abs(after - p_fire)
-        for finding_id in leaves:
-            swing = float(sum(m for (f, _), m in zip(hypotheses, moves, strict=True) if f == finding_id))
-            score = swing * (1 + int(flag_level))
-            if score > MIN_SWING and (best is None or score > best.score):
-                best = Question(model.kb.findings[finding_id], "red_flag_screen", score, flag.id)
-    return best
-
-
-@cache
-def _baseline_table(model: Model) -> dict[str, float]:
-    def everything(_: str) -> bool:
-        return True
-
-    return {
-        flag.id: float(model.prior @ _expr_matrix(model, flag.when, {}, everything)[:, 0])
-        for flag in model.kb.red_flags
-    }
-
-
-def _baseline(model: Model, flag: RedFlag) -> float:
-    """How likely the flag is before anything is known: screening waits until the evidence raises it."""
-    return _baseline_table(model)[flag.id]
+        matrix = rules.fire_after(now.given_cause, int(i))[copies - part.start].T  # (causes, copies)
+        if not plausible[i] and not np.any(np.all(matrix >= 1.0, axis=0)):
+            continue  # an unlikely emergency is asked about only when one answer would confirm it
+        chosen.append(copies)
+        matrices.append(matrix)
+    if not chosen:
+        return None
+    copies, matrix = np.concatenate(chosen), np.hstack(matrices)
+    flags = rules.flag[copies]
+    # Posterior after each hypothetical answer, then the flag's probability under it.
+    joint = post[:, None] * model.lik[:, rules.column[copies]]
+    p_answer = joint.sum(axis=0)
+    after = (joint * matrix).sum(axis=0) / p_answer
+    moves = p_answer * np.abs(after - p_fire[flags]) * (1 + rules.levels[flags])
+    # Copies run by flag, then finding, then state: sum the states of each (flag, finding) question.
+    key = flags * len(tables.finding_ids) + rules.finding[copies]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    scores = np.add.reduceat(moves, starts)
+    best = int(np.argmax(scores))
+    if scores[best] <= MIN_SWING:
+        return None
+    first = copies[starts[best]]
+    finding = model.kb.findings[tables.finding_ids[rules.finding[first]]]
+    return Question(finding, "red_flag_screen", float(scores[best]), model.kb.red_flags[rules.flag[first]].id)
 
 
 def _mass_levels(model: Model, posts: FloatArray) -> npt.NDArray[np.int64]:
@@ -243,28 +234,40 @@ def _mass_levels(model: Model, posts: FloatArray) -> npt.NDArray[np.int64]:
     return out
 
 
-def _flag_levels(
-    model: Model, known: Mapping[str, str], fired: Sequence[RedFlag], finding_ids: Sequence[str]
-) -> npt.NDArray[np.int64]:
-    """Red-flag triage floor after each possible answer of each candidate, re-checking only affected flags."""
-    touching_map = _tables(model).flags_by_finding
-    base = max((Level.parse(f.level) for f in fired), default=Level.self_care)
-    out: list[int] = []
-    for finding_id in finding_ids:
-        states = model.kb.findings[finding_id].state_ids
-        touching = touching_map.get(finding_id, ())
-        if not touching:
-            out.extend([int(base)] * len(states))
-            continue
-        touched = {f.id for f in touching}
-        steady = max((Level.parse(f.level) for f in fired if f.id not in touched), default=Level.self_care)
-        for state in states:
-            cond = {**known, finding_id: state}
-            hit = max(
-                (Level.parse(f.level) for f in touching if holds(f.when, cond)), default=Level.self_care
-            )
-            out.append(int(max(steady, hit)))
-    return np.array(out, dtype=np.int64)
+def _flag_levels(model: Model, now: _Known) -> npt.NDArray[np.int64]:
+    """Red-flag triage floor after each hypothetical answer, for every column."""
+    rules = _tables(model).rules
+    fired = rules.now.evaluate(now.truth) > 0.5
+    floor = np.repeat(
+        np.where(fired, rules.levels, int(Level.self_care))[:, None], model.lik.shape[1], axis=1
+    )
+    floor[rules.flag, rules.column] = np.where(rules.fire_after(now.truth) > 0.5, rules.levels[rules.flag], 0)
+    out: npt.NDArray[np.int64] = floor.max(axis=0)
+    return out
+
+
+def _answer_chances(model: Model, state: InterviewState, post: FloatArray) -> FloatArray:
+    """The chance that this person gives each answer if it is the true one, per column.
+
+    People answer "don't know" about what they have not noticed or been told, and a "no" can be harder to
+    give than a "yes", so "no" answers and all others are counted apart: the answers given of a kind over
+    the answers of that kind expected (Laplace-smoothed). An answered question counts for its own kind; a
+    "don't know" counts for each kind by how likely that answer was.
+    """
+    tables = _tables(model)
+    given = np.zeros(2)  # "no", any other answer
+    unsure = np.zeros(2)
+    for finding_id in state.asked:
+        value = state.answers.get(finding_id, UNKNOWN)
+        own = list(tables.columns[tables.finding_index[finding_id]])
+        if value == UNKNOWN:
+            p_no = float(post @ model.lik[:, own].sum(axis=1, where=tables.negative[own]))
+            unsure += (p_no, 1.0 - p_no)
+        else:
+            given[0 if tables.negative[model.column(finding_id, value)] else 1] += 1
+    chances = (given + 1) / (given + unsure + 1)
+    out: FloatArray = np.where(tables.negative, chances[0], chances[1])
+    return out
 
 
 def next_step(model: Model, state: InterviewState) -> Question | Stop:
@@ -272,51 +275,52 @@ def next_step(model: Model, state: InterviewState) -> Question | Stop:
     obs = observations(state)
     known = {o.finding: o.state for o in obs}
     post = _posterior(model, obs)
-    decision = decide(model, post, obs)
-    level = decision.level
+    level = decide(model, post, obs).level
     if len(state.asked) >= state.max_questions:
         return Stop(f"reached the limit of {state.max_questions} questions")
     for demographic in (AGE_FINDING, SEX_FINDING):
         if demographic not in known and demographic not in state.answers:
             return Question(model.kb.findings[demographic], "information_gain", float("inf"))
-    flag_question = _red_flag_question(model, state, post, level, known)
+    now = _known(model, state, known)
+    flag_question = _red_flag_question(model, post, level, now)
     if flag_question is not None:
         return flag_question
 
     tables = _tables(model)
-    candidates = _askable(model, state, known)
-    if not candidates:
+    candidates = np.flatnonzero(now.askable)
+    if not len(candidates):
         return Stop("no questions left to ask")
     # Every answer of every candidate at once: one column per (finding, state).
-    ids = [tables.finding_ids[i] for i in candidates]
     cols = [c for i in candidates for c in tables.columns[i]]
     starts = np.cumsum([0] + [len(tables.columns[i]) for i in candidates[:-1]])
     joint = post[:, None] * model.lik[:, cols]
-    p_state = joint.sum(axis=0)
-    posts = joint / p_state
-    gain = float(_entropy(post[:, None])[0]) - np.add.reduceat(p_state * _entropy(posts), starts)
-    levels = np.maximum(_mass_levels(model, posts), _flag_levels(model, known, decision.fired, ids))
-    changed = levels != int(level)
-    changes = np.add.reduceat(np.where(changed, p_state, 0.0), starts)
-    answerable = _answer_rate(state)
-    plausible = p_state * answerable >= PLAUSIBLE
-    top_now = int(np.argmax(post))
-    triage_open = bool(np.any(changed & plausible))
-    top_open = bool(np.any((np.argmax(posts, axis=0) != top_now) & plausible))
-    scores = answerable * gain * (1 + TRIAGE_WEIGHT * changes)
+    p_answer = joint.sum(axis=0)
+    posts = joint / p_answer
+    weight = p_answer * _answer_chances(model, state, post)[cols]
+    levels = np.maximum(_mass_levels(model, posts), _flag_levels(model, now)[cols])
+    tempered = post * tables.temper
+    tempered /= tempered.sum()
+    t_joint = tempered[:, None] * model.lik[:, cols]
+    t_answer = t_joint.sum(axis=0)
+    bits = _entropy(tempered[:, None])[0] - _entropy(t_joint / t_answer)
+    value = (
+        t_answer / p_answer * bits  # information, as expected under the tempered posterior
+        + TRIAGE_WEIGHT * tables.regret[int(level), levels]
+        + TOP_WEIGHT * (posts.max(axis=0) - post.max())
+    )
+    scores = np.add.reduceat(weight * value, starts)
     best = int(np.argmax(scores))
-    if not triage_open and (post[top_now] >= SETTLED_TOP or not top_open):
+
+    likely = weight >= LIKELY
+    top = int(np.argmax(post))
+    triage_open = bool(np.any(likely & (levels != int(level))))
+    top_open = post[top] < SETTLED_TOP and bool(np.any(likely & (np.argmax(posts, axis=0) != top)))
+    if not triage_open and not top_open:
         return Stop("no single answer could change the triage and the most likely cause is settled")
-    if scores[best] < MIN_GAIN_BITS:
+    if scores[best] < MIN_VALUE:
         return Stop("no remaining question is expected to change the result")
-    return Question(model.kb.findings[ids[best]], "information_gain", float(scores[best]))
-
-
-def _answer_rate(state: InterviewState) -> float:
-    """Share of questions so far that got a real answer (Laplace-smoothed): the expected worth of a
-    question shrinks when the person keeps answering "don't know"."""
-    known = sum(1 for f in state.asked if state.answers.get(f, UNKNOWN) != UNKNOWN)
-    return (known + 1) / (len(state.asked) + 2)
+    finding = model.kb.findings[tables.finding_ids[candidates[best]]]
+    return Question(finding, "information_gain", float(scores[best]))
 
 
 def _posterior(model: Model, obs: Sequence[Observation]) -> FloatArray:
