@@ -9,6 +9,8 @@ from twitchcheck.engine.interview import (
     Question,
     Stop,
     _answer_chances,
+    _known,
+    _overtaken,
     _posterior,
     _tables,
     answer,
@@ -192,11 +194,11 @@ def test_real_kb_screens_an_emergency_the_story_has_raised(kb: KnowledgeBase) ->
     assert (step.finding.id, step.reason, step.red_flag) == ("tetany", "red_flag_screen", "tetany")
 
 
-def test_keeps_asking_while_a_likely_answer_would_change_the_top_cause(
+def test_keeps_asking_while_the_rest_of_the_interview_could_change_the_top_cause(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Twitching for days after an inhaler, no weakness: no likely answer would change the self-care triage,
-    but benign twitching leads only narrowly and a medicine-pointing answer would change the leader."""
+    but benign twitching leads only narrowly and medicine-pointing answers would change the leader."""
     model = compile_model(kb)
     seeded = {
         "age_band": "young_adult",
@@ -221,6 +223,61 @@ def test_keeps_asking_while_a_likely_answer_would_change_the_top_cause(
     monkeypatch.setattr(interview, "SETTLED_TOP", post.max() - 0.01)  # now the leader counts as settled
     stop = next_step(model, state)
     assert isinstance(stop, Stop) and "settled" in stop.reason
+
+
+def test_answers_that_each_move_little_keep_the_interview_going_together(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When no single question is worth its cost but the remaining questions together could still
+    overturn an uncertain leader, the interview goes on; once that chance is judged small, it stops."""
+    model = compile_model(kb)
+    state = InterviewState(
+        seeded={
+            "age_band": "young_adult",
+            "sex": "female",
+            "loc_calf": "present",
+            "fasciculations": "present",
+        }
+    )
+    post = _posterior(model, observations(state))
+    assert post.max() < interview.SETTLED_TOP
+    monkeypatch.setattr(interview, "MIN_VALUE", 1e9)  # no single question is worth asking on its own
+    step = next_step(model, state)
+    assert isinstance(step, Question) and step.reason == "information_gain"
+    monkeypatch.setattr(interview, "OVERTAKE", 1.0)  # nothing counts as likely enough to overturn it
+    assert isinstance(next_step(model, state), Stop)
+
+
+def test_chance_of_overtaking_grows_with_questions_and_answers(kb: KnowledgeBase) -> None:
+    model = compile_model(kb)
+    state = InterviewState(seeded={"age_band": "young_adult", "sex": "male", "loc_calf": "present"})
+    post = _posterior(model, observations(state))
+    askable = np.flatnonzero(_known(model, state, state.seeded).askable)
+    full = np.ones(model.lik.shape[1])
+    few, many = _overtaken(model, post, askable[:3], full), _overtaken(model, post, askable, full)
+    assert 0.0 <= few < many <= 1.0 - post.max()
+    # A person who can answer nothing cannot overturn anything; one who answers half the time, less often.
+    assert _overtaken(model, post, askable, np.zeros_like(full)) == pytest.approx(0.0, abs=1e-6)
+    assert _overtaken(model, post, askable, full / 2) < many
+    # A leader far ahead is hard to overturn with a few questions.
+    confident = InterviewState(
+        seeded={**state.seeded, "trigger_caffeine": "present", "twitch_duration": "days"}
+    )
+    post2 = _posterior(model, observations(confident))
+    assert post2.max() > post.max()
+    assert _overtaken(model, post2, askable[:3], full) <= few + 1e-9
+
+
+def test_lay_mode_asks_results_only_once_the_person_reports_one(kb: KnowledgeBase) -> None:
+    model = compile_model(kb)
+    tables = _tables(model)
+    tsh = tables.finding_index["tsh"]
+    plain = InterviewState(seeded={"age_band": "young_adult", "sex": "male", "loc_calf": "present"})
+    assert not _known(model, plain, plain.seeded).askable[tsh]
+    tested = InterviewState(seeded={**plain.seeded, "emg_denervation": "none"})
+    assert _known(model, tested, tested.seeded).askable[tsh]
+    clinician = plain.model_copy(update={"mode": "clinician"})
+    assert _known(model, clinician, clinician.seeded).askable[tsh]
 
 
 def test_stop_reasons_are_reported(mini_kb: KnowledgeBase) -> None:

@@ -14,8 +14,12 @@ Stateless: the caller keeps an :class:`InterviewState` (plain, serialisable data
    firms up the most likely cause. The information is measured on a tempered posterior so that rare
    causes that fit the story still get questions.
 3. stop at the question cap, or when no likely answer could change the triage and the most likely cause
-   is settled (probable, or no likely answer would replace it), or when no question is worth asking; the
-   reason is reported.
+   is settled: probable, or unlikely to be overtaken by the rest of the interview (judged over all the
+   questions still allowed together, not one at a time, since answers that each move little can add up);
+   or when the cause is settled in that sense and no question is worth asking. The reason is reported.
+
+A "don't know" is not evidence. Exam and test results are asked in clinician mode, and in lay mode once
+the person has reported one (someone who knows one result may know others).
 """
 
 from __future__ import annotations
@@ -50,8 +54,9 @@ PRIOR_TEMPER = 0.5  # information is measured with the prior raised to this powe
 TRIAGE_WEIGHT = 0.3  # bits per unit of triage regret (one level of over-triage)
 TOP_WEIGHT = 1.0  # bits per unit of expected gain in the top cause's probability
 LIKELY = 0.10  # an answer at least this likely (times the chance of getting it) can keep the interview going
-SETTLED_TOP = 0.8  # a most likely cause this probable is settled whatever one answer could do
-MIN_VALUE = 0.1  # stop when no question is worth this much
+SETTLED_TOP = 0.8  # a most likely cause this probable is settled whatever the remaining answers
+OVERTAKE = 0.1  # ...and so is one that the rest of the interview would overturn with less than this chance
+MIN_VALUE = 0.1  # stop when no question is worth this much (unless the cause is still open)
 
 
 class InterviewState(BaseModel):
@@ -161,11 +166,14 @@ class _Known:
 
 def _known(model: Model, state: InterviewState, known: Mapping[str, str]) -> _Known:
     """A leaf on a finding that is neither known nor askable (an exam finding in lay mode, a question the
-    person could not answer) cannot become true in this interview, so it counts as false."""
+    person could not answer) cannot become true in this interview, so it counts as false. In lay mode,
+    exam and test results open up once the person has reported any of them."""
     tables = _tables(model)
     rules = tables.rules
     column = np.full(len(tables.finding_ids), -1)  # the known state's column of each finding
-    closed = tables.clinician_only.copy() if state.mode != "clinician" else np.zeros(len(column), dtype=bool)
+    reported = any(tables.clinician_only[tables.finding_index[f]] for f in known)
+    lay = state.mode != "clinician" and not reported
+    closed = tables.clinician_only.copy() if lay else np.zeros(len(column), dtype=bool)
     for finding_id, value in {**state.answers, **known}.items():
         index = tables.finding_index[finding_id]
         closed[index] = True
@@ -296,7 +304,8 @@ def next_step(model: Model, state: InterviewState) -> Question | Stop:
     joint = post[:, None] * model.lik[:, cols]
     p_answer = joint.sum(axis=0)
     posts = joint / p_answer
-    weight = p_answer * _answer_chances(model, state, post)[cols]
+    chances = _answer_chances(model, state, post)
+    weight = p_answer * chances[cols]
     levels = np.maximum(_mass_levels(model, posts), _flag_levels(model, now)[cols])
     tempered = post * tables.temper
     tempered /= tempered.sum()
@@ -311,16 +320,39 @@ def next_step(model: Model, state: InterviewState) -> Question | Stop:
     scores = np.add.reduceat(weight * value, starts)
     best = int(np.argmax(scores))
 
-    likely = weight >= LIKELY
-    top = int(np.argmax(post))
-    triage_open = bool(np.any(likely & (levels != int(level))))
-    top_open = post[top] < SETTLED_TOP and bool(np.any(likely & (np.argmax(posts, axis=0) != top)))
+    triage_open = bool(np.any((weight >= LIKELY) & (levels != int(level))))
+    remaining = candidates[np.argsort(-scores, kind="stable")[: state.max_questions - len(state.asked)]]
+    top_open = post.max() < SETTLED_TOP and _overtaken(model, post, remaining, chances) >= OVERTAKE
     if not triage_open and not top_open:
-        return Stop("no single answer could change the triage and the most likely cause is settled")
-    if scores[best] < MIN_VALUE:
+        return Stop("no likely answer could change the triage and the most likely cause is settled")
+    if scores[best] < MIN_VALUE and not top_open:
         return Stop("no remaining question is expected to change the result")
     finding = model.kb.findings[tables.finding_ids[candidates[best]]]
     return Question(finding, "information_gain", float(scores[best]))
+
+
+def _overtaken(model: Model, post: FloatArray, findings: npt.NDArray[np.intp], chances: FloatArray) -> float:
+    """Chance that the most likely cause is overtaken once all of ``findings`` are asked.
+
+    If cause c is the truth, each answer the person can give (with the chance learnt so far) adds its
+    log-likelihood ratio to log P(c) / P(top). The model gives the mean and variance of the sum over the
+    questions; c overtakes when the sum exceeds the log-odds it is behind by, taken with a normal
+    distribution of that mean and variance, and weighted by the posterior of c.
+    """
+    tables = _tables(model)
+    columns = [c for i in findings for c in tables.columns[i]]
+    starts = np.cumsum([0] + [len(tables.columns[i]) for i in findings[:-1]])
+    top = int(np.argmax(post))
+    ratio = model.log_lik[:, columns] - model.log_lik[top, columns]
+    step = model.lik[:, columns] * chances[columns] * ratio  # P(answer given | cause) x its log-ratio
+    mean = step.sum(axis=1)
+    variance = (step * ratio).sum(axis=1) - (np.add.reduceat(step, starts, axis=1) ** 2).sum(axis=1)
+    with np.errstate(divide="ignore"):
+        behind = np.log(post[top]) - np.log(post)
+    z = (mean - behind) / np.sqrt(np.maximum(variance, 1e-12))
+    overtake = 1.0 / (1.0 + np.exp(-1.702 * np.clip(z, -30, 30)))  # normal distribution function, +-0.01
+    overtake[top] = 0.0
+    return float(post @ overtake)
 
 
 def _posterior(model: Model, obs: Sequence[Observation]) -> FloatArray:
