@@ -60,8 +60,8 @@ class DifferentialItem:
             "lay_name": self.lay_name,
             "probability": self.probability,
             "care": self.care,
-            "supporting": [f.to_json() for f in self.supporting],
-            "opposing": [f.to_json() for f in self.opposing],
+            "supporting": self._explainer.supporting_json(self._row),
+            "opposing": self._explainer.opposing_json(self._row),
         }
 
 

@@ -68,16 +68,16 @@ class Segment:
 
 @dataclass(frozen=True)
 class Layout:
-    """Sentences and clauses of one doc, with a token -> segment lookup."""
+    """Sentences and clauses of one doc, with token -> segment and sentence -> clauses lookups."""
 
     sentences: tuple[Segment, ...]
     clauses: tuple[Segment, ...]
     sentence_of: tuple[int, ...]
     clause_of: tuple[int, ...]
+    sentence_clauses: tuple[tuple[Segment, ...], ...]
 
-    def clauses_in(self, sentence: int) -> list[Segment]:
-        s = self.sentences[sentence]
-        return [c for c in self.clauses if s.start <= c.start < s.end]
+    def clauses_in(self, sentence: int) -> tuple[Segment, ...]:
+        return self.sentence_clauses[sentence]
 
 
 def _segment(doc: Doc, index: int, start: int, end: int) -> Segment:
@@ -116,7 +116,15 @@ def layout(doc: Doc) -> Layout:
                 start = i + 1
         if start < sent.end:
             clauses.append(_segment(doc, len(clauses), start, sent.end))
+    by_sentence: list[list[Segment]] = [[] for _ in sentences]
     for clause in clauses:
         for i in range(clause.start, clause.end):
             clause_of[i] = clause.index
-    return Layout(tuple(sentences), tuple(clauses), tuple(sentence_of), tuple(clause_of))
+        by_sentence[sentence_of[clause.start]].append(clause)
+    return Layout(
+        tuple(sentences),
+        tuple(clauses),
+        tuple(sentence_of),
+        tuple(clause_of),
+        tuple(tuple(group) for group in by_sentence),
+    )

@@ -8,8 +8,11 @@ nearby; "for 3 weeks" is the complaint's duration only when the complaint is in 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc
 
@@ -17,7 +20,7 @@ from twitchcheck.knowledge.schema import Finding
 from twitchcheck.text.clauses import Layout, Segment
 from twitchcheck.text.decide import VALUE, Candidate, Decider
 from twitchcheck.text.durations import DurationReader, TimePhrase
-from twitchcheck.text.grammar import Grammar
+from twitchcheck.text.grammar import AmountRule, Grammar, ScoreRule, ThresholdRule
 from twitchcheck.text.normalize import Normalizer
 from twitchcheck.text.targets import Target
 from twitchcheck.text.values import NUMBER, ValueReader, _alternation, parse_number, state_for_value
@@ -47,15 +50,32 @@ class Compiled:
     onset: re.Pattern[str]
     durations: DurationReader
     values: ValueReader
+    amounts: tuple[tuple[AmountRule, re.Pattern[str]], ...]
+    medication_cues: re.Pattern[str]
+    medication_negated: re.Pattern[str]
+    medicine: re.Pattern[str]
+    thresholds: tuple[tuple[ThresholdRule, re.Pattern[str]], ...]
+    scores: tuple[tuple[ScoreRule, re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...]
+    twitch: frozenset[str]  # twitch-like findings (where a body part becomes a twitch location)
+    anchor: frozenset[str]  # findings a duration can describe
+    document_level: frozenset[str]
+    duration: Finding | None
+
+
+_SINCE = re.compile(r"\b(?:ever since|since then|since)\b", re.I)
+_CAFFEINE_MG = re.compile(rf"(?<!\d)(?<!\d,)(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
 
 
 def compile_document_rules(grammar: Grammar, findings: Mapping[str, Finding]) -> Compiled:
-    def cue_patterns(cues: Mapping[str, Sequence[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-        return tuple(
-            (state, re.compile(rf"(?<![\w'])(?:{_alternation(words)})(?![\w'])", re.I))
-            for state, words in cues.items()
-        )
+    def words_pattern(words: Sequence[str]) -> re.Pattern[str]:
+        return re.compile(rf"(?<![\w'])(?:{_alternation(words)})(?![\w'])", re.I)
 
+    def cue_patterns(cues: Mapping[str, Sequence[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        return tuple((state, words_pattern(words)) for state, words in cues.items())
+
+    medication = grammar.medication_change
+    ctx = grammar.location_context
+    durations = grammar.durations
     return Compiled(
         frequency=cue_patterns(grammar.frequency.cues),
         spread=cue_patterns(grammar.spread.cues),
@@ -63,7 +83,64 @@ def compile_document_rules(grammar: Grammar, findings: Mapping[str, Finding]) ->
         onset=re.compile(rf"\b(?:{_alternation(grammar.durations.onset_words)})\b", re.I),
         durations=DurationReader(grammar.durations, grammar.numbers),
         values=ValueReader(grammar, dict(findings)),
+        amounts=_amount_patterns(grammar, findings),
+        medication_cues=words_pattern(medication.cues),
+        medication_negated=words_pattern(medication.negated),
+        medicine=re.compile(rf"\b(?:{_alternation(medication.medicine_words)})\b", re.I),
+        thresholds=tuple((rule, _threshold_pattern(rule)) for rule in grammar.thresholds),
+        scores=tuple((rule, *_score_patterns(rule)) for rule in grammar.scores),
+        twitch=frozenset(
+            fid for fid, f in findings.items() if f.category in ctx.categories and fid not in ctx.exclude
+        ),
+        anchor=frozenset(
+            fid
+            for fid, f in findings.items()
+            if f.category in durations.anchor_categories or fid in durations.anchor_findings
+        ),
+        document_level=frozenset(document_level_findings(grammar, findings)),
+        duration=duration_finding(findings),
     )
+
+
+def _amount_patterns(
+    grammar: Grammar, findings: Mapping[str, Finding]
+) -> tuple[tuple[AmountRule, re.Pattern[str]], ...]:
+    """Amounts such as "4 cups of coffee" or "2-3 energy drinks": a number before the finding's words."""
+    out = []
+    number_words = _alternation(w for w in grammar.numbers.words if w not in ("a", "an"))
+    for rule in grammar.amounts:
+        finding = findings.get(rule.finding)
+        words = [w for w in finding.synonyms if len(w) >= 3] if finding is not None else []
+        if not words:
+            continue
+        # Possessive digit runs and the (?<![\w.]) guard keep long digit runs linear.
+        pattern = re.compile(
+            rf"(?<![\w.])(?P<num>\d++(?:\.\d++)?(?:\s*(?:-|–|to)\s*\d++(?:\.\d++)?)?|{number_words})"
+            rf"\s*(?:x\s*)?(?:(?:{_alternation(rule.containers)})\s+(?:of\s+)?)?(?:\w++\s+)?"
+            rf"(?:{_alternation(words)})(?:e?s)?\b",
+            re.I,
+        )
+        out.append((rule, pattern))
+    return tuple(out)
+
+
+def _threshold_pattern(rule: ThresholdRule) -> re.Pattern[str]:
+    """A threshold word, then within 14 characters a number ("temp 38.5", "GCS of 13")."""
+    words = [w for w in rule.words if len(w) > 1]
+    letters = [w.upper() for w in rule.words if len(w) == 1]
+    alternatives = [rf"(?i:\b(?:{_alternation(words)}))"] + [rf"\b{re.escape(w)}" for w in letters]
+    return re.compile(rf"(?:{'|'.join(alternatives)})\b[^\d.;\n]{{0,14}}?(?P<num>\d++(?:\.\d+)?)(?![\d/])")
+
+
+def _score_patterns(rule: ScoreRule) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A score with its name ("MRC 4/5"), a bare score ("4/5") and a full-marks phrase."""
+    words = _alternation(rule.words)
+    full = _alternation(rule.full_words)
+    scale = rule.scale
+    with_word = re.compile(rf"\b(?:{words})\b[^.;\n]{{0,30}}?(?<![\d/])(?P<num>\d)\s*/\s*{scale}\b", re.I)
+    bare = re.compile(rf"(?<![\d/.])(?P<num>\d)\s*/\s*{scale}\b(?!\s*/)")
+    fulls = re.compile(rf"\b(?:(?:{full})\s+(?:{words})|(?:{words})\s+(?:is\s+)?(?:{full}))\b", re.I)
+    return with_word, bare, fulls
 
 
 class DocumentReader:
@@ -90,18 +167,36 @@ class DocumentReader:
         self.text = text
         self.layout = layout
         self.targets = targets
-        ctx = grammar.location_context
-        self._twitch = {
-            fid for fid, f in findings.items() if f.category in ctx.categories and fid not in ctx.exclude
-        }
-        anchors = set(grammar.durations.anchor_findings)
-        self._anchor = {
-            fid
-            for fid, f in findings.items()
-            if f.category in grammar.durations.anchor_categories or fid in anchors
-        }
+        self._twitch = compiled.twitch
+        self._anchor = compiled.anchor
         self._live = [t for t in targets if not decider.blocked(t)]
-        self._document_level = document_level_findings(grammar, findings)
+        self._document_level = compiled.document_level
+        # Clause and sentence indexes, built once, so every question below is a set lookup
+        # rather than a scan over all targets (long texts stay linear).
+        affirmed = [t for t in self._live if self._affirmed(t)]
+        self._first_affirmed: dict[tuple[str, int], Target] = {}
+        for t in affirmed:
+            self._first_affirmed.setdefault((t.finding.id, t.sentence), t)
+        self._affirmed_clauses = {t.clause for t in affirmed}
+        self._affirmed_sentences = {t.sentence for t in affirmed}
+        self._blocking_clauses = {
+            t.clause
+            for t in affirmed
+            if t.finding.id not in self._twitch
+            and t.finding.category in ("symptom", "character", "exam", "test")
+        }
+        self._finding_clauses = {
+            t.clause
+            for t in targets
+            if t.finding.category != "location" and t.finding.id not in self._document_level
+        }
+        self._finding_sentences = {layout.sentence_of[layout.clauses[c].start] for c in self._finding_clauses}
+        self._negative_clauses = {t.clause for t in targets if t.negated or decider.blocked(t)}
+        self._anchor_cache: dict[frozenset[str], tuple[frozenset[int], frozenset[int]]] = {}
+        self._twitch_clauses, self._twitch_sentences = self._anchor_index(self._twitch)
+        self._clause_starts = [c.char_start for c in layout.clauses]
+        self._token_starts = [t.idx for t in doc]
+        self._said: dict[tuple[re.Pattern[str], int], bool] = {}
 
     # ----------------------------------------------------------- helpers
     def is_site(self, t: Target) -> bool:
@@ -112,85 +207,79 @@ class DocumentReader:
     def _affirmed(self, t: Target) -> bool:
         return not t.negated and (t.info.kind == "synonym")
 
+    def _anchor_index(self, anchors: AbstractSet[str]) -> tuple[frozenset[int], frozenset[int]]:
+        """The clauses and the sentences with an affirmed, unblocked target among ``anchors``."""
+        key = frozenset(anchors)
+        cached = self._anchor_cache.get(key)
+        if cached is None:
+            hits = [t for t in self._live if t.finding.id in key and self._affirmed(t)]
+            cached = (frozenset(t.clause for t in hits), frozenset(t.sentence for t in hits))
+            self._anchor_cache[key] = cached
+        return cached
+
     def _twitch_in(self, clause: int) -> bool:
-        return any(
-            t.clause == clause and t.finding.id in self._twitch and self._affirmed(t) for t in self._live
-        )
-
-    def _blocking_in(self, clause: int) -> bool:
-        """An affirmed non-twitch symptom/sign in the clause claims its body parts."""
-        return any(
-            t.clause == clause
-            and t.finding.id not in self._twitch
-            and t.finding.category in ("symptom", "character", "exam", "test")
-            and self._affirmed(t)
-            for t in self._live
-        )
-
-    def _findings_in(self, clause: int) -> bool:
-        """The clause names a finding of its own (body sites and time/frequency words aside)."""
-        return any(
-            t.clause == clause
-            and t.finding.category != "location"
-            and t.finding.id not in self._document_level
-            for t in self.targets
-        )
+        return clause in self._twitch_clauses
 
     def twitch_licensed(self, clause: Segment) -> bool:
-        """A twitch is said in this clause, or in its sentence and this clause says nothing else."""
-        if self._twitch_in(clause.index):
-            return True
-        if self._blocking_in(clause.index):
-            return False
-        sentence = self.layout.sentence_of[clause.start]
-        return any(self._twitch_in(c.index) for c in self.layout.clauses_in(sentence))
+        """A twitch is said in this clause, or in its sentence and this clause says nothing else.
 
-    def _anchored(self, clause: Segment, anchors: set[str]) -> bool:
+        "Nothing else" means no affirmed non-twitch symptom/sign, which claims its body parts.
+        """
+        if clause.index in self._twitch_clauses:
+            return True
+        if clause.index in self._blocking_clauses:
+            return False
+        return self.layout.sentence_of[clause.start] in self._twitch_sentences
+
+    def _anchored(self, clause: Segment, anchors: AbstractSet[str]) -> bool:
         """The clause (or, if it names no finding, its sentence or the previous one) has an anchor."""
-
-        def has(clauses: Sequence[Segment]) -> bool:
-            return any(
-                t.clause in {c.index for c in clauses} and t.finding.id in anchors and self._affirmed(t)
-                for t in self._live
-            )
-
-        if has([clause]):
+        clauses, sentences = self._anchor_index(anchors)
+        if clause.index in clauses:
             return True
-        if self._findings_in(clause.index):
+        if clause.index in self._finding_clauses:
             return False
         sentence = self.layout.sentence_of[clause.start]
-        same = self.layout.clauses_in(sentence)
-        if has(same):
+        if sentence in sentences:
             return True
-        sentence_has_findings = any(self._findings_in(c.index) for c in same)
-        if not sentence_has_findings and sentence > 0:
-            return has(self.layout.clauses_in(sentence - 1))
+        if sentence not in self._finding_sentences and sentence > 0:
+            return sentence - 1 in sentences
         return False
 
     def _clause_at(self, char: int) -> Segment:
-        for clause in self.layout.clauses:
-            if clause.char_start <= char < clause.char_end:
-                return clause
-        return self.layout.clauses[-1]
+        """The clause holding character ``char`` (the last clause if none does)."""
+        clauses = self.layout.clauses
+        i = bisect_right(self._clause_starts, char) - 1
+        if i >= 0 and char < clauses[i].char_end:
+            return clauses[i]
+        return clauses[-1]
+
+    def _token_at(self, char: int) -> int:
+        """The token holding character ``char``, or the nearest one before it."""
+        return max(0, bisect_right(self._token_starts, char) - 1)
+
+    @cached_property
+    def _phrases(self) -> list[TimePhrase]:
+        return self.c.durations.find(self.text)
+
+    def _says(self, pattern: re.Pattern[str], clause: Segment) -> bool:
+        """``pattern`` occurs in ``clause`` (memoised: many time phrases can share one clause)."""
+        key = (pattern, clause.index)
+        found = self._said.get(key)
+        if found is None:
+            found = self._said[key] = bool(pattern.search(self.text[clause.char_start : clause.char_end]))
+        return found
 
     # ------------------------------------------------------------ locations
     def locations(self) -> list[Candidate]:
         """Body sites said together with a twitch-like movement (or denied together with it)."""
         out: list[Candidate] = []
+        by_place = set(self.grammar.location_context.negation_by_place)
+        negated_twitch = {o.clause for o in self._live if o.finding.id in by_place and o.negated}
         for t in self.targets:
             if not self.is_site(t) or t.info.kind != "synonym" or self.decider.blocked(t):
                 continue
             clause = self.layout.clauses[t.clause]
-            by_place = set(self.grammar.location_context.negation_by_place)
-            negated_twitch = [
-                o
-                for o in self.targets
-                if o.clause == t.clause
-                and o.finding.id in by_place
-                and o.negated
-                and not self.decider.blocked(o)
-            ]
-            if negated_twitch and not self._twitch_in(t.clause):
+            if t.clause in negated_twitch and not self._twitch_in(t.clause):
                 out.append(Candidate(t.finding.id, "absent", t.start, t.end))
             elif not t.negated and self.twitch_licensed(clause):
                 out.append(Candidate(t.finding.id, "present", t.start, t.end))
@@ -198,19 +287,13 @@ class DocumentReader:
 
     def denied_only_by_location(self) -> set[tuple[int, int]]:
         """Negated twitches whose negation is about a place ("no twitching in the tongue")."""
-        spans = set()
         by_place = set(self.grammar.location_context.negation_by_place)
-        for t in self.targets:
-            if (
-                t.finding.id in by_place
-                and t.negated
-                and any(
-                    o.clause == t.clause and self.is_site(o) and o.info.kind == "synonym"
-                    for o in self.targets
-                )
-            ):
-                spans.add((t.start, t.end))
-        return spans
+        sites = {o.clause for o in self.targets if self.is_site(o) and o.info.kind == "synonym"}
+        return {
+            (t.start, t.end)
+            for t in self.targets
+            if t.finding.id in by_place and t.negated and t.clause in sites
+        }
 
     # --------------------------------------------------------------- spread
     def spread(self, locations: Sequence[Candidate]) -> Candidate | None:
@@ -254,11 +337,7 @@ class DocumentReader:
     def _token_blocked(self, i: int) -> bool:
         """A token inside a negated/other-person context (by any target sharing its clause)."""
         clause = self.layout.clause_of[i]
-        return any(
-            t.clause == clause and (t.negated or self.decider.blocked(t)) for t in self.targets
-        ) and not any(
-            t.clause == clause and self._affirmed(t) and not self.decider.blocked(t) for t in self.targets
-        )
+        return clause in self._negative_clauses and clause not in self._affirmed_clauses
 
     # ---------------------------------------------------------- laterality
     def laterality(self) -> Candidate | None:
@@ -271,8 +350,7 @@ class DocumentReader:
             match = self.c.same_side.search(piece)
             if match is None:
                 continue
-            sentence = self.layout.sentence_of[clause.start]
-            if any(t.sentence == sentence and self._affirmed(t) for t in self._live):
+            if self.layout.sentence_of[clause.start] in self._affirmed_sentences:
                 start = clause.char_start + match.start()
                 return Candidate(finding.id, "present", start, clause.char_start + match.end())
         parts = self._body_parts()
@@ -356,10 +434,10 @@ class DocumentReader:
     def duration(self) -> Candidate | None:
         """How long the complaint has lasted: a time phrase anchored to a twitch-like finding wins
         over one anchored to another symptom ("injured 8 years ago; for 3 days my legs spasm")."""
-        finding = duration_finding(self.findings)
+        finding = self.c.duration
         if finding is None:
             return None
-        phrases = self.c.durations.find(self.text)
+        phrases = self._phrases
         for anchors in (self._twitch, self._anchor):
             for phrase in phrases:
                 if self._describes_complaint(phrase, anchors):
@@ -368,7 +446,7 @@ class DocumentReader:
                         return Candidate(finding.id, state, phrase.start, phrase.end, VALUE)
         return None
 
-    def _describes_complaint(self, phrase: TimePhrase, anchors: set[str]) -> bool:
+    def _describes_complaint(self, phrase: TimePhrase, anchors: AbstractSet[str]) -> bool:
         rules = self.grammar.durations
         clause = self._clause_at(phrase.start)
         if self.layout.sentence_of[clause.start] in self.decider.questions:
@@ -379,12 +457,9 @@ class DocumentReader:
             return True
         if phrase.kind == "ago" and self._linked_by_since(clause, anchors):
             return True
-        piece = self.text[clause.char_start : clause.char_end]
         sentence = self.layout.sentence_of[clause.start]
-        if self.c.onset.search(piece) and not any(
-            self._findings_in(c.index) for c in self.layout.clauses_in(sentence)
-        ):
-            return any(t.finding.id in anchors and self._affirmed(t) for t in self._live)
+        if self._says(self.c.onset, clause) and sentence not in self._finding_sentences:
+            return bool(self._anchor_index(anchors)[0])
         return False
 
     def sudden_onset(self) -> Candidate | None:
@@ -393,7 +468,7 @@ class DocumentReader:
         if rule.finding not in self.findings:
             return None
         anchors = set(rule.anchors)
-        for phrase in self.c.durations.find(self.text):
+        for phrase in self._phrases:
             if phrase.days >= rule.within_days or phrase.kind not in ("ago", "since"):
                 continue
             clause = self._clause_at(phrase.start)
@@ -401,23 +476,17 @@ class DocumentReader:
                 return Candidate(rule.finding, "present", phrase.start, phrase.end)
             sentence = self.layout.sentence_of[clause.start]
             nearby = {sentence, sentence - 1}
-            piece = self.text[clause.char_start : clause.char_end]
-            if self.c.onset.search(piece) and any(
-                t.sentence in nearby and t.finding.id in anchors and self._affirmed(t) for t in self._live
-            ):
+            if self._says(self.c.onset, clause) and nearby & self._anchor_index(anchors)[1]:
                 return Candidate(rule.finding, "present", phrase.start, phrase.end)
         return None
 
-    def _linked_by_since(self, clause: Segment, anchors: set[str]) -> bool:
+    def _linked_by_since(self, clause: Segment, anchors: AbstractSet[str]) -> bool:
         """'Got the flu 3 weeks ago and ever since I've had twitches': the next clause links back."""
         nxt = clause.index + 1
         if nxt >= len(self.layout.clauses):
             return False
         following = self.layout.clauses[nxt]
-        piece = self.text[following.char_start : following.char_end].lower()
-        if not re.search(r"\b(?:ever since|since then|since)\b", piece):
-            return False
-        return self._anchored(following, anchors)
+        return self._says(_SINCE, following) and self._anchored(following, anchors)
 
     def frequency(self) -> Candidate | None:
         rule = self.grammar.frequency
@@ -447,21 +516,17 @@ class DocumentReader:
         general = self.findings.get(rule.finding)
         if general is None:
             return []
-        cues = re.compile(rf"(?<![\w'])(?:{_alternation(rule.cues)})(?![\w'])", re.I)
-        negated = re.compile(rf"(?<![\w'])(?:{_alternation(rule.negated)})(?![\w'])", re.I)
-        medicine = re.compile(rf"\b(?:{_alternation(rule.medicine_words)})\b", re.I)
+        cues, negated, medicine = self.c.medication_cues, self.c.medication_negated, self.c.medicine
+        not_named = {rule.finding, *rule.specific.values(), *rule.exclude}
+        meds_in: dict[int, list[Target]] = {}
+        for t in self._live:
+            if t.finding.category == "medication" and self._affirmed(t) and t.finding.id not in not_named:
+                meds_in.setdefault(t.sentence, []).append(t)
         out: list[Candidate] = []
         for sentence in self.layout.sentences:
             if sentence.index in self.decider.questions:
                 continue
-            meds = [
-                t
-                for t in self._live
-                if t.sentence == sentence.index
-                and t.finding.category == "medication"
-                and self._affirmed(t)
-                and t.finding.id not in (rule.finding, *rule.specific.values(), *rule.exclude)
-            ]
+            meds = meds_in.get(sentence.index, [])
             piece = self.text[sentence.char_start : sentence.char_end]
             for match in negated.finditer(piece):
                 if meds or medicine.search(piece):
@@ -500,18 +565,13 @@ class DocumentReader:
                 continue
             if not all(chosen.get(f) is not None and chosen[f].state == "present" for f in rule.all):
                 continue
-            for clause in self.layout.clauses:
-                sentence = self.layout.sentences[self.layout.sentence_of[clause.start]]
+            for sentence in self.layout.sentences:
                 spans = []
                 for fid in rule.all:
-                    hits = [
-                        t
-                        for t in self._live
-                        if t.finding.id == fid and t.sentence == sentence.index and self._affirmed(t)
-                    ]
-                    if not hits:
+                    hit = self._first_affirmed.get((fid, sentence.index))
+                    if hit is None:
                         break
-                    spans.append((hits[0].start, hits[0].end))
+                    spans.append((hit.start, hit.end))
                 else:
                     out.append(
                         Candidate(rule.then, "present", min(s for s, _ in spans), max(e for _, e in spans))
@@ -540,7 +600,7 @@ class DocumentReader:
                     reached.add(group)
         if len(reached) < len(rule.groups):
             return None
-        for phrase in self.c.durations.find(self.text):
+        for phrase in self._phrases:
             if phrase.days <= rule.within_days and self._anchored(
                 self._clause_at(phrase.start), {rule.anchor}
             ):
@@ -553,7 +613,7 @@ class DocumentReader:
         for rule in self.grammar.episodes:
             if rule.finding not in self.findings:
                 continue
-            for phrase in self.c.durations.find(self.text):
+            for phrase in self._phrases:
                 if phrase.days >= 1:
                     continue
                 clause = self._clause_at(phrase.start)
@@ -567,22 +627,8 @@ class DocumentReader:
     # ---------------------------------------------------- numbers -> binary
     def amounts(self) -> list[Candidate]:
         out: list[Candidate] = []
-        for rule in self.grammar.amounts:
-            finding = self.findings.get(rule.finding)
-            if finding is None:
-                continue
-            words = [w for w in finding.synonyms if len(w) >= 3]
-            if not words:
-                continue
-            nouns = _alternation(words)
-            containers = _alternation(rule.containers)
-            number_words = [w for w in self.grammar.numbers.words if w not in ("a", "an")]
-            pattern = re.compile(
-                rf"(?<![\w.])(?P<num>\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?|{_alternation(number_words)})"
-                rf"\s*(?:x\s*)?(?:(?:{containers})\s+(?:of\s+)?)?(?:\w+\s+)?(?:{nouns})(?:e?s)?\b",
-                re.I,
-            )
-            mg = re.compile(rf"(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
+        for rule, pattern in self.c.amounts:
+            finding = self.findings[rule.finding]
             for sentence in self.layout.sentences:
                 if sentence.index in self.decider.questions:
                     continue
@@ -599,7 +645,7 @@ class DocumentReader:
                 if first is not None:
                     state = "present" if total >= rule.per_day_at_least else "absent"
                     out.append(Candidate(finding.id, state, first[0], first[1], VALUE))
-                for match in mg.finditer(piece):
+                for match in _CAFFEINE_MG.finditer(piece):
                     value = parse_number(match.group("num"))
                     state = "present" if value >= rule.mg_at_least else "absent"
                     start = sentence.char_start + match.start()
@@ -608,16 +654,10 @@ class DocumentReader:
 
     def thresholds(self) -> list[Candidate]:
         out: list[Candidate] = []
-        for rule in self.grammar.thresholds:
+        for rule, pattern in self.c.thresholds:
             finding = self.findings.get(rule.finding)
             if finding is None:
                 continue
-            words = [w for w in rule.words if len(w) > 1]
-            letters = [w.upper() for w in rule.words if len(w) == 1]
-            alternatives = [rf"(?i:\b(?:{_alternation(words)}))"] + [rf"\b{re.escape(w)}" for w in letters]
-            pattern = re.compile(
-                rf"(?:{'|'.join(alternatives)})\b[^\d.;\n]{{0,14}}?(?P<num>\d+(?:\.\d+)?)(?![\d/])"
-            )
             for match in pattern.finditer(self.text):
                 value = parse_number(match.group("num"))
                 low, high = rule.valid
@@ -638,18 +678,11 @@ class DocumentReader:
 
     def scores(self) -> list[Candidate]:
         out: list[Candidate] = []
-        for rule in self.grammar.scores:
+        for rule, with_word, bare, fulls in self.c.scores:
             finding = self.findings.get(rule.finding)
             if finding is None:
                 continue
-            words = _alternation(rule.words)
-            full = _alternation(rule.full_words)
             scale = rule.scale
-            with_word = re.compile(
-                rf"\b(?:{words})\b[^.;\n]{{0,30}}?(?<![\d/])(?P<num>\d)\s*/\s*{scale}\b", re.I
-            )
-            bare = re.compile(rf"(?<![\d/.])(?P<num>\d)\s*/\s*{scale}\b(?!\s*/)")
-            fulls = re.compile(rf"\b(?:(?:{full})\s+(?:{words})|(?:{words})\s+(?:is\s+)?(?:{full}))\b", re.I)
             seen: set[int] = set()
             for match in with_word.finditer(self.text):
                 value = int(match.group("num"))
@@ -664,11 +697,3 @@ class DocumentReader:
             for match in fulls.finditer(self.text):
                 out.append(Candidate(finding.id, "absent", match.start(), match.end(), VALUE))
         return out
-
-    def _token_at(self, char: int) -> int:
-        for token in self.doc:
-            if token.idx <= char < token.idx + max(1, len(token.text)):
-                return token.i
-            if token.idx > char:
-                return max(0, token.i - 1)
-        return len(self.doc) - 1

@@ -27,14 +27,16 @@ class TimePhrase:
     end: int
 
 
+# At most four qualifiers ("just over about 3 weeks"): unbounded, a long run of them made every
+# start position scan the rest of the run.
 _LEAD = (
     r"(?:(?:for|over|in|during|within|since|from|lasted|lasting|lasts|last|been)\s+)?(?:(?:the|a)\s+)?(?:(?:past|last|previous|recent|first)\s+)?"
     r"(?:(?:about|around|approx\.?|approximately|roughly|nearly|almost|over|more\s+than|less\s+than|under|"
-    r"at\s+least|maybe|like|some|just|only|a\s+good|well\s+over|>|<|~)\s*)*"
+    r"at\s+least|maybe|like|some|just|only|a\s+good|well\s+over|>|<|~)\s*){0,4}"
 )
-_FOLLOW_RATE = re.compile(r"^\s*(?:\w+\s+)?(?:a|per|each|every|/)\s*(?:day|night|week|month|year|d)\b", re.I)
-_FOLLOW_AGE = re.compile(r"^\s*(?:old|o\b|yo\b|y/o|yrs?\s+old|years?\s+of\s+age|pregnant|gestation)", re.I)
-_FOLLOW_RELATIVE = re.compile(r"^\s*(?:after|later|before|earlier|prior)\b", re.I)
+_FOLLOW_RATE = re.compile(r"\s*+(?:\w+\s+)?(?:a|per|each|every|/)\s*(?:day|night|week|month|year|d)\b", re.I)
+_FOLLOW_AGE = re.compile(r"\s*+(?:old|o\b|yo\b|y/o|yrs?\s+old|years?\s+of\s+age|pregnant|gestation)", re.I)
+_FOLLOW_RELATIVE = re.compile(r"\s*+(?:after|later|before|earlier|prior)\b", re.I)
 _SINGLE_LETTER = {"d", "y", "h", "w"}
 
 
@@ -47,9 +49,14 @@ class DurationReader:
         self._numbers = {k.lower(): v for k, v in numbers.words.items()}
         words = [w for w in self._numbers if w not in ("a", "an")]
         unit_alt = _alternation(self._units)
-        num = rf"(?:\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?|{_alternation(words)}|an?)"
+        # A number starts where a digit run starts and takes the whole run (possessive): no unit
+        # begins with a digit, so backtracking into the run could never match, and trying every
+        # position inside a long run made the search quadratic.
+        num = rf"(?:(?<!\d)\d++(?:\.\d++)?(?:\s*(?:-|–|to)\s*\d++(?:\.\d++)?)?|{_alternation(words)}|an?)"
+        # A phrase starts at a word's start: trying every letter inside words was most of the
+        # reading time, and a digit glued to a letter is rejected by ``_measured`` anyway.
         self._measure = re.compile(
-            rf"(?P<lead>{_LEAD})(?P<num>{num})(?:\s+and\s+a\s+half)?\s*(?P<unit>{unit_alt})\b(?P<ago>\s+ago)?",
+            rf"(?<![a-z0-9])(?P<lead>{_LEAD})(?P<num>{num})(?:\s+and\s+a\s+half)?\s*(?P<unit>{unit_alt})\b(?P<ago>\s+ago)?",
             re.I,
         )
         self._bare = re.compile(
@@ -69,9 +76,7 @@ class DurationReader:
         self._since_values = {" ".join(k.lower().split()): v for k, v in rules.since.items()}
         # "This morning I couldn't stand up": a time word opening a sentence dates the onset.
         self._opening = re.compile(
-            r"(?:^|(?<=[.!?;]\s)|(?<=[.!?;]\s\s)|\n)\s*"
-            r"(?P<when>this morning|this afternoon|this evening|today|tonight|last night|yesterday)\b",
-            re.I,
+            r"\b(?:this morning|this afternoon|this evening|today|tonight|last night|yesterday)\b", re.I
         )
 
     def find(self, text: str) -> list[TimePhrase]:
@@ -96,9 +101,9 @@ class DurationReader:
             if since is not None:
                 found.append(TimePhrase(since, "since", match.start(), match.end()))
         for match in self._opening.finditer(text):
-            opening = self._since_values.get(match.group("when").lower())
-            if opening is not None:
-                found.append(TimePhrase(opening, "since", match.start("when"), match.end("when")))
+            opening = self._since_values.get(match.group(0).lower())
+            if opening is not None and _opens_sentence(text, match.start()):
+                found.append(TimePhrase(opening, "since", match.start(), match.end()))
         found.sort(key=lambda p: (p.start, -(p.end - p.start)))
         result: list[TimePhrase] = []
         for phrase in found:
@@ -116,8 +121,8 @@ class DurationReader:
             return None
         if not digits and not lead and not match.group("ago"):
             return None
-        after = text[match.end() :]
-        if _FOLLOW_RATE.match(after) or _FOLLOW_AGE.match(after) or _FOLLOW_RELATIVE.match(after):
+        end = match.end()
+        if any(follow.match(text, end) for follow in (_FOLLOW_RATE, _FOLLOW_AGE, _FOLLOW_RELATIVE)):
             return None
         before = text[max(0, match.start() - 12) : match.start()].lower()
         if re.search(r"(?:every|each|per|a|times)\s*$", before) and not lead:
@@ -145,3 +150,14 @@ class DurationReader:
         kind: Kind = "ago" if match.group("ago") else ("since" if lead.startswith("since") else "for")
         start = match.start("lead") + (len(match.group("lead")) - len(match.group("lead").lstrip()))
         return TimePhrase(days, kind, start, match.end())
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Only whitespace between ``start`` and the text's start, a line break, or a sentence end
+    followed by at least one space. Checked by hand: a regex that lets a match begin anywhere in
+    a run of spaces or line breaks is quadratic in the run's length."""
+    gap = start
+    while gap > 0 and text[gap - 1].isspace():
+        gap -= 1
+    run = text[gap:start]
+    return gap == 0 or "\n" in run or (bool(run) and text[gap - 1] in ".!?;")

@@ -12,7 +12,6 @@ from twitchcheck.text.document import (
     Compiled,
     DocumentReader,
     compile_document_rules,
-    document_level_findings,
 )
 from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.model import Extraction
@@ -79,7 +78,7 @@ def extract(text: str, kb: HasFindings) -> Extraction:
     )
     location_only = reader.denied_only_by_location()
 
-    document_level = document_level_findings(grammar, findings)
+    document_level = prepared.compiled.document_level
     candidates: list[Candidate] = []
     for target in targets:
         if reader.is_site(target) or target.finding.id in document_level:

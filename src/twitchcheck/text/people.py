@@ -59,26 +59,32 @@ class SubjectReader:
         rel_alt = _alternation(self._relatives | {w.lower() for w in people.others})
         sex_alt = _alternation(self._self_female | self._self_male)
         age = r"(?P<age>\d{1,3})"
+        # Whitespace runs are taken whole (``\s*+``): each is followed by a word, a digit or
+        # punctuation, so giving spaces back could never help, and trying every split of a long
+        # run between neighbouring ``\s*`` was polynomial in its length.
         self._header = re.compile(
-            rf"^\W*(?:pt|patient)?\s*{age}\s*(?:-?\s*(?:y/?o|yo|yrs?|years?(?:\s*-?\s*old)?|y))?\s*-?\s*"
-            r"(?P<sex>m|f|male|female|man|woman|boy|girl)\b",
+            rf"^\W*+(?:pt|patient)?\s*+{age}\s*+(?:-?\s*+(?:y/?o|yo|yrs?|years?(?:\s*+-?\s*+old)?|y))?"
+            r"\s*+-?\s*+(?P<sex>m|f|male|female|man|woman|boy|girl)\b",
             re.I,
         )
+        # After the unit: a sex word (after an optional dash and "old"), or else at most a dash
+        # and "old" before a word boundary.
         self._year_old = re.compile(
-            rf"\b(?:i'?m|i\s+am|am|pt\s+is|patient\s+is|^)\s*(?:an?\s+)?{age}\s*-?\s*(?:y/?o|yo|yrs?|years?)\s*-?\s*(?:old)?"
-            rf"\s*(?P<sex>{sex_alt})?\b",
+            rf"\b(?:i'?m|i\s+am|am|pt\s+is|patient\s+is|^)\s*+(?:an?\s+)?{age}\s*+-?\s*+(?:y/?o|yo|yrs?|years?)"
+            rf"(?:\s*+-?\s*+(?:old)?\s*+(?P<sex>{sex_alt})\b|(?:\s*+-?\s*+(?:old)?)?\b)",
             re.I,
         )
         self._first_age = re.compile(
             rf"\b(?:i'?m|i\s+am|aged|age)\s+(?:only\s+|just\s+)?{age}\b{_NOT_AGE_UNITS}", re.I
         )
-        self._bracket = re.compile(rf"\b(?:i|me|my|myself)\s*\(\s*{age}\s*(?P<sex>[mf])?\s*\)", re.I)
+        self._bracket = re.compile(rf"\b(?:i|me|my|myself)\s*+\(\s*+{age}\s*+(?P<sex>[mf])?\s*+\)", re.I)
         self._self_sex = re.compile(
             rf"\b(?:i'?m|i\s+am|as)\s+an?\s+(?:\w+\s+){{0,3}}?(?P<sex>{sex_alt})\b", re.I
         )
         self._relative_age = re.compile(
-            rf"\bmy\s+(?:(?P<age1>\d{{1,3}})\s*-?\s*(?:y/?o|yo|years?\s*-?\s*old|year\s*-?\s*old)\s+)?(?P<rel>{rel_alt})"
-            rf"(?:\s*\(\s*(?P<age2>\d{{1,3}})\s*[mf]?\s*[,;)]|\s*,\s*(?P<age3>\d{{1,3}})\s*,|\s+(?:is|who\s+is|aged)\s+(?P<age4>\d{{1,3}})\b{_NOT_AGE_UNITS})?",
+            rf"\bmy\s+(?:(?P<age1>\d{{1,3}})\s*+-?\s*+(?:y/?o|yo|years?\s*+-?\s*+old|year\s*+-?\s*+old)\s+)?"
+            rf"(?P<rel>{rel_alt})(?:\s*+\(\s*+(?P<age2>\d{{1,3}})\s*+[mf]?\s*+[,;)]|\s*+,\s*+(?P<age3>\d{{1,3}})\s*+,"
+            rf"|\s+(?:is|who\s+is|aged)\s+(?P<age4>\d{{1,3}})\b{_NOT_AGE_UNITS})?",
             re.I,
         )
 

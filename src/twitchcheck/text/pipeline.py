@@ -1,28 +1,34 @@
 """The spaCy/medspaCy pipeline, built once per knowledge base.
 
 Pipeline: medspaCy tokenizer -> normaliser (inflection folding + typo repair, writes
-``Token.norm_``) -> sentence/clause splitter -> medspaCy TargetMatcher (targets from the knowledge
-base only) -> medspaCy ConText (default rules + ours). Building it compiles a few thousand
-patterns and takes about a second, so it is cached per knowledge base object.
+``Token.norm_``) -> sentence/clause splitter -> targets (the knowledge base's synonyms only; the
+spans medspaCy's TargetMatcher made, matched faster, see ``matching.py``) -> medspaCy's ConText
+algorithm with its default rules + ours, run block by block (``context.py``). Building it compiles
+a few thousand patterns and takes about a second, so it is cached per knowledge base object.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
+import numpy
 from loguru import logger
+from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from thinc.types import Ints2d
 
 from twitchcheck.knowledge.schema import Finding
+from twitchcheck.text.context import BlockConText
 from twitchcheck.text.context_rules import SPAN_GROUP, load_rules
 from twitchcheck.text.fuzzy import FuzzyVocabulary
 from twitchcheck.text.grammar import Grammar, load_grammar
+from twitchcheck.text.matching import RuleMatcher
 from twitchcheck.text.normalize import Normalizer
 from twitchcheck.text.vocabulary import TargetInfo, Vocabulary, build_vocabulary
 
@@ -33,6 +39,7 @@ logger.disable("PyRuSH")
 NEGATED_PREFIX_KEY = "twitchcheck_negated_prefix"
 _LABEL_PREFIX = "T"
 _SENTENCE_END = {".", "!", "?", ";", "...", "…"}
+MAX_SENTENCE_TOKENS = 150
 _ABBREVIATIONS = {"dr.", "mr.", "mrs.", "ms.", "e.g.", "i.e.", "vs.", "approx.", "etc.", "no.", "st."}
 
 
@@ -101,10 +108,18 @@ def _split_sentences(doc: Doc) -> Doc:
 
     PyRuSH's clinical rules leave "30F teacher. 10 d twitching" as one sentence; ConText scopes
     are sentence-wide, so over-long sentences let a negation leak into the next statement.
+    A run of more than ``MAX_SENTENCE_TOKENS`` tokens without a boundary is not prose (no
+    sentence in our corpora reaches 60); it is cut so that ConText, which compares every pair of
+    modifiers in a sentence, stays linear. The starts are written in one ``from_array`` call:
+    spaCy's ``Token.is_sent_start`` setter scans the whole doc each time.
     """
-    for i, token in enumerate(doc):
-        token.is_sent_start = i == 0
-    for i, token in enumerate(doc[:-1]):
+    n = len(doc)
+    if n == 0:
+        return doc
+    starts = [False] * n
+    starts[0] = True
+    for i in range(n - 1):
+        token = doc[i]
         text = token.text
         nxt = doc[i + 1]
         boundary = (
@@ -120,9 +135,17 @@ def _split_sentences(doc: Doc) -> Doc:
         if text == "." and nxt.text[:1].isdigit() and i > 0 and doc[i - 1].text[-1:].isdigit():
             boundary = False
         if boundary and not nxt.is_space:
-            nxt.is_sent_start = True
-        elif boundary and nxt.is_space and i + 2 < len(doc):
-            doc[i + 2].is_sent_start = True
+            starts[i + 1] = True
+        elif boundary and nxt.is_space and i + 2 < n:
+            starts[i + 2] = True
+    length = 0
+    for i in range(n):
+        if starts[i] or length >= MAX_SENTENCE_TOKENS:
+            starts[i] = True
+            length = 0
+        length += 1
+    flags = numpy.array([1 if start else -1 for start in starts], dtype=numpy.int64).reshape(n, 1)
+    doc.from_array([SENT_START], cast(Ints2d, flags.astype(numpy.uint64)))
     return doc
 
 
@@ -132,7 +155,6 @@ _COMPONENT_COUNTER = [0]
 def build_pipeline(kb: HasFindings) -> Pipeline:
     """Compile the pipeline for ``kb`` (uncached; use :func:`get_pipeline`)."""
     import medspacy
-    from medspacy.target_matcher import TargetRule
 
     grammar = load_grammar()
     normalize = Normalizer(grammar.normalize)
@@ -156,40 +178,41 @@ def build_pipeline(kb: HasFindings) -> Pipeline:
         Language.component("twitchcheck_sentences", func=_split_sentences)
     nlp.add_pipe("twitchcheck_sentences")
 
-    matcher = nlp.add_pipe(
-        "medspacy_target_matcher",
-        config={
-            "result_type": "group",
-            "span_group_name": SPAN_GROUP,
-            "prune": False,
-            "phrase_matcher_attr": "NORM",
-        },
+    Language.component(
+        f"twitchcheck_targets_{_COMPONENT_COUNTER[0]}", func=_target_component(nlp, vocabulary)
     )
-    # The span label carries the rule's index: spaCy keys span extensions by offsets only, so two
-    # findings matched on the same words ("vomiting") would otherwise share one ``_.target_rule``.
-    # One-word targets go to spaCy's PhraseMatcher (a hash lookup on the normal form); only
-    # multi-word synonyms with optional fillers need the slower token Matcher.
-    matcher.add(
-        [
-            TargetRule(pattern[0]["NORM"], f"{_LABEL_PREFIX}{i}")
-            if _single_word(pattern)
-            else TargetRule(info.phrase, f"{_LABEL_PREFIX}{i}", pattern=list(pattern))
-            for i, (info, pattern) in enumerate(vocabulary.targets)
-        ]
-    )
-    context = nlp.add_pipe(
-        "medspacy_context",
-        config={
-            "rules": None,
-            "input_span_type": "group",
-            "span_group_name": SPAN_GROUP,
-            "span_attrs": None,
-        },
-    )
-    context.add(load_rules(grammar))
+    nlp.add_pipe(f"twitchcheck_targets_{_COMPONENT_COUNTER[0]}")
+    context = BlockConText(nlp, load_rules(grammar), SPAN_GROUP)
+    Language.component(f"twitchcheck_context_{_COMPONENT_COUNTER[0]}", func=context)
+    nlp.add_pipe(f"twitchcheck_context_{_COMPONENT_COUNTER[0]}")
     return Pipeline(
         nlp=nlp, findings=kb.findings, grammar=grammar, vocabulary=vocabulary, normalize=normalize
     )
+
+
+def _target_component(nlp: Language, vocabulary: Vocabulary) -> Callable[[Doc], Doc]:
+    """Finding words -> spans in ``doc.spans[SPAN_GROUP]`` (what medspaCy's TargetMatcher made).
+
+    The span label carries the rule's index: spaCy keys span extensions by offsets only, so two
+    findings matched on the same words ("vomiting") could not be told apart by an extension.
+    One-word targets go to spaCy's PhraseMatcher (a hash lookup on the normal form); multi-word
+    synonyms with optional fillers to token patterns, tried only where they can match.
+    """
+    matcher = RuleMatcher(nlp.vocab, "NORM", nlp.tokenizer)
+    labels: dict[int, str] = {}
+    for i, (info, pattern) in enumerate(vocabulary.targets):
+        label = f"{_LABEL_PREFIX}{i}"
+        labels[nlp.vocab.strings.add(label)] = label
+        if _single_word(pattern):
+            matcher.add(label, None, pattern[0]["NORM"])
+        else:
+            matcher.add(label, pattern, info.phrase)
+
+    def component(doc: Doc) -> Doc:
+        doc.spans[SPAN_GROUP] = [Span(doc, start, end, label=labels[key]) for key, start, end in matcher(doc)]
+        return doc
+
+    return component
 
 
 def _single_word(pattern: tuple[dict[str, Any], ...]) -> bool:
@@ -205,5 +228,5 @@ def get_pipeline(kb: HasFindings) -> Pipeline:
 
 
 def target_info(pipeline: Pipeline, span: Any) -> TargetInfo:
-    """The :class:`TargetInfo` a TargetMatcher span was produced from (see the span label)."""
+    """The :class:`TargetInfo` a target span was produced from (see the span label)."""
     return pipeline.vocabulary.targets[int(span.label_[len(_LABEL_PREFIX) :])][0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -73,11 +74,16 @@ def collect_targets(
             continue
         seen.add(key)
         raw.append((span, info))
+    # Spans covering each token: only those can contain a span starting there (no all-pairs scan).
+    covering: dict[int, list[tuple[Any, TargetInfo]]] = {}
+    for span, info in raw:
+        for i in range(span.start, span.end):
+            covering.setdefault(i, []).append((span, info))
     kept = []
     for span, info in raw:
         category = findings[info.finding].category
         swallowed = False
-        for other, other_info in raw:
+        for other, other_info in covering[span.start]:
             if other_info.finding == info.finding and (other.start, other.end) == (span.start, span.end):
                 continue
             contains = (
@@ -102,7 +108,12 @@ def collect_targets(
             kept.append((span, info))
 
     graph = doc._.context_graph
-    all_modifiers = list(graph.modifiers) if graph is not None else []
+    # Negations that begin before a token and run past it, by token.
+    straddles: dict[int, list[Any]] = {}
+    for m in graph.modifiers if graph is not None else ():
+        if m.category in (NEGATED, NORMAL):
+            for i in range(m.modifier_span[0] + 1, m.modifier_span[1]):
+                straddles.setdefault(i, []).append(m)
     targets = []
     for span, info in kept:
         if info.short and not _short_ok(doc, span.start):
@@ -113,12 +124,7 @@ def collect_targets(
         negation_words: set[str] = set()
         # ConText ignores a modifier that overlaps its target; "No trouble" + "trouble swallowing"
         # overlap, yet the "No" clearly denies the swallowing trouble.
-        straddling = [
-            m
-            for m in all_modifiers
-            if m.category in (NEGATED, NORMAL) and m.modifier_span[0] < span.start < m.modifier_span[1]
-        ]
-        for modifier in [*span._.modifiers, *straddling]:
+        for modifier in [*span._.modifiers, *straddles.get(span.start, ())]:
             m_start, m_end = modifier.modifier_span
             words = {doc[i].lower_ for i in range(m_start, m_end)}
             category = modifier.category

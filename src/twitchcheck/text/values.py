@@ -97,28 +97,36 @@ class ValueReader:
         self.grammar = grammar
         self.findings = findings
         q = grammar.qualifiers
-        self._directions: list[tuple[re.Pattern[str], str]] = [
-            (re.compile(rf"\b(?:{_alternation(words)})\b", re.I), name)
-            for name, words in (
-                ("normal", q.normal),
-                ("absent", q.absent),
-                ("below", q.below),
-                ("above", q.above),
-            )
-        ]
+        # One scan for all four directions: the leftmost qualifier wins, and at one position
+        # the earlier group (normal, absent, below, above) does.
+        groups = (("normal", q.normal), ("absent", q.absent), ("below", q.below), ("above", q.above))
+        self._directions = re.compile(
+            r"\b(?:" + "|".join(rf"(?P<{name}>{_alternation(words)})" for name, words in groups) + r")\b",
+            re.I,
+        )
         self._extreme = re.compile(rf"\b(?:{_alternation(q.extreme)})\b", re.I)
         self._aliases = {k.lower(): v.lower() for k, v in grammar.units.aliases.items()}
         self._number_words = {k.lower(): v for k, v in grammar.numbers.words.items()}
+        # Compiled once here, not per target: building the alternations is most of their cost.
+        self._counts = {
+            rule.finding: re.compile(
+                rf"(?P<cmp>>=|>|≥|more than|over)?\s*+(?:~\s*+)?(?<![\w.])(?P<num>\d+)\s*"
+                rf"(?:{_alternation(rule.nouns)})\b",
+                re.I,
+            )
+            for rule in grammar.counts
+        }
+        self._state_names: dict[str, tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]] = {}
 
     # ------------------------------------------------------------------ labs
     @cached_property
     def _lab_value(self) -> re.Pattern[str]:
         return re.compile(
-            r"^\s*\+?\s*(?:levels?|results?|value)?\s*"
-            r"(?:[:=]|\bwas\b|\bis\b|\bwere\b|\bof\b|\bat\b|came back(?: at)?|back at)?\s*"
+            r"^\s*+\+?\s*+(?:levels?|results?|value)?\s*+"
+            r"(?:[:=]|\bwas\b|\bis\b|\bwere\b|\bof\b|\bat\b|came back(?: at)?|back at)?\s*+"
             r"(?:(?:was|is|only|just|of)\s+)?"
-            rf"(?P<cmp>{_COMPARATOR})?\s*(?P<num>{NUMBER})(?!\s*/\s*\d)(?!\d)"
-            r"(?:\s*(?P<unit>[a-zµμ]+(?:/[0-9.]*\s?[a-zµμ0-9.²]+)*))?",
+            rf"(?P<cmp>{_COMPARATOR})?\s*+(?P<num>{NUMBER})(?!\s*/\s*\d)(?!\d)"
+            r"(?:\s*+(?P<unit>[a-zµμ]+(?:/[0-9.]*\s?[a-zµμ0-9.²]+)*))?",
             re.I,
         )
 
@@ -152,15 +160,10 @@ class ValueReader:
     # ------------------------------------------------------------ qualifiers
     def direction(self, text: str) -> tuple[str, bool] | None:
         """The first qualifier direction said in ``text`` and whether it is extreme ("very low")."""
-        best: tuple[int, str] | None = None
-        for pattern, name in self._directions:
-            match = pattern.search(text)
-            if match and (best is None or match.start() < best[0]):
-                best = (match.start(), name)
-        if best is None:
+        match = self._directions.search(text)
+        if match is None or match.lastgroup is None:
             return None
-        extreme = bool(self._extreme.search(text[: best[0]]))
-        return best[1], extreme
+        return match.lastgroup, bool(self._extreme.search(text[: match.start()]))
 
     def prefix_direction(self, word: str) -> str | None:
         for prefix, direction in self.grammar.qualifiers.prefixes.items():
@@ -170,12 +173,24 @@ class ValueReader:
 
     def state_word(self, finding: Finding, text: str) -> str | None:
         """A state named outright ("sustained clonus", "brisk reflexes")."""
+        compiled = self._state_names.get(finding.id)
+        if compiled is None:
+            names = [
+                (state.id, re.escape(name))
+                for state in finding.states
+                for name in sorted({state.id.replace("_", " "), state.label.lower()})
+                if len(name) >= 4
+            ]
+            # Any name at all (one scan; usually none), then the first state in order that is named.
+            any_name = re.compile(rf"(?<![\w-])(?:{'|'.join(n for _, n in names) or '(?!)'})\b")
+            compiled = self._state_names[finding.id] = (
+                any_name,
+                [(state_id, re.compile(rf"(?<![\w-]){name}\b")) for state_id, name in names],
+            )
         lowered = text.lower()
-        for state in finding.states:
-            for name in {state.id.replace("_", " "), state.label.lower()}:
-                if len(name) >= 4 and re.search(rf"(?<![\w-]){re.escape(name)}\b", lowered):
-                    return state.id
-        return None
+        if not compiled[0].search(lowered):
+            return None
+        return next((state_id for state_id, name in compiled[1] if name.search(lowered)), None)
 
     _REFLEX_GRADE = re.compile(r"(?<![\d/.])([0-4])\s*\+")
 
@@ -195,10 +210,7 @@ class ValueReader:
 
     def count(self, rule: CountRule, finding: Finding, text: str) -> str | None:
         """A counted quantity ("4 beats", "3 regions") -> state by bounds or the grammar's thresholds."""
-        nouns = _alternation(rule.nouns)
-        match = re.search(
-            rf"(?P<cmp>>=|>|≥|more than|over)?\s*~?\s*(?<![\w.])(?P<num>\d+)\s*(?:{nouns})\b", text, re.I
-        )
+        match = self._counts[rule.finding].search(text)
         if match is None:
             return None
         value = float(match.group("num"))

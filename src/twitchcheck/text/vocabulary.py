@@ -1,4 +1,4 @@
-"""Targets for the TargetMatcher, built only from the knowledge base's finding synonyms and labels.
+"""Target patterns, built only from the knowledge base's finding synonyms and labels.
 
 Each synonym becomes a token pattern over normalised words (see ``normalize``), so one synonym
 covers its inflections; a few small filler words may sit between its words ("face is drooping"
@@ -29,7 +29,7 @@ _PAREN = re.compile(r"\([^)]*\)")
 
 @dataclass(frozen=True)
 class TargetInfo:
-    """What a matched span stands for; stored in the TargetRule's metadata."""
+    """What a matched span stands for (found through the span's label)."""
 
     finding: str
     phrase: str

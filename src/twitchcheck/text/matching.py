@@ -1,0 +1,229 @@
+"""Rule matching that only tries the rules that can match where they are tried.
+
+spaCy's token ``Matcher`` starts every pattern at every token, so it costs tokens x patterns:
+with our 2,500 multi-word target patterns and ConText's 100 modifier patterns, about 2 ms for a
+twenty-word text. All our patterns are sequences of tokens that must take one of a few values
+of one attribute, once, optionally or a bounded number of times, so they are matched here
+directly, and only from tokens whose value can start them:
+
+* synonyms (fixed words with the same optional filler words between them, "muscle ... twitch")
+  share one trie per filler set, walked word by word;
+* other sequences (ConText's "no|denies", "may"? "be ruled out") are indexed by the values a match
+  can start with and walked depth-first from each such token.
+
+Both report every (start, end) spaCy's Matcher reports for the pattern (a test compares them);
+any other pattern goes to a spaCy Matcher. Phrase rules go to spaCy's ``PhraseMatcher`` (a hash
+lookup), as in medspaCy's ``MedspacyMatcher``, whose results this reproduces up to order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+Match = tuple[int, int, int]  # (rule key hash, start token, end token)
+Pattern = Sequence[Mapping[str, Any]]
+Step = tuple[frozenset[str], int, int]  # allowed values, fewest and most tokens
+
+_REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")  # {n}, {n,m}, {,m}; {n,} is unbounded
+
+
+def steps(pattern: Pattern, attr: str) -> tuple[Step, ...] | None:
+    """The pattern as steps, or None if it uses anything but ``attr`` values and bounded repeats."""
+    out = []
+    for token in pattern:
+        value = token.get(attr)
+        if set(token) - {attr, "OP"}:
+            return None
+        if isinstance(value, str):
+            values = frozenset({value})
+        elif isinstance(value, Mapping) and set(value) == {"IN"}:
+            values = frozenset(str(v) for v in value["IN"])
+        else:
+            return None
+        bounds = _bounds(token.get("OP"))
+        if bounds is None:
+            return None
+        out.append((values, *bounds))
+    return tuple(out)
+
+
+def _bounds(op: Any) -> tuple[int, int] | None:
+    if op is None:
+        return 1, 1
+    if op == "?":
+        return 0, 1
+    repeat = _REPEAT.fullmatch(str(op))
+    if repeat is None or (repeat[2] and not repeat[3]):
+        return None
+    low = int(repeat[1] or 0)
+    return (low, int(repeat[3])) if repeat[2] else (low, low)
+
+
+def first_words(pattern: Sequence[Step]) -> frozenset[str] | None:
+    """The values a match can start with (an optional step adds the next one's), or None if any."""
+    words: set[str] = set()
+    for values, low, _ in pattern:
+        words |= values
+        if low > 0:
+            return frozenset(words)
+    return None
+
+
+def chain(pattern: Sequence[Step]) -> tuple[tuple[str, ...], frozenset[str], int] | None:
+    """(words, fillers, gap) if the steps are single words with the same ``{,gap}`` filler step
+    between each two (how synonyms are written)."""
+    if len(pattern) % 2 == 0:
+        return None
+    words: list[str] = []
+    for values, low, high in pattern[::2]:
+        if (low, high) != (1, 1) or len(values) != 1:
+            return None
+        words.extend(values)
+    fills = set(pattern[1::2])
+    if not fills:
+        return tuple(words), frozenset(), 0
+    if len(fills) != 1:
+        return None
+    fillers, low, gap = fills.pop()
+    return (tuple(words), fillers, gap) if low == 0 else None
+
+
+class _Node:
+    __slots__ = ("children", "keys")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.keys: list[int] = []
+
+
+class _Chains:
+    """Chains with one filler set as a trie: every way of reaching a last word, with up to
+    ``gap`` filler words before each next word (a filler can also be that word)."""
+
+    def __init__(self, fillers: frozenset[str], gap: int) -> None:
+        self._fillers = fillers
+        self._gap = gap
+        self._root = _Node()
+
+    def add(self, key: int, words: Sequence[str]) -> None:
+        node = self._root
+        for word in words:
+            node = node.children.setdefault(word, _Node())
+        node.keys.append(key)
+
+    def matches(self, words: Sequence[str]) -> list[Match]:
+        out: list[Match] = []
+        n = len(words)
+        for start, word in enumerate(words):
+            first = self._root.children.get(word)
+            if first is None:
+                continue
+            stack = [(first, start)]
+            while stack:
+                node, at = stack.pop()
+                out.extend((key, start, at + 1) for key in node.keys)
+                j = at + 1
+                for _ in range(self._gap + 1 if node.children else 0):
+                    if j >= n:
+                        break
+                    child = node.children.get(words[j])
+                    if child is not None:
+                        stack.append((child, j))
+                    if words[j] not in self._fillers:
+                        break
+                    j += 1
+        return out
+
+
+def _ends(pattern: Sequence[Step], words: Sequence[str], start: int) -> set[int]:
+    """Every end of a match of ``pattern`` starting at ``start`` (empty matches excluded)."""
+    ends: set[int] = set()
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, start)]
+    while stack:
+        state = stack.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        k, at = state
+        if k == len(pattern):
+            if at > start:
+                ends.add(at)
+            continue
+        values, low, high = pattern[k]
+        for taken in range(high + 1):
+            if taken >= low:
+                stack.append((k + 1, at))
+            if at >= len(words) or words[at] not in values:
+                break
+            at += 1
+    return ends
+
+
+class RuleMatcher:
+    """Phrase and token-pattern rules over one token attribute; see the module docstring.
+
+    ``attr`` is the token attribute the rules are written against ("NORM" or "LOWER");
+    ``make_doc`` tokenises a phrase rule (medspaCy uses the bare tokenizer).
+    """
+
+    def __init__(self, vocab: Vocab, attr: str, make_doc: Callable[[str], Doc]) -> None:
+        self._vocab = vocab
+        self._attr = attr
+        self._token_attr = attr.lower() + "_"  # Token.norm_ / Token.lower_
+        self._make_doc = make_doc
+        self._phrases = PhraseMatcher(vocab, attr=attr)
+        self._chains: dict[tuple[frozenset[str], int], _Chains] = {}
+        self._by_word: dict[str, list[tuple[int, tuple[Step, ...]]]] = {}
+        self._anywhere: list[tuple[int, tuple[Step, ...]]] = []
+        self._other: Matcher | None = None
+        self._order: dict[int, int] = {}
+
+    def add(self, key: str, pattern: Pattern | None, literal: str) -> None:
+        """A rule named ``key``: a token pattern, or (when ``pattern`` is None) a literal phrase."""
+        key_hash = self._vocab.strings.add(key)
+        self._order[key_hash] = len(self._order)
+        if pattern is None:
+            self._phrases.add(key, [self._make_doc(literal)])
+            return
+        walk = steps(pattern, self._attr)
+        if walk is None:
+            self._other = self._other or Matcher(self._vocab)
+            self._other.add(key, [[dict(token) for token in pattern]])
+            return
+        shape = chain(walk)
+        if shape is not None:
+            words, fillers, gap = shape
+            self._chains.setdefault((fillers, gap), _Chains(fillers, gap)).add(key_hash, words)
+            return
+        starts = first_words(walk)
+        for word in starts or ():
+            self._by_word.setdefault(word, []).append((key_hash, walk))
+        if starts is None:
+            self._anywhere.append((key_hash, walk))
+
+    def __call__(self, doc: Doc) -> list[Match]:
+        """Token-pattern matches, then phrase matches, each ordered by (start, end, rule order).
+
+        (medspaCy keeps spaCy's internal order; only matches on the very same tokens could
+        differ, and the readers downstream sort or compare by position.)
+        """
+        words = [getattr(token, self._token_attr) for token in doc]
+        tokens = [m for chains in self._chains.values() for m in chains.matches(words)]
+        for start, word in enumerate(words):
+            for key, walk in self._by_word.get(word, ()):
+                tokens.extend((key, start, end) for end in _ends(walk, words, start))
+            for key, walk in self._anywhere:
+                tokens.extend((key, start, end) for end in _ends(walk, words, start))
+        if self._other is not None:
+            tokens.extend(self._other(doc))
+        order = self._order
+        return sorted(tokens, key=lambda m: (m[1], m[2], order[m[0]])) + sorted(
+            self._phrases(doc), key=lambda m: (m[1], m[2], order[m[0]])
+        )

@@ -1,0 +1,147 @@
+"""The fast target matcher and the block-wise ConText find what medspaCy's own components find.
+
+Both replace medspaCy components for speed only (see text/matching.py and text/context.py), so
+the reference is medspaCy itself, run on the same tokens, norms and sentences: the same target
+spans, the same modifiers, and for every target the same modifiers in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+from medspacy.context import ConText
+from medspacy.target_matcher import TargetMatcher, TargetRule
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.text.context_rules import SPAN_GROUP, load_rules
+from twitchcheck.text.matching import RuleMatcher, chain, first_words, steps
+from twitchcheck.text.pipeline import Pipeline, get_pipeline
+
+from ..conftest import DATA, SHARED
+
+ANNOTATIONS = DATA / "text_annotations.jsonl"
+VIGNETTES = SHARED / "vignettes" / "public.jsonl"
+
+
+def _texts() -> list[str]:
+    texts = [json.loads(line)["text"] for line in ANNOTATIONS.read_text("utf-8").splitlines() if line.strip()]
+    if VIGNETTES.exists():
+        texts += [
+            json.loads(line)["text"] for line in VIGNETTES.read_text("utf-8").splitlines() if line.strip()
+        ]
+    # Long texts: many sentences (blocks) and one run-on "sentence" cut by the length limit.
+    texts.append(" ".join(texts[:40]))
+    texts.append("no twitching in my calf, my mum has cramps and no weakness " * 40)
+    return texts
+
+
+class Stock:
+    """medspaCy's TargetMatcher and ConText, configured as the pipeline used to configure them."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        nlp = pipeline.nlp
+        self.upstream = [
+            proc
+            for name, proc in nlp.pipeline
+            if not name.startswith(("twitchcheck_targets", "twitchcheck_context"))
+        ]
+        self.nlp = nlp
+        self.targets = TargetMatcher(
+            nlp,
+            name="stock_targets",
+            result_type="group",
+            span_group_name=SPAN_GROUP,
+            prune=False,
+            phrase_matcher_attr="NORM",
+        )
+        self.targets.add(
+            [
+                TargetRule(pattern[0]["NORM"], f"T{i}")
+                if len(pattern) == 1 and str(pattern[0].get("NORM", "")).isalnum()
+                else TargetRule(info.phrase, f"T{i}", pattern=list(pattern))
+                for i, (info, pattern) in enumerate(pipeline.vocabulary.targets)
+            ]
+        )
+        self.context = ConText(
+            nlp,
+            name="stock_context",
+            rules=None,
+            input_span_type="group",
+            span_group_name=SPAN_GROUP,
+            span_attrs=None,
+        )
+        self.context.add(load_rules(pipeline.grammar))
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.nlp.make_doc(text)
+        for proc in self.upstream:
+            doc = proc(doc)
+        result: Doc = self.context(self.targets(doc))
+        return result
+
+
+def _summary(doc: Doc) -> tuple[Counter[Any], list[Any], dict[Any, list[Any]]]:
+    spans = doc.spans[SPAN_GROUP]
+    targets = Counter((s.start, s.end, s.label_) for s in spans)
+    modifiers = [(m.category, m.modifier_span) for m in doc._.context_graph.modifiers]
+    edges = {(s.start, s.end): [(m.category, m.modifier_span) for m in s._.modifiers] for s in spans}
+    return targets, modifiers, edges
+
+
+@pytest.fixture(scope="module")
+def stock(kb: KnowledgeBase) -> Stock:
+    return Stock(get_pipeline(kb))
+
+
+def test_same_targets_modifiers_and_edges_as_medspacy(kb: KnowledgeBase, stock: Stock) -> None:
+    pipeline = get_pipeline(kb)
+    differ = []
+    for text in _texts():
+        ours, theirs = _summary(pipeline(text)), _summary(stock(text))
+        if ours != theirs:
+            differ.append(text[:60])
+    assert not differ
+
+
+def test_patterns_become_steps_chains_and_start_words() -> None:
+    filler = {"NORM": {"IN": ["a", "the"]}, "OP": "{,3}"}
+    synonym = steps([{"NORM": "muscl"}, filler, {"NORM": "twitch"}], "NORM")
+    assert synonym is not None
+    assert chain(synonym) == (("muscl", "twitch"), frozenset({"a", "the"}), 3)
+    assert first_words(synonym) == frozenset({"muscl"})
+    optional_first = steps([{"LOWER": "no", "OP": "?"}, {"LOWER": {"IN": ["x", "y"]}}], "LOWER")
+    assert optional_first is not None
+    assert chain(optional_first) is None
+    assert first_words(optional_first) == frozenset({"no", "x", "y"})
+    trailing = steps([{"LOWER": "no"}, {"LOWER": "new", "OP": "?"}], "LOWER")
+    assert trailing is not None and chain(trailing) is None
+    assert steps([{"LOWER": "a", "OP": "{2,4}"}], "LOWER") == ((frozenset({"a"}), 2, 4),)
+    assert first_words(steps([{"LOWER": "a", "OP": "?"}], "LOWER") or ()) is None
+    assert steps([{"LOWER": "a", "OP": "+"}], "LOWER") is None
+    assert steps([{"LOWER": "a", "IS_SENT_START": True}], "LOWER") is None
+
+
+def test_rule_matcher_finds_what_spacys_matcher_finds(kb: KnowledgeBase) -> None:
+    """Patterns outside our pipeline's shapes: optional and repeated tokens, a filler that is
+    also the next word, and a pattern spaCy's Matcher has to handle itself."""
+    nlp = get_pipeline(kb).nlp
+    doc = nlp.make_doc("no no pain at all , not the the pain , maybe pain pain pain here")
+    patterns: list[list[dict[str, Any]]] = [
+        [{"LOWER": {"IN": ["no", "not"]}}, {"LOWER": "the", "OP": "{,2}"}, {"LOWER": "pain"}],
+        [{"LOWER": "maybe", "OP": "?"}, {"LOWER": "pain", "OP": "{1,2}"}, {"LOWER": "here", "OP": "?"}],
+        [{"LOWER": "pain"}, {"LOWER": {"IN": ["pain", "at"]}, "OP": "{,1}"}, {"LOWER": "pain"}],
+        [{"LOWER": "at"}, {"LOWER": "all"}, {"IS_PUNCT": True}],
+    ]
+    ours = RuleMatcher(nlp.vocab, "LOWER", nlp.tokenizer)
+    theirs = Matcher(nlp.vocab)
+    pattern: list[dict[str, Any]]
+    for i, pattern in enumerate(patterns):
+        ours.add(f"P{i}", pattern, "")
+        theirs.add(f"P{i}", [pattern])
+    assert sorted(ours(doc)) == sorted(theirs(doc))
+    assert len(ours(doc)) > len(patterns)
