@@ -100,7 +100,10 @@ def load_rules(grammar: Grammar) -> list[Any]:
     for raw in ours["context_rules"]:
         data = dict(raw)
         scope = data.pop("scope", None)
+        # medspaCy's from_dict does not read ``terminated_by``, though ConTextRule takes it.
+        terminated_by = set(data.pop("terminated_by", ()))
         rule = ConTextRule.from_dict(data)
+        rule.terminated_by |= terminated_by
         if scope == "list":
             rule.on_modifies = list_scope(scope_words)
         elif scope is not None:
