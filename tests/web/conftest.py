@@ -23,9 +23,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
-from twitchcheck.diary.db import sqlite_url
 from twitchcheck.web import create_app
-from twitchcheck.web.auth import CSRF_FIELD, Accounts
+from twitchcheck.web.auth import CSRF_FIELD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -85,8 +84,9 @@ def app_routes(app: Any) -> list[tuple[str, set[str]]]:
 @pytest.fixture
 def diary_app(tmp_path: Path) -> Any:
     """An app with its own empty diary database (SQLite in tmp_path) and a small per-address log-in limit."""
-    accounts = Accounts(sqlite_url(tmp_path / "diary.db"), secret=b"test-secret", login_limit=(8, 600.0))
-    return create_app(warm=False, accounts=accounts)
+    from tests.web.diary_client import make_app
+
+    return make_app(tmp_path, login_limit=(8, 600.0))
 
 
 def register(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
