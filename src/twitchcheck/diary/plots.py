@@ -6,6 +6,7 @@ can be inlined in a page as it is.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
@@ -31,6 +32,11 @@ PALETTE = {
 }
 
 
+# matplotlib's rc_context changes global settings while a figure is drawn: one timeline at a time, whichever
+# thread (web page, API, export) asks.
+_MATPLOTLIB = threading.Lock()
+
+
 def _empty_svg(message: str, width: int = 640, height: int = 120) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -54,7 +60,7 @@ def timeline_svg(data: EntrySeries | DiarySummary, *, width_in: float = 9.0) -> 
     shown = [(name, values, unit) for name, (values, unit) in factors.items() if np.any(~np.isnan(values))]
     panels = 1 + len(shown)
     # Deterministic SVG: fixed ids, no date, text kept as text.
-    with rc_context({"svg.hashsalt": "twitchcheck", "svg.fonttype": "none", "font.size": 9}):
+    with _MATPLOTLIB, rc_context({"svg.hashsalt": "twitchcheck", "svg.fonttype": "none", "font.size": 9}):
         fig = Figure(figsize=(width_in, 2.2 + 1.1 * len(shown)), layout="constrained")
         ratios = [2.0] + [1.0] * len(shown)
         axes = fig.subplots(panels, 1, sharex=True, gridspec_kw={"height_ratios": ratios}, squeeze=False)[

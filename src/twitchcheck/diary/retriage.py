@@ -452,14 +452,21 @@ def retriage_history(session: Session, user_id: int, *, limit: int | None = None
 
 
 def current(
-    session: Session, user_id: int, *, include_assessment: bool = False, kb: KnowledgeBase | None = None
+    session: Session,
+    user_id: int,
+    *,
+    include_assessment: bool = False,
+    summary: DiarySummary | None = None,
+    kb: KnowledgeBase | None = None,
 ) -> RetriageResult:
     """The diary's triage now, stored nothing. A stored rise stays the headline while its level holds.
 
     Changes re-triage and store as they happen, so by the time a page asks, the rise is the latest
     stored record; comparing with that record alone would report "no change" and hide it.
     """
-    result = retriage(session, user_id, store="never", include_assessment=include_assessment, kb=kb)
+    result = retriage(
+        session, user_id, store="never", include_assessment=include_assessment, summary=summary, kb=kb
+    )
     latest = _latest(session, user_id)
     if not result.rose and latest is not None and latest.rose and latest.level == result.level:
         session.rollback()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_type_hints
@@ -105,10 +104,6 @@ router = APIRouter(prefix=f"/api/{API_VERSION}")
 # Every route on this router needs a token: the Security dependency documents the scheme, and the
 # CurrentUser dependency of each route checks it (401 with WWW-Authenticate otherwise).
 private = APIRouter(dependencies=[Security(BEARER)])
-
-# matplotlib's rc_context changes global settings while a figure is drawn: one plot at a time.
-_PLOT_LOCK = threading.Lock()
-
 
 # ---------------------------------------------------------------------------------------------- models
 
@@ -336,12 +331,7 @@ def _svg(svg: str) -> Response:
 
 async def _plot(request: Request, user: UserPublic, draw: Callable[[Any], str]) -> Response:
     summary = await accounts_of(request).run(repository.load_summary, user.id)
-
-    def render() -> str:
-        with _PLOT_LOCK:
-            return draw(summary)
-
-    return _svg(await run_in_threadpool(render))
+    return _svg(await run_in_threadpool(draw, summary))
 
 
 # ---------------------------------------------------------------------------------------------- account

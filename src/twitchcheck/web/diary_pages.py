@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary import accounts, repository, retriage
-from twitchcheck.diary.patterns import Patterns, compute_patterns
+from twitchcheck.diary.patterns import DiarySummary, Patterns, compute_patterns
 from twitchcheck.diary.plots import body_map_svg, timeline_svg
 from twitchcheck.diary.retriage import RetriagePublic, RetriageResult
 from twitchcheck.diary.schemas import EntryPublic, EntryUpdate, UserPublic, vocabulary
@@ -73,17 +73,22 @@ class Report:
     history: list[RetriagePublic]
 
 
-def _overview(session: Session, user_id: int, limit: int, *, full: bool = False) -> Overview:
+def _overview(
+    session: Session, user_id: int, limit: int, *, summary: DiarySummary | None = None, full: bool = False
+) -> Overview:
     user = accounts.get_user(session, user_id)
     entries = repository.list_entries(session, user_id, limit=limit)
     total = repository.count_entries(session, user_id)
-    return Overview(user, entries, total, retriage.current(session, user_id, include_assessment=full))
+    check = retriage.current(session, user_id, include_assessment=full, summary=summary)
+    return Overview(user, entries, total, check)
 
 
-def _report(session: Session, user_id: int) -> Report:
-    overview = _overview(session, user_id, REPORT_ENTRIES, full=True)
-    patterns = compute_patterns(repository.load_summary(session, user_id))
-    return Report(overview, patterns, retriage.retriage_history(session, user_id, limit=20))
+def _report(session: Session, user_id: int, summary: DiarySummary | None = None) -> Report:
+    """The report's pieces from one read of the diary's summary."""
+    summary = summary if summary is not None else repository.load_summary(session, user_id)
+    overview = _overview(session, user_id, REPORT_ENTRIES, summary=summary, full=True)
+    history = retriage.retriage_history(session, user_id, limit=20)
+    return Report(overview, compute_patterns(summary), history)
 
 
 def _recheck(session: Session, user_id: int) -> None:
@@ -225,7 +230,7 @@ async def report_page(request: Request) -> HTMLResponse:
 def _report_with_plots(session: Session, user_id: int) -> tuple[Report, dict[str, str]]:
     summary = repository.load_summary(session, user_id)
     plots = {f"/diary/plots/{name}.svg": draw(summary) for name, draw in PLOTS.items()}
-    return _report(session, user_id), plots
+    return _report(session, user_id, summary), plots
 
 
 @router.get("/diary/report.pdf")
