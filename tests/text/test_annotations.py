@@ -22,6 +22,12 @@ knowledge/data/findings/ (age and sex are left out; they are tested elsewhere). 
   -> hx_*. A resolved past episode (e.g. vision loss that recovered) -> previous_episode only.
 * Durations (of the twitching or other motor complaint) map to twitch_duration by days: days < 14 <=
   weeks < 90 <= months < 365 <= years (a month = 30 days, "2/52" = 2 weeks, "3/12" = 3 months).
+  A time from now ("review in 2/52", "exams in 3 weeks") is no duration. An onset at a child's age
+  ("since I was 8", "from the age of 4"; under 16) -> since_childhood and twitch_duration years.
+* ``assessed_normal``: the person reports an earlier assessment with normal results ("a neurologist
+  checked me, reflexes normal"); a check alone, one that found something abnormal, or a clinician's
+  own examination in a note is not coded.
+* Weight lost, with or without a number ("lost 8 kg", "dropped 10 pounds") -> weight_loss.
 * Lab values map to graded states by the bounds of each finding, converting units (e.g. Ca mg/dL x
   0.2495, Mg mg/dL x 0.4114, phosphate mg/dL x 0.3229, PTH pmol/L x 9.43, B12 pmol/L x 1.355,
   vitamin D ng/mL x 2.496, free T4 ng/dL x 12.87); lower bounds are inclusive.

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from twitchcheck.knowledge.schema import Finding
 from twitchcheck.text.clauses import Layout, Segment
+from twitchcheck.text.context_rules import FEAR, HYPOTHETICAL, POSSIBLE
 from twitchcheck.text.decide import VALUE, Candidate, Decider
 from twitchcheck.text.durations import DurationReader, TimePhrase
 from twitchcheck.text.grammar import AmountRule, Grammar, ScoreRule, ThresholdRule
@@ -56,12 +57,16 @@ class Compiled:
     medicine: re.Pattern[str]
     thresholds: tuple[tuple[ThresholdRule, re.Pattern[str]], ...]
     scores: tuple[tuple[ScoreRule, re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...]
+    assessment: re.Pattern[str]  # a clinician's check ("a neurologist checked me")
+    assessment_negated: re.Pattern[str]  # ...said as not (yet) done, when it ends the text before it
     twitch: frozenset[str]  # twitch-like findings (where a body part becomes a twitch location)
     anchor: frozenset[str]  # findings a duration can describe
     document_level: frozenset[str]
     duration: Finding | None
 
 
+_UNSURE = frozenset({POSSIBLE, FEAR, HYPOTHETICAL})
+_NOT_CONTRACTED = re.compile(r"(?:do|does|did|has|have|had|is|was|were|wo|would|could|ca)n'?t")
 _SINCE = re.compile(r"\b(?:ever since|since then|since)\b", re.I)
 _CAFFEINE_MG = re.compile(rf"(?<!\d)(?<!\d,)(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
 
@@ -89,6 +94,12 @@ def compile_document_rules(grammar: Grammar, findings: Mapping[str, Finding]) ->
         medicine=re.compile(rf"\b(?:{_alternation(medication.medicine_words)})\b", re.I),
         thresholds=tuple((rule, _threshold_pattern(rule)) for rule in grammar.thresholds),
         scores=tuple((rule, *_score_patterns(rule)) for rule in grammar.scores),
+        assessment=_assessment_pattern(grammar),
+        assessment_negated=re.compile(
+            rf"(?<![\w'])(?:{_alternation(grammar.assessment.not_before)})(?![\w'])"
+            rf"(?:[^\w.!?;,:()\n–—-]+[\w'&]+){{0,3}}[^\w.!?;,:()\n–—-]*$",
+            re.I,
+        ),
         twitch=frozenset(
             fid for fid, f in findings.items() if f.category in ctx.categories and fid not in ctx.exclude
         ),
@@ -122,6 +133,19 @@ def _amount_patterns(
         )
         out.append((rule, pattern))
     return tuple(out)
+
+
+def _assessment_pattern(grammar: Grammar) -> re.Pattern[str]:
+    """A clinician's check: "<clinician> (0-2 words) checked", "seen by <clinician>", "had me checked"."""
+    rule = grammar.assessment
+    who = _alternation(rule.clinicians)
+    done = (
+        rf"(?:{who})(?:\s+[\w']+){{0,2}}?\s+(?:{_alternation(rule.checked)})",
+        rf"(?:{_alternation(rule.seen)})\s+(?:by\s+)?(?:(?:a|an|the|my|our|his|her|their)\s+)?(?:[\w-]+\s+)?(?:{who})",
+        rf"(?:{_alternation(rule.passive_aux)})\s+(?:(?:me|myself|him|her|it|them|everything)\s+)?(?:all\s+)?"
+        rf"(?:{_alternation(rule.passive)})",
+    )
+    return re.compile(rf"(?<![\w&])(?:{'|'.join(done)})(?![\w&])", re.I)
 
 
 def _threshold_pattern(rule: ThresholdRule) -> re.Pattern[str]:
@@ -462,6 +486,21 @@ class DocumentReader:
             return bool(self._anchor_index(anchors)[0])
         return False
 
+    def childhood_onset(self) -> Candidate | None:
+        """ "Since I was 3 I get attacks": a complaint that began in early childhood (see grammar)."""
+        rule = self.grammar.durations.since_age
+        if rule.finding not in self.findings:
+            return None
+        for phrase in self._phrases:
+            if phrase.onset_age is None or phrase.onset_age >= rule.child_below:
+                continue
+            clause = self._clause_at(phrase.start)
+            if self.layout.sentence_of[clause.start] in self.decider.questions:
+                continue
+            if self._anchored(clause, self._anchor):
+                return Candidate(rule.finding, "present", phrase.start, phrase.end)
+        return None
+
     def sudden_onset(self) -> Candidate | None:
         """A stroke-like complaint that began within the last day began suddenly (see grammar)."""
         rule = self.grammar.durations.sudden
@@ -578,6 +617,45 @@ class DocumentReader:
                     )
                     break
         return out
+
+    def assessment(self, chosen: Mapping[str, Candidate]) -> Candidate | None:
+        """A clinician's check said with findings found normal and none abnormal (see grammar)."""
+        rule = self.grammar.assessment
+        if rule.finding not in self.findings:
+            return None
+        judged = {
+            fid for fid, f in self.findings.items() if f.category in rule.categories or fid in rule.findings
+        }
+        by_sentence: dict[int, list[Candidate]] = {}
+        for cand in chosen.values():
+            if cand.finding in judged:
+                index = self.layout.sentence_of[self._token_at(cand.start)]
+                by_sentence.setdefault(index, []).append(cand)
+        for sentence in self.layout.sentences:
+            if sentence.index in self.decider.questions:
+                continue
+            piece = self.text[sentence.char_start : sentence.char_end]
+            for match in self.c.assessment.finditer(piece):
+                before = piece[max(0, match.start() - 40) : match.start()]
+                if self.c.assessment_negated.search(before) or self._check_negated(match.group(0)):
+                    continue
+                start = sentence.char_start + match.start()
+                if any(
+                    t.sentence == sentence.index and t.start >= start and t.mods & _UNSURE
+                    for t in self.targets
+                ):
+                    continue  # "the neurologist said it might be MND": not a normal result
+                said = by_sentence.get(sentence.index)
+                if said is None:
+                    said = by_sentence.get(sentence.index + 1, [])
+                if said and all(not c.affirmed for c in said):
+                    return Candidate(rule.finding, "present", start, sentence.char_start + match.end())
+        return None
+
+    def _check_negated(self, check: str) -> bool:
+        """ "The doctor never checked", "the GP hasn't yet examined": a negation inside the check."""
+        cues = {w.lower() for w in self.grammar.assessment.not_before}
+        return any(w in cues or _NOT_CONTRACTED.fullmatch(w) for w in re.findall(r"[\w']+", check.lower()))
 
     def rapid_spread(self, chosen: Mapping[str, Candidate]) -> Candidate | None:
         """Weakness in arms and legs that came on within days (see grammar ``rapid_spread``)."""

@@ -1,8 +1,9 @@
 """Time phrases -> how long the complaint has lasted, in days.
 
-"for 3 months", "since last week", "10 d", "~1 y", "2/52", "on and off for years", "an hour ago".
-Whether a phrase describes the complaint (and not the coffee habit or one cramp's length) is
-decided by the caller from the findings around it; this module only finds and measures phrases.
+"for 3 months", "since last week", "10 d", "~1 y", "2/52", "on and off for years", "an hour ago",
+"since I was 8". Whether a phrase describes the complaint (and not the coffee habit or one cramp's
+length) is decided by the caller from the findings around it; this module only finds and measures
+phrases. A time from now ("review in 2/52", "exams in 3 weeks") is not a phrase at all.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class TimePhrase:
     kind: Kind
     start: int
     end: int
+    # The age the complaint began at, when the phrase says so ("since I was 8" -> 8.0).
+    onset_age: float | None = None
 
 
 # At most four qualifiers ("just over about 3 weeks"): unbounded, a long run of them made every
@@ -38,6 +41,16 @@ _FOLLOW_RATE = re.compile(r"\s*+(?:\w+\s+)?(?:a|per|each|every|/)\s*(?:day|night
 _FOLLOW_AGE = re.compile(r"\s*+(?:old|o\b|yo\b|y/o|yrs?\s+old|years?\s+of\s+age|pregnant|gestation)", re.I)
 _FOLLOW_RELATIVE = re.compile(r"\s*+(?:after|later|before|earlier|prior)\b", re.I)
 _SINGLE_LETTER = {"d", "y", "h", "w"}
+# "in 2/52", "in about 3/12": a slash time after "in" is when something will happen.
+_IN_BEFORE = re.compile(r"\bin\s+(?:(?:about|around|approx\.?|approximately|roughly|~)\s*)?$", re.I)
+_TIME_AFTER = re.compile(r"\s*(?:'s|')?\s*time\b", re.I)
+_AGO_AFTER = re.compile(r"\s*ago\b", re.I)
+_PAST_LEAD = frozenset({"the", "a", "past", "last", "previous"})  # "in the last 3 weeks"
+# Words that say an age is not an age ("since I was 8 weeks pregnant", "since I was 8 stone").
+_NOT_AGE = (
+    r"(?!\.\d|[\w%/]|\s*(?:%|kgs?|kilos?|lbs?|pounds?|st|stones?|cm|ft|feet|inch(?:es)?|mg|am|pm|"
+    r"weeks?|wks?|months?|mos?|days?|hours?|hrs?)\b)"
+)
 
 
 class DurationReader:
@@ -78,6 +91,26 @@ class DurationReader:
         self._opening = re.compile(
             r"\b(?:this morning|this afternoon|this evening|today|tonight|last night|yesterday)\b", re.I
         )
+        # A follow-up word right before a slash time ("R/V 6/52", "f/u: 3/12").
+        self._follow_up = re.compile(
+            rf"(?<![\w/])(?:{_alternation(rules.follow_up)})\s*:?\s*(?:in\s+)?$", re.I
+        )
+        # A future cue, then at most three words (within the clause), then the phrase.
+        self._future_cue = re.compile(
+            rf"(?<![\w/])(?:{_alternation(rules.future_cues)})(?![\w/])(?:[^\w.!?;,:()\n]+[\w'/-]+){{0,3}}[^\w.!?;,:()\n]*$",
+            re.I,
+        )
+        ages = [w for w, v in self._numbers.items() if " " not in w and w not in ("a", "an") and v >= 1]
+        age = rf"(?:\d{{1,2}}(?!\d|\.\d)|{_alternation(ages)})"
+        self._since_age = re.compile(
+            r"\b(?:ever\s+)?(?:since|from)\s+"
+            r"(?:(?:i|he|she)\s+was\s+(?:(?:about|around|roughly|maybe|only|just|like)\s+)?(?:aged?\s+)?"
+            r"|(?:the\s+)?ages?\s+(?:of\s+)?|aged\s+)"
+            rf"(?P<num>{age})(?:\s*(?:-|–|or|to)\s*(?P<num2>{age}))?"
+            r"(?:\s*(?:years?|yrs?|y)(?:\s*old|\s*o\b)?|\s*(?P<young>months?|weeks?)\s+old|\s*yo|\s*y/o)?"
+            rf"\b{_NOT_AGE}",
+            re.I,
+        )
 
     def find(self, text: str) -> list[TimePhrase]:
         """Every time phrase in ``text``, left to right, without overlaps."""
@@ -93,8 +126,17 @@ class DurationReader:
             days = self._units[match.group("unit").lower()]
             found.append(TimePhrase(days, "for", match.start(), match.end()))
         for match in self._slash.finditer(text):
+            before = (max(0, match.start() - 24), match.start())
+            if _IN_BEFORE.search(text, *before) or (
+                self._follow_up.search(text, *before) and not _AGO_AFTER.match(text, match.end())
+            ):
+                continue
             days = float(match.group("num")) * self.rules.slash[match.group("den")]
             found.append(TimePhrase(days, "slash", match.start(), match.end()))
+        for match in self._since_age.finditer(text):
+            phrase = self._onset_age(match)
+            if phrase is not None:
+                found.append(phrase)
         for match in self._since.finditer(text):
             key = " ".join(match.group("when").lower().split())
             since = self._since_values.get(key)
@@ -149,7 +191,34 @@ class DurationReader:
         days = count * self._units[unit]
         kind: Kind = "ago" if match.group("ago") else ("since" if lead.startswith("since") else "for")
         start = match.start("lead") + (len(match.group("lead")) - len(match.group("lead").lstrip()))
-        return TimePhrase(days, kind, start, match.end())
+        lead_words = lead.split()
+        from_now = lead_words[:1] in (["in"], ["within"]) and not _PAST_LEAD & set(lead_words)
+        if from_now and (_TIME_AFTER.match(text, end) or self._ahead(text, start, end)):
+            return None  # "in 2 weeks' time", "exams in 3 weeks"
+        return TimePhrase(days, kind, start, end)
+
+    def _ahead(self, text: str, start: int, end: int) -> bool:
+        """A future cue shortly before "in 2 weeks" ("exams in 3 weeks"), not "... ago"."""
+        if _AGO_AFTER.match(text, end):
+            return False
+        return bool(self._future_cue.search(text, max(0, start - 60), start))
+
+    def _onset_age(self, match: re.Match[str]) -> TimePhrase | None:
+        """ "since I was 8" -> a phrase with its onset age; only a child's age says how long."""
+        ages = [self._age(match.group(g)) for g in ("num", "num2") if match.group(g)]
+        if not ages or any(a is None for a in ages):
+            return None
+        age = 0.0 if match.group("young") else max(a for a in ages if a is not None)
+        rule = self.rules.since_age
+        if age >= rule.pediatric_below:
+            return None
+        return TimePhrase(rule.days, "since", match.start(), match.end(), onset_age=age)
+
+    def _age(self, raw: str) -> float | None:
+        raw = raw.lower()
+        if raw.isdigit():
+            return float(raw)
+        return self._numbers.get(raw)
 
 
 def _opens_sentence(text: str, start: int) -> bool:

@@ -97,6 +97,7 @@ def extract(text: str, kb: HasFindings) -> Extraction:
         reader.duration(),
         reader.frequency(),
         reader.sudden_onset(),
+        reader.childhood_onset(),
     ):
         if single is not None:
             candidates.append(single)
@@ -108,6 +109,9 @@ def extract(text: str, kb: HasFindings) -> Extraction:
 
     chosen = resolve(candidates)
     extra = reader.combinations(chosen)
+    assessed = reader.assessment(chosen)
+    if assessed is not None:
+        extra.append(assessed)
     rapid = reader.rapid_spread(chosen)
     if rapid is not None:
         extra.append(rapid)

@@ -46,12 +46,20 @@ class Units(_Strict):
 
 class Numbers(_Strict):
     words: dict[str, float]
+    placeholder: str
 
 
 class Sudden(_Strict):
     finding: str
     within_days: float
     anchors: list[str]
+
+
+class SinceAge(_Strict):
+    finding: str
+    child_below: float  # onset below this age is the finding (early childhood)
+    pediatric_below: float  # onset below this age still dates the complaint (years ago)
+    days: float
 
 
 class Durations(_Strict):
@@ -64,6 +72,9 @@ class Durations(_Strict):
     anchor_findings: list[str]
     sudden: Sudden
     onset_words: list[str]
+    follow_up: list[str]
+    future_cues: list[str]
+    since_age: SinceAge
 
 
 class LocationContext(_Strict):
@@ -124,6 +135,18 @@ class MedicationChange(_Strict):
 class Combination(_Strict):
     all: list[str]
     then: str
+
+
+class Assessment(_Strict):
+    finding: str
+    clinicians: list[str]
+    checked: list[str]
+    seen: list[str]
+    passive_aux: list[str]
+    passive: list[str]
+    not_before: list[str]
+    categories: list[str]
+    findings: list[str]
 
 
 class RapidSpread(_Strict):
@@ -194,6 +217,7 @@ class Grammar(_Strict):
     amounts: list[AmountRule]
     medication_change: MedicationChange
     combinations: list[Combination]
+    assessment: Assessment
     rapid_spread: RapidSpread
     episodes: list[EpisodeRule]
     thresholds: list[ThresholdRule]

@@ -1,10 +1,11 @@
 """The spaCy/medspaCy pipeline, built once per knowledge base.
 
-Pipeline: medspaCy tokenizer -> normaliser (inflection folding + typo repair, writes
-``Token.norm_``) -> sentence/clause splitter -> targets (the knowledge base's synonyms only; the
-spans medspaCy's TargetMatcher made, matched faster, see ``matching.py``) -> medspaCy's ConText
-algorithm with its default rules + ours, run block by block (``context.py``). Building it compiles
-a few thousand patterns and takes about a second, so it is cached per knowledge base object.
+Pipeline: medspaCy tokenizer -> normaliser (inflection folding + typo repair, numbers to one
+placeholder word, writes ``Token.norm_``) -> sentence/clause splitter -> targets (the knowledge
+base's synonyms only; the spans medspaCy's TargetMatcher made, matched faster, see
+``matching.py``) -> medspaCy's ConText algorithm with its default rules + ours, run block by block
+(``context.py``). Building it compiles a few thousand patterns and takes about a second, so it is
+cached per knowledge base object.
 """
 
 from __future__ import annotations
@@ -80,13 +81,30 @@ def _grammar_words() -> frozenset[str]:
     return frozenset(w.lower() for w in re.findall(r"[A-Za-z]{3,}", text))
 
 
+# A number in digits ("8", "5.5", "8-10", "~8"), and one glued to a word ("10lbs" -> "lbs").
+_NUMBER_TOKEN = re.compile(r"[~≈<>]?\d+(?:[.,]\d+)?(?:[-–]\d+(?:[.,]\d+)?)?")
+_GLUED_NUMBER = re.compile(r"[~≈<>]?\d+(?:[.,]\d+)?([a-z]+)")
+
+
 def _normalizer_component(
-    normalize: Normalizer, fuzzy: FuzzyVocabulary, known: frozenset[str], protected: frozenset[str]
+    normalize: Normalizer,
+    fuzzy: FuzzyVocabulary,
+    known: frozenset[str],
+    protected: frozenset[str],
+    number: str,
 ) -> Any:
     def component(doc: Doc) -> Doc:
         negated: set[int] = set()
         for token in doc:
             lower = token.lower_
+            if lower[:1].isdigit() or (lower[:1] in "~≈<>" and lower[1:2].isdigit()):
+                if _NUMBER_TOKEN.fullmatch(lower):
+                    token.norm_ = number
+                    continue
+                glued = _GLUED_NUMBER.fullmatch(lower)
+                if glued is not None:
+                    token.norm_ = normalize(glued.group(1))
+                    continue
             norm = normalize(lower)
             if norm not in known and token.is_alpha and lower not in protected:
                 fixed = fuzzy.correct(lower, protected)
@@ -172,7 +190,9 @@ def build_pipeline(kb: HasFindings) -> Pipeline:
 
     _COMPONENT_COUNTER[0] += 1
     name = f"twitchcheck_normalize_{_COMPONENT_COUNTER[0]}"
-    Language.component(name, func=_normalizer_component(normalize, fuzzy, known, protected))
+    Language.component(
+        name, func=_normalizer_component(normalize, fuzzy, known, protected, grammar.numbers.placeholder)
+    )
     nlp.add_pipe(name)
     if "twitchcheck_sentences" not in Language.factories:
         Language.component("twitchcheck_sentences", func=_split_sentences)

@@ -69,7 +69,9 @@ def build_vocabulary(
     normalize: Normalizer,
 ) -> Vocabulary:
     """Compile the target patterns for every non-demographic finding."""
-    fillers = sorted({normalize(w) for w in grammar.fillers})
+    # Numbers may sit where fillers may ("lost 8 kg" ~ "lost kg"; see grammar ``numbers``).
+    number_words = {normalize(w) for w in grammar.numbers.words if " " not in w}
+    fillers = sorted({normalize(w) for w in grammar.fillers} | number_words | {grammar.numbers.placeholder})
     no_reverse = {normalize(w) for w in grammar.no_reverse_words}
     family_words = {
         normalize(w)
