@@ -308,3 +308,20 @@ def test_interview_safety_floor_no_emergency_under_triage() -> None:
     assert all(interviewed.stop_reasons)
     missed = [f"{r.id} ({r.gold}): {r.level}" for r in interviewed.interview.rows if r.level != "emergency"]
     assert s["emergency_under_triage"] == 0, missed
+
+
+def test_the_simulated_patient_ticks_only_what_its_text_says_is_present() -> None:
+    from twitchcheck.evaluation import _simulated_answer
+    from twitchcheck.pipeline import start_interview
+
+    checklist = start_interview("I'm 30.", None, "female").question
+    assert checklist is not None and checklist.type == "checklist"
+    knows = {"cramps": "present", "weakness": "absent", "fever": "present", "reflexes": "brisk"}
+    assert _simulated_answer(checklist, knows) == ["cramps", "fever"]
+    assert _simulated_answer(checklist, {}) == []
+    question = start_interview("my calf twitches", 30, "female").question
+    assert question is not None and question.type != "checklist"
+    first = question.options[0].value
+    assert _simulated_answer(question, {question.finding: first}) == first
+    assert _simulated_answer(question, knows | {question.finding: "unknown"}) == "unknown"
+    assert _simulated_answer(question, {}) == "unknown"

@@ -85,6 +85,20 @@ def assess(
         render_assessment(console, result)
 
 
+def _ask_ticks(out: Console, count: int) -> list[int] | str:
+    """A checklist answer: the numbers ticked (Enter alone for none), or 'b' / 'q'."""
+    from rich.prompt import Prompt
+
+    while True:
+        raw = Prompt.ask("Numbers of all that apply, with spaces (Enter = none)", default="", console=out)
+        words = raw.replace(",", " ").split()
+        if words in (["b"], ["q"]):
+            return words[0]
+        if all(w.isdigit() and 1 <= int(w) <= count for w in words):
+            return sorted({int(w) for w in words})
+        out.print(f"[prompt.invalid]Please type numbers from 1 to {count}, b or q")
+
+
 @app.command()
 def interview(
     text: Annotated[str | None, typer.Argument(help="Optional opening description.")] = None,
@@ -104,12 +118,15 @@ def interview(
         step = start_interview(text, age, sex, mode="clinician" if clinician else "lay")
     except EvidenceError as exc:
         raise _fail(str(exc)) from None
-    transcript: list[dict[str, str]] = []
+    transcript: list[dict[str, str | list[str]]] = []
     while step.question is not None:
         question = step.question
         render_question(out, question, step.asked, step.progress)
-        choices = [str(i) for i in range(1, len(question.options) + 1)] + ["b", "q"]
-        picked = Prompt.ask("Your answer", choices=choices, show_choices=False, console=out)
+        if question.type == "checklist":
+            picked = _ask_ticks(out, len(question.options))
+        else:
+            choices = [str(i) for i in range(1, len(question.options) + 1)] + ["b", "q"]
+            picked = Prompt.ask("Your answer", choices=choices, show_choices=False, console=out)
         if picked == "q":
             raise typer.Exit(0)
         if picked == "b":
@@ -117,9 +134,13 @@ def interview(
                 transcript.pop()
             step = back_interview(step.state)
             continue
-        option = question.options[int(picked) - 1]
-        transcript.append({"finding": question.finding, "question": question.text, "answer": option.value})
-        step = answer_interview(step.state, question.finding, option.value)
+        value: str | list[str]
+        if isinstance(picked, list):
+            value = [question.options[i - 1].value for i in picked]
+        else:
+            value = question.options[int(picked) - 1].value
+        transcript.append({"finding": question.finding, "question": question.text, "answer": value})
+        step = answer_interview(step.state, question.finding, value)
     assert step.assessment is not None
     if as_json:
         payload = {

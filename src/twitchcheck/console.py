@@ -85,7 +85,11 @@ def render_question(console: Console, question: QuestionOut, asked: int, progres
     if question.reason == "red_flag_screen":
         console.print("[dim]A safety question first:[/]")
     console.print(f"[bold]{escape(question.text)}[/]")
+    group = None
     for i, option in enumerate(question.options, start=1):
+        if option.group != group and option.group:
+            console.print(f"  [bold]{escape(option.group)}[/]")
+        group = option.group
         console.print(f"  {i}. {escape(option.label)}")
     console.print("  [dim]b. back   q. quit[/]")
 

@@ -32,11 +32,14 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from twitchcheck.knowledge.schema import Level, LevelName
+
+if TYPE_CHECKING:
+    from twitchcheck.pipeline import QuestionOut
 
 AssessFn = Callable[..., Any]
 Progress = Callable[[int, int], None]
@@ -355,6 +358,14 @@ def first_sentence(text: str) -> str:
     return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
 
 
+def _simulated_answer(question: QuestionOut, knows: Mapping[str, str]) -> str | list[str]:
+    """What the simulated patient says: what its text says, 'unknown' otherwise; on a checklist it ticks
+    the items its text says are present."""
+    if question.type == "checklist":
+        return [o.value for o in question.options if knows.get(o.value) == "present"]
+    return knows.get(question.finding, "unknown")
+
+
 def evaluate_interview(
     vignettes: Sequence[Vignette], progress: Progress | None = None
 ) -> InterviewEvalReport:
@@ -376,12 +387,14 @@ def evaluate_interview(
         start = time.perf_counter()
         step = start_interview(first_sentence(vignette.text), vignette.age, vignette.sex, mode=mode)
         while step.question is not None:
-            step = answer_interview(
-                step.state, step.question.finding, knows.get(step.question.finding, UNKNOWN)
-            )
+            reply = _simulated_answer(step.question, knows)
+            step = answer_interview(step.state, step.question.finding, reply)
         rows.append(score(vignette, step.assessment, (time.perf_counter() - start) * 1000.0))
         questions.append(step.asked)
-        answered.append(sum(step.state.answers.get(f, UNKNOWN) != UNKNOWN for f in step.state.asked))
+        answered.append(
+            sum(step.state.answers.get(f, UNKNOWN) != UNKNOWN for f in step.state.asked)
+            + bool(step.state.ticked)
+        )
         reasons.append(step.stop_reason or "")
         if progress is not None:
             progress(done, len(vignettes))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +75,7 @@ def assess(
 class Option(BaseModel):
     value: str
     label: str
+    group: str | None = None  # a checklist's heading for the options under it
 
 
 class QuestionOut(BaseModel):
@@ -129,16 +130,32 @@ def _step(kb: KnowledgeBase, state: InterviewState) -> InterviewStep:
         return InterviewStep(
             state=state, question=None, assessment=result, stop_reason=step.reason, asked=asked, progress=1.0
         )
-    finding = step.finding
-    question = QuestionOut(
-        finding=finding.id,
-        text=finding.question,
-        label=finding.label,
-        type=finding.type,
-        options=_options(finding),
-        reason=step.reason,
-        red_flag=step.red_flag,
-    )
+    if isinstance(step, interview.ChecklistQuestion):
+        checklist = step.checklist
+        question = QuestionOut(
+            finding=checklist.id,
+            text=checklist.question,
+            label="Symptoms",
+            type="checklist",
+            options=[Option(value=item.finding, label=item.label) for item in checklist.items]
+            + [
+                Option(value=item.finding, label=item.label, group=checklist.warning_signs_heading)
+                for item in checklist.warning_signs
+            ],
+            reason=step.reason,
+            red_flag=None,
+        )
+    else:
+        finding = step.finding
+        question = QuestionOut(
+            finding=finding.id,
+            text=finding.question,
+            label=finding.label,
+            type=finding.type,
+            options=_options(finding),
+            reason=step.reason,
+            red_flag=step.red_flag,
+        )
     return InterviewStep(
         state=state,
         question=question,
@@ -167,11 +184,20 @@ def start_interview(
 
 
 def answer_interview(
-    state: InterviewState, finding: str, value: str, *, kb: KnowledgeBase | None = None
+    state: InterviewState, finding: str, value: str | Sequence[str], *, kb: KnowledgeBase | None = None
 ) -> InterviewStep:
-    """Record one answer ('unknown' = don't know / skip) and return the next step."""
+    """Record one answer ('unknown' = don't know / skip) and return the next step. The opening checklist
+    (``finding`` is its id) takes the list of finding ids ticked, or 'unknown' for none."""
     kb = kb or load_kb()
-    return _step(kb, interview.answer(compile_model(kb), state, finding, value))
+    model = compile_model(kb)
+    if kb.checklist is not None and finding == kb.checklist.id:
+        if isinstance(value, str) and value != ev.UNKNOWN:
+            raise ev.EvidenceError("the checklist takes the list of ticked finding ids, or 'unknown'")
+        ticked = [] if isinstance(value, str) else list(value)
+        return _step(kb, interview.answer_checklist(model, state, ticked))
+    if not isinstance(value, str):
+        raise ev.EvidenceError(f"{finding!r} takes one answer, not a list")
+    return _step(kb, interview.answer(model, state, finding, value))
 
 
 def resume_interview(state: InterviewState, *, kb: KnowledgeBase | None = None) -> InterviewStep:

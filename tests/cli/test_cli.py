@@ -107,3 +107,17 @@ def test_interview_numbered_choices_back_and_json_transcript() -> None:
     assert payload["stop_reason"]
     assert payload["transcript"][0]["finding"] == "age_band"
     assert payload["assessment"]["triage"]["level"] in {"self_care", "routine", "urgent", "emergency"}
+
+
+def test_interview_checklist_takes_several_numbers_and_back() -> None:
+    # The checklist first (no symptom named): an out-of-range number is asked again, then cramps and
+    # weakness; 'b' at the next question returns to the checklist, answered "none" with Enter.
+    answers = "4 99\n4 11\nb\n\n" + "\n".join(["3"] * 40) + "\n"
+    result = runner.invoke(app, ["interview", "I'm 30.", "--sex", "male", "--json"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Please type numbers from 1 to 23" in result.stderr
+    assert "Also tick any of these you have now" in result.stderr
+    payload = json.loads(result.stdout.splitlines()[-1])
+    first = payload["transcript"][0]
+    assert (first["finding"], first["answer"]) == ("main_symptoms", [])
+    assert all(step["finding"] != "main_symptoms" for step in payload["transcript"][1:])

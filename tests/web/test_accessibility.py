@@ -58,6 +58,12 @@ def _interview(page: Any, server: str) -> None:
     page.locator(".options button").first.click()
 
 
+def _interview_checklist(page: Any, server: str) -> None:
+    start(page, server, "", "30", "female")
+    page.get_by_role("button", name="Guide me with questions").click()
+    page.get_by_label("Muscle cramps").check()
+
+
 def _interview_result(page: Any, server: str) -> None:
     _interview(page, server)
     page.get_by_role("button", name="Stop and see my result now").click()
@@ -114,6 +120,7 @@ PAGES: dict[str, Callable[[Any, str], None]] = {
     "result-emergency": _result(STROKE, "70"),
     "print-view": _print_view,
     "interview": _interview,
+    "interview-checklist": _interview_checklist,
     "interview-result": _interview_result,
     "twitch-types": _goto("/twitch-types"),
     "conditions": _goto("/conditions"),
@@ -139,6 +146,7 @@ PHONE_TOO = {
     "result-emergency",
     "result-urgent",
     "interview",
+    "interview-checklist",
     "interview-result",
     "twitch-types",
     "register",

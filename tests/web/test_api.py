@@ -130,6 +130,8 @@ def _run_interview(client: TestClient, step: dict[str, Any], pick: int) -> tuple
     while step["question"] is not None:
         question = step["question"]
         value = question["options"][pick % len(question["options"])]["value"]
+        if question["type"] == "checklist":
+            value = [value]
         response = client.post(
             f"{API}/interview/answer",
             json={"state": step["state"], "finding": question["finding"], "value": value},
@@ -152,7 +154,8 @@ def test_interview_runs_to_an_assessment(client: TestClient) -> None:
 
 
 def test_interview_dont_know_and_back(client: TestClient) -> None:
-    step = client.post(f"{API}/interview", json={"age": 40, "sex": "female", "mode": "clinician"}).json()
+    opening = {"text": "my thumb twitches", "age": 40, "sex": "female", "mode": "clinician"}
+    step = client.post(f"{API}/interview", json=opening).json()
     question = step["question"]["finding"]
     answered = client.post(
         f"{API}/interview/answer", json={"state": step["state"], "finding": question, "value": "unknown"}
@@ -164,9 +167,46 @@ def test_interview_dont_know_and_back(client: TestClient) -> None:
     assert back["question"]["finding"] == question
 
 
+def test_interview_opening_checklist(client: TestClient) -> None:
+    """No symptom named: one checklist question; the ticks become evidence, back undoes them."""
+    step = client.post(f"{API}/interview", json={"text": "I'm 30.", "sex": "male"}).json()
+    question = step["question"]
+    assert question["type"] == "checklist" and question["reason"] == "opening_checklist"
+    values = [o["value"] for o in question["options"]]
+    assert "fasciculations" in values and "fever" in values and "unknown" not in values
+    assert {o["group"] for o in question["options"]} == {None, "Also tick any of these you have now"}
+    answer = {"state": step["state"], "finding": question["finding"], "value": ["weakness", "muscle_wasting"]}
+    ticked = client.post(f"{API}/interview/answer", json=answer).json()
+    assert ticked["state"]["ticked"] == ["weakness", "muscle_wasting"] and ticked["asked"] == 1
+    assert ticked["question"]["type"] != "checklist"
+    finished = client.post(f"{API}/interview/answer", json={**answer, "state": ticked["state"], "value": []})
+    assert finished.status_code == 200  # answering it again replaces the ticks
+    assert finished.json()["state"]["ticked"] == []
+    back = client.post(f"{API}/interview/back", json={"state": ticked["state"]}).json()
+    assert back["state"]["ticked"] is None and back["question"]["type"] == "checklist"
+    none = client.post(f"{API}/interview/answer", json={**answer, "value": "unknown"}).json()
+    assert none["state"]["ticked"] == [] and none["question"]["type"] != "checklist"
+
+
+@pytest.mark.parametrize(
+    ("finding", "value"),
+    [
+        ("main_symptoms", ["reflexes"]),  # not on the checklist
+        ("main_symptoms", "weakness"),  # a checklist takes a list
+        ("main_symptoms", ["weakness", "weakness"]),
+        ("weakness", ["present"]),  # a finding takes one value
+    ],
+)
+def test_bad_checklist_answers_are_a_422(client: TestClient, finding: str, value: Any) -> None:
+    response = client.post(f"{API}/interview/answer", json={"state": {}, "finding": finding, "value": value})
+    _error(response, 422, "value")
+
+
 @pytest.mark.parametrize(
     ("state", "field"),
     [
+        ({"ticked": ["reflexes"]}, "state.ticked"),
+        ({"ticked": "weakness"}, "state.ticked"),
         ({"answers": {"no_such": "present"}}, "state.answers"),
         ({"seeded": {"weakness": "sometimes"}}, "state.seeded"),
         ({"asked": ["no_such"]}, "state.asked"),

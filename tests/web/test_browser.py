@@ -255,6 +255,21 @@ def test_form_errors_are_shown_next_to_the_field(page: Any, server: str) -> None
     expect(page.get_by_label("Describe what you are feeling")).to_have_value("twitching")
 
 
+def test_interview_checklist_ticks_then_back(page: Any, server: str) -> None:
+    start(page, server, "", "30", "male")
+    page.get_by_role("button", name="Guide me with questions").click()
+    expect(page.locator("h1")).to_contain_text("Which of these are you noticing?")
+    page.get_by_label("Muscle cramps").check()
+    page.get_by_label("Short of breath").check()
+    page.get_by_role("button", name="Continue with what I ticked").click()
+    expect(page.locator(".progress-wrap")).to_contain_text("Question 2")
+    assert page.locator("input[type=checkbox]").count() == 0
+    page.get_by_role("button", name="Back", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Which of these are you noticing?")
+    page.get_by_role("button", name="None of these").click()
+    expect(page.locator(".progress-wrap")).to_contain_text("Question 2")
+
+
 def test_tampered_interview_state_gets_a_clear_4xx_page(page: Any, server: str) -> None:
     response = page.goto(server + '/interview?state={"answers":{"nope":"present"}}')
     assert response is not None and response.status == 400

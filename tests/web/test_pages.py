@@ -88,6 +88,32 @@ def test_interview_by_redirects_to_the_end(client: TestClient) -> None:
     assert len(_state(back.headers["location"])["asked"]) == len(_state(location)["asked"]) - 1  # type: ignore[arg-type]
 
 
+def test_interview_checklist_page(client: TestClient) -> None:
+    """An opening without a symptom: a checklist with tick boxes; the ticks travel in the state."""
+    form = {"age": "30", "sex": "female", **csrf(client)}
+    start = client.post("/interview/start", data=form, follow_redirects=False)
+    page = client.get(start.headers["location"]).text
+    assert 'type="checkbox" name="tick" value="fasciculations"' in page
+    assert "Also tick any of these you have now" in page and "None of these" in page
+    state = json.dumps(_state(start.headers["location"]))
+    ticked = client.get(
+        "/interview",
+        params={"state": state, "finding": "main_symptoms", "value": "ticked", "tick": ["cramps", "fever"]},
+        follow_redirects=False,
+    )
+    assert ticked.status_code == 303 and _state(ticked.headers["location"])["ticked"] == ["cramps", "fever"]
+    assert 'name="tick"' not in client.get(ticked.headers["location"]).text
+    none = client.get(
+        "/interview",
+        params={"state": state, "finding": "main_symptoms", "value": "unknown", "tick": ["cramps"]},
+        follow_redirects=False,
+    )
+    assert _state(none.headers["location"])["ticked"] == []  # "None of these" wins over stray ticks
+    params = {"state": state, "finding": "main_symptoms", "value": "ticked", "tick": "reflexes"}
+    bad = client.get("/interview", params=params)
+    assert bad.status_code == 422 and "not on the checklist" in bad.text
+
+
 def test_interview_errors_are_4xx_pages(client: TestClient) -> None:
     assert client.get("/interview", follow_redirects=False).status_code == 303
     for state in (

@@ -7,13 +7,15 @@ Stateless: the caller keeps an :class:`InterviewState` (plain, serialisable data
    (likely enough, and raised by the evidence above its baseline; for an emergency, also any rule that one
    answer would complete once one of its positive findings is known). Asked: the unanswered finding that
    moves the rule's probability most.
-2. otherwise the question with the highest expected value. Each possible answer counts with its
+2. the opening checklist, once, when nothing said so far names any of its symptoms: one question that
+   learns what the person is noticing (and any warning sign) instead of guessing at it one by one.
+3. otherwise the question with the highest expected value. Each possible answer counts with its
    probability times the chance that this person can give it (learnt from their answers so far, "no"
    answers and the rest apart), and is worth the information it gives about the cause, plus the triage
    regret it avoids (under-triage priced by the knowledge base's own mass thresholds), plus how much it
    firms up the most likely cause. The information is measured on a tempered posterior so that rare
    causes that fit the story still get questions.
-3. stop at the question cap, or when no likely answer could change the triage and the most likely cause
+4. stop at the question cap, or when no likely answer could change the triage and the most likely cause
    is settled: probable, or unlikely to be overtaken by the rest of the interview (judged over all the
    questions still allowed together, not one at a time, since answers that each move little can add up);
    or when the cause is settled in that sense and no question is worth asking. The reason is reported.
@@ -34,11 +36,11 @@ import numpy.typing as npt
 from pydantic import BaseModel, Field
 
 from twitchcheck.engine.circuit import BoolArray, RuleSet, compile_rules
-from twitchcheck.engine.evidence import UNKNOWN, Observation, check_state
+from twitchcheck.engine.evidence import UNKNOWN, EvidenceError, Observation, check_state
 from twitchcheck.engine.model import FloatArray, Model
 from twitchcheck.engine.triage import decide
 from twitchcheck.knowledge.loader import AGE_FINDING, SEX_FINDING
-from twitchcheck.knowledge.schema import Finding, Level
+from twitchcheck.knowledge.schema import Checklist, Finding, Level
 
 Mode = Literal["lay", "clinician"]
 MAX_QUESTIONS = 20
@@ -65,6 +67,9 @@ class InterviewState(BaseModel):
     mode: Mode = "lay"
     answers: dict[str, str] = Field(default_factory=dict)
     seeded: dict[str, str] = Field(default_factory=dict, description="findings taken from the opening text")
+    ticked: list[str] | None = Field(
+        default=None, description="findings ticked on the opening checklist; None until it has been asked"
+    )
     asked: list[str] = Field(default_factory=list, description="questions asked, in order")
     max_questions: int = Field(default=MAX_QUESTIONS, ge=1, le=100)
 
@@ -78,13 +83,23 @@ class Question:
 
 
 @dataclass(frozen=True)
+class ChecklistQuestion:
+    checklist: Checklist
+    reason: Literal["opening_checklist"] = "opening_checklist"
+
+
+@dataclass(frozen=True)
 class Stop:
     reason: str
 
 
+def evidence(state: InterviewState) -> dict[str, str]:
+    """Finding -> state from the opening text, the checklist and the answers (later ones win)."""
+    return {**state.seeded, **dict.fromkeys(state.ticked or (), "present"), **state.answers}
+
+
 def observations(state: InterviewState) -> list[Observation]:
-    known = {**state.seeded, **state.answers}
-    return [Observation(f, s) for f, s in known.items() if s != UNKNOWN]
+    return [Observation(f, s) for f, s in evidence(state).items() if s != UNKNOWN]
 
 
 def answer(model: Model, state: InterviewState, finding_id: str, value: str) -> InterviewState:
@@ -95,13 +110,27 @@ def answer(model: Model, state: InterviewState, finding_id: str, value: str) -> 
     return state.model_copy(update={"answers": {**state.answers, finding_id: value}, "asked": asked})
 
 
+def answer_checklist(model: Model, state: InterviewState, ticked: Sequence[str]) -> InterviewState:
+    """Record the opening checklist: each ticked finding is present; nothing ticked means none known."""
+    checklist = model.kb.checklist
+    if checklist is None:
+        raise EvidenceError("this knowledge base has no opening checklist")
+    items = [item.finding for item in checklist.all_items]
+    for finding_id in ticked:
+        if finding_id not in items:
+            raise EvidenceError(f"{finding_id!r} is not on the checklist; choose from {items}")
+    asked = state.asked if checklist.id in state.asked else [*state.asked, checklist.id]
+    return state.model_copy(update={"ticked": [f for f in items if f in ticked], "asked": asked})
+
+
 def go_back(state: InterviewState) -> InterviewState:
     """Undo the last answered question."""
     if not state.asked:
         return state
     last = state.asked[-1]
     answers = {k: v for k, v in state.answers.items() if k != last}
-    return state.model_copy(update={"answers": answers, "asked": state.asked[:-1]})
+    ticked = state.ticked if last in state.answers else None  # only the checklist has no answer entry
+    return state.model_copy(update={"answers": answers, "ticked": ticked, "asked": state.asked[:-1]})
 
 
 @dataclass(frozen=True, eq=False)
@@ -266,6 +295,8 @@ def _answer_chances(model: Model, state: InterviewState, post: FloatArray) -> Fl
     given = np.zeros(2)  # "no", any other answer
     unsure = np.zeros(2)
     for finding_id in state.asked:
+        if finding_id not in tables.finding_index:
+            continue  # the opening checklist: unticked items are not answers
         value = state.answers.get(finding_id, UNKNOWN)
         own = list(tables.columns[tables.finding_index[finding_id]])
         if value == UNKNOWN:
@@ -278,7 +309,7 @@ def _answer_chances(model: Model, state: InterviewState, post: FloatArray) -> Fl
     return out
 
 
-def next_step(model: Model, state: InterviewState) -> Question | Stop:
+def next_step(model: Model, state: InterviewState) -> Question | ChecklistQuestion | Stop:
     """The next question to ask, or why the interview is over."""
     obs = observations(state)
     known = {o.finding: o.state for o in obs}
@@ -293,6 +324,13 @@ def next_step(model: Model, state: InterviewState) -> Question | Stop:
     flag_question = _red_flag_question(model, post, level, now)
     if flag_question is not None:
         return flag_question
+    checklist = model.kb.checklist
+    if (
+        checklist is not None
+        and state.ticked is None
+        and not any(known.get(item.finding) == "present" for item in checklist.items)
+    ):
+        return ChecklistQuestion(checklist)
 
     tables = _tables(model)
     candidates = np.flatnonzero(now.askable)

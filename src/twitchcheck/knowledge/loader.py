@@ -17,9 +17,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from twitchcheck.knowledge.schema import (
+    Checklist,
     Condition,
     Finding,
     FindingFile,
+    InterviewFile,
     Likelihood,
     RedFlag,
     RedFlagFile,
@@ -50,6 +52,7 @@ class KnowledgeBase:
     policy: TriagePolicy
     sources: dict[str, Source]
     root: Path
+    checklist: Checklist | None = None  # the interview's opening checklist (interview.yaml)
 
     def finding(self, finding_id: str) -> Finding:
         try:
@@ -145,7 +148,10 @@ def _load(root: Path) -> KnowledgeBase:
     red_flag_path = root / "red_flags.yaml"
     red_flags = _parse(RedFlagFile, red_flag_path, root).red_flags if red_flag_path.exists() else []
     policy = _parse(TriagePolicy, root / "triage.yaml", root)
-    kb = KnowledgeBase(findings, conditions, red_flags, policy, sources, root)
+    interview_path = root / "interview.yaml"
+    interview = _parse(InterviewFile, interview_path, root) if interview_path.exists() else None
+    checklist = interview.opening_checklist if interview else None
+    kb = KnowledgeBase(findings, conditions, red_flags, policy, sources, root, checklist)
     _cross_check(kb, finding_files)
     return kb
 
@@ -201,6 +207,27 @@ def _cross_check(kb: KnowledgeBase, finding_files: dict[Path, FindingFile]) -> N
                     f"states: {finding.state_ids}"
                 )
     _check_sources(kb, kb.policy.source, "triage.yaml: field source")
+    if kb.checklist is not None:
+        _check_checklist(kb, kb.checklist)
+
+
+def _check_checklist(kb: KnowledgeBase, checklist: Checklist) -> None:
+    """Ticking an item records its finding as present, so each must be a yes/no finding anyone can answer."""
+    if checklist.id in kb.findings:
+        raise KnowledgeError(f"interview.yaml: field opening_checklist.id: {checklist.id!r} is a finding id")
+    seen: set[str] = set()
+    numbered = [("items", i, item) for i, item in enumerate(checklist.items)]
+    numbered += [("warning_signs", i, item) for i, item in enumerate(checklist.warning_signs)]
+    for part, i, item in numbered:
+        where = f"interview.yaml: field opening_checklist.{part}[{i}].finding"
+        finding = kb.findings.get(item.finding)
+        if finding is None:
+            raise KnowledgeError(f"{where}: unknown finding id {item.finding!r}")
+        if finding.type != "binary" or finding.clinician_only:
+            raise KnowledgeError(f"{where}: {item.finding!r} must be a yes/no finding a person can report")
+        if item.finding in seen:
+            raise KnowledgeError(f"{where}: {item.finding!r} is listed twice")
+        seen.add(item.finding)
 
 
 def _check_sources(kb: KnowledgeBase, ids: list[str], where: str) -> None:

@@ -231,6 +231,32 @@ class RedFlagFile(Strict):
     red_flags: list[RedFlag]
 
 
+class ChecklistItem(Strict):
+    finding: Id
+    label: str = Field(min_length=3, description="how the item reads in the checklist, in plain words")
+
+
+class Checklist(Strict):
+    """One question listing several symptoms to tick: asked when the opening names none of them, so an
+    interview that starts from "I'm 28." learns what the person is noticing in one step, not ten. Warning
+    signs are listed with it (as NHS 111 online opens with an emergency checklist) but do not decide
+    whether it is asked."""
+
+    id: Id
+    question: str = Field(min_length=5)
+    items: list[ChecklistItem] = Field(min_length=3)
+    warning_signs_heading: str = Field(min_length=5)
+    warning_signs: list[ChecklistItem] = Field(default_factory=list)
+
+    @property
+    def all_items(self) -> list[ChecklistItem]:
+        return [*self.items, *self.warning_signs]
+
+
+class InterviewFile(Strict):
+    opening_checklist: Checklist
+
+
 class Threshold(Strict):
     level: LevelName
     mass: Probability

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from twitchcheck.engine.evidence import EvidenceError
 
 LOCATION_PARTS = {"body", "query", "path", "header", "cookie"}
+UNION_TAGS = {"one-state", "ticked-list"}  # tags of the interview answer's value (InterviewAnswerRequest)
 
 
 class InputError(Exception):
@@ -40,7 +41,9 @@ def from_evidence_error(exc: EvidenceError, field: str) -> InputError:
 
 
 def field_path(loc: Sequence[Any]) -> str | None:
-    parts = [str(p) for p in loc if str(p) not in LOCATION_PARTS]
+    """Field names and list indexes only: pydantic also names the member of a union that failed
+    (see UNION_TAGS), which means nothing to the client."""
+    parts = [str(p) for p in loc if str(p) not in LOCATION_PARTS and str(p) not in UNION_TAGS]
     return ".".join(parts) or None
 
 

@@ -38,6 +38,11 @@ def _replacement(kb: KnowledgeBase, kind: str) -> dict[str, Any]:
         return {"$ref": EVIDENCE_REF}
     if kind == "finding":
         return {"type": "string", "enum": list(kb.findings)}
+    if kind == "question":
+        return {"type": "string", "enum": [*kb.findings, *([kb.checklist.id] if kb.checklist else [])]}
+    if kind == "checklist_item":
+        items = [item.finding for item in kb.checklist.all_items] if kb.checklist else []
+        return {"type": "string", "enum": items} if items else {"not": {}}
     if kind == "state":
         states = sorted({s for f in kb.findings.values() for s in f.state_ids} | {UNKNOWN})
         return {"type": "string", "enum": states}
@@ -45,16 +50,21 @@ def _replacement(kb: KnowledgeBase, kind: str) -> dict[str, Any]:
 
 
 def answer_branches(kb: KnowledgeBase) -> list[dict[str, Any]]:
-    """One branch per finding: which values an answer to that finding may take."""
-    return [
+    """One branch per question: which values an answer to that finding (or to the checklist) may take."""
+    branches: list[dict[str, Any]] = [
         {
             "properties": {
                 "finding": {"const": fid},
-                "value": {"enum": [*finding.state_ids, UNKNOWN]},
+                "value": {"type": "string", "enum": [*finding.state_ids, UNKNOWN]},
             }
         }
         for fid, finding in kb.findings.items()
     ]
+    if kb.checklist is not None:
+        ticks = {"type": "array", "items": _replacement(kb, "checklist_item"), "uniqueItems": True}
+        value = {"anyOf": [{"const": UNKNOWN}, ticks]}
+        branches.append({"properties": {"finding": {"const": kb.checklist.id}, "value": value}})
+    return branches
 
 
 def _walk(node: Any, kb: KnowledgeBase) -> Any:

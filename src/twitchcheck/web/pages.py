@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.engine.assessment import Assessment
+from twitchcheck.engine.evidence import UNKNOWN
 from twitchcheck.engine.interview import InterviewState
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.pipeline import InterviewStep
@@ -157,7 +158,8 @@ async def interview_page(request: Request) -> Response:
     if finding is not None or value is not None:
         if not finding or not value:
             raise InputError("An answer needs both the question (finding) and the chosen value.", "value")
-        step = service.answer(kb, state, finding, value)
+        checklist = kb.checklist is not None and finding == kb.checklist.id and value != UNKNOWN
+        step = service.answer(kb, state, finding, params.getlist("tick") if checklist else value)
         return RedirectResponse(_interview_url(step.state), status_code=303)
     if params.get("back") == "1":
         return RedirectResponse(_interview_url(service.back(kb, state).state), status_code=303)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 from twitchcheck.engine.interview import MAX_QUESTIONS
 from twitchcheck.knowledge.schema import ID_PATTERN, LevelName
@@ -48,6 +48,23 @@ FindingId = Annotated[
     Field(pattern=ID_PATTERN, max_length=64, json_schema_extra={"x-kb": "finding"}),
 ]
 StateValue = Annotated[str, Field(pattern=ID_PATTERN, max_length=64, json_schema_extra={"x-kb": "state"})]
+QuestionId = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        max_length=64,
+        description="A finding id, or the opening checklist's id.",
+        json_schema_extra={"x-kb": "question"},
+    ),
+]
+ChecklistItem = Annotated[
+    str, Field(pattern=ID_PATTERN, max_length=64, json_schema_extra={"x-kb": "checklist_item"})
+]
+Ticked = Annotated[
+    list[ChecklistItem],
+    AfterValidator(_distinct),
+    Field(max_length=100, json_schema_extra={"uniqueItems": True}),
+]
 Evidence = Annotated[
     dict[FindingId, StateValue],
     Field(
@@ -129,8 +146,12 @@ class InterviewState(Request):
     mode: Mode = "lay"
     answers: Evidence = Field(default_factory=dict)
     seeded: Evidence = Field(default_factory=dict)
+    ticked: Annotated[
+        Ticked | None,
+        Field(description="Findings ticked on the opening checklist; null until it has been asked."),
+    ] = None
     asked: Annotated[
-        list[FindingId],
+        list[QuestionId],
         AfterValidator(_distinct),
         Field(
             default_factory=list,
@@ -155,7 +176,8 @@ class InterviewStartRequest(Request):
 
 
 class InterviewAnswerRequest(Request):
-    """``value`` must be a state of ``finding`` (or 'unknown'); the OpenAPI document lists each pair."""
+    """``value`` must be a state of ``finding`` (or 'unknown'); the OpenAPI document lists each pair. The
+    opening checklist (``finding`` = its id) takes the list of ticked finding ids instead."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -171,8 +193,17 @@ class InterviewAnswerRequest(Request):
     )
 
     state: InterviewState
-    finding: FindingId
-    value: Annotated[StateValue, Field(description="A state of the finding, or 'unknown' for don't know.")]
+    finding: QuestionId
+    value: Annotated[
+        Annotated[StateValue, Tag("one-state")] | Annotated[Ticked, Tag("ticked-list")],
+        Discriminator(lambda v: "ticked-list" if isinstance(v, list) else "one-state"),
+        Field(
+            description=(
+                "A state of the finding, or 'unknown' for don't know; for the opening checklist, the ticked "
+                "finding ids ([] or 'unknown' for none)."
+            )
+        ),
+    ]
 
 
 class InterviewBackRequest(Request):

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from twitchcheck import pipeline
 from twitchcheck.engine import evidence as ev
+from twitchcheck.engine import interview
 from twitchcheck.engine.assessment import Assessment
 from twitchcheck.engine.interview import InterviewState as EngineState
 from twitchcheck.engine.interview import Mode
@@ -42,9 +43,15 @@ def check_state(kb: KnowledgeBase, state: schemas.InterviewState, field: str = "
             ev.from_answers(kb, getattr(state, part))
         except ev.EvidenceError as exc:
             raise InputError(f"{field}.{part}: {exc}", f"{field}.{part}") from None
+    checklist = kb.checklist
+    questions = set(kb.findings) | ({checklist.id} if checklist else set())
     for i, finding in enumerate(state.asked):
-        if finding not in kb.findings:
+        if finding not in questions:
             raise InputError(f"{field}.asked[{i}]: unknown finding id {finding!r}", f"{field}.asked")
+    items = {item.finding for item in checklist.all_items} if checklist else set()
+    for i, finding in enumerate(state.ticked or ()):
+        if finding not in items:
+            raise InputError(f"{field}.ticked[{i}]: {finding!r} is not on the checklist", f"{field}.ticked")
     return EngineState.model_validate(state.model_dump())
 
 
@@ -78,11 +85,14 @@ def start(
         raise from_evidence_error(exc, "evidence") from None
 
 
-def answer(kb: KnowledgeBase, state: EngineState, finding: str, value: str) -> pipeline.InterviewStep:
+def answer(
+    kb: KnowledgeBase, state: EngineState, finding: str, value: str | list[str]
+) -> pipeline.InterviewStep:
     try:
         return pipeline.answer_interview(state, finding, value, kb=kb)
     except ev.EvidenceError as exc:
-        field = "finding" if finding not in kb.findings else "value"
+        checklist = kb.checklist.id if kb.checklist else None
+        field = "finding" if finding not in kb.findings and finding != checklist else "value"
         raise InputError(f"{field}: {exc}", field) from None
 
 
@@ -96,4 +106,4 @@ def resume(kb: KnowledgeBase, state: EngineState) -> pipeline.InterviewStep:
 
 def finish_now(kb: KnowledgeBase, state: EngineState) -> Assessment:
     """The assessment from the answers so far, for someone who stops the questions early."""
-    return assess(kb, None, {**state.seeded, **state.answers}, None, None)
+    return assess(kb, None, interview.evidence(state), None, None)
