@@ -14,7 +14,7 @@ from twitchcheck.engine.assessment import Assessment, assess_observations
 from twitchcheck.engine.interview import InterviewState
 from twitchcheck.engine.model import compile_model
 from twitchcheck.knowledge import KnowledgeBase, load_kb
-from twitchcheck.knowledge.schema import Finding
+from twitchcheck.knowledge.schema import ChecklistItem, Finding
 
 MAX_TEXT_CHARS = 20_000
 
@@ -132,16 +132,19 @@ def _step(kb: KnowledgeBase, state: InterviewState) -> InterviewStep:
         )
     if isinstance(step, interview.ChecklistQuestion):
         checklist = step.checklist
+        clinician = state.mode == "clinician"
+
+        def option(item: ChecklistItem, group: str | None = None) -> Option:
+            label = kb.findings[item.finding].label if clinician else item.label
+            return Option(value=item.finding, label=label, group=group)
+
         question = QuestionOut(
             finding=checklist.id,
-            text=checklist.question,
+            text=checklist.clinician_question if clinician else checklist.question,
             label="Symptoms",
             type="checklist",
-            options=[Option(value=item.finding, label=item.label) for item in checklist.items]
-            + [
-                Option(value=item.finding, label=item.label, group=checklist.warning_signs_heading)
-                for item in checklist.warning_signs
-            ],
+            options=[option(item) for item in checklist.items]
+            + [option(item, checklist.warning_signs_heading) for item in checklist.warning_signs],
             reason=step.reason,
             red_flag=None,
         )

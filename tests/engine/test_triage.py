@@ -100,3 +100,109 @@ def test_assessment_json_contract(mini_kb: KnowledgeBase) -> None:
             "origin": "answer",
         }
     ]
+
+
+# ---- emergency signs in the packaged base: prolonged seizure and non-blanching rash ----------------
+
+
+def _flags(kb: KnowledgeBase, answers: dict[str, str]) -> tuple[str, list[str]]:
+    result = assess_observations(compile_model(kb), from_answers(kb, answers))
+    return result.triage.level, [f.id for f in result.red_flags]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"seizure_prolonged": "present"},
+        {"seizure_prolonged": "present", "seizure": "present", "hx_epilepsy": "present"},
+        {"seizure_prolonged": "present", "hx_epilepsy": "present", "twitch_duration": "years"},
+    ],
+)
+def test_prolonged_seizure_is_an_emergency_even_in_known_epilepsy(
+    kb: KnowledgeBase, answers: dict[str, str]
+) -> None:
+    level, flags = _flags(kb, answers)
+    assert level == "emergency"
+    assert "prolonged_seizure" in flags
+
+
+def test_usual_seizure_in_known_epilepsy_stays_urgent(kb: KnowledgeBase) -> None:
+    answers = {"seizure": "present", "hx_epilepsy": "present", "seizure_prolonged": "absent"}
+    level, flags = _flags(kb, answers)
+    assert "prolonged_seizure" not in flags
+    assert "seizure_in_known_epilepsy" in flags
+    assert level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"rash_nonblanching": "present"},
+        {"rash_nonblanching": "present", "fever": "present"},
+        {"rash_nonblanching": "present", "fasciculations": "present", "trigger_caffeine": "present"},
+    ],
+)
+def test_non_blanching_rash_is_an_emergency_with_or_without_fever(
+    kb: KnowledgeBase, answers: dict[str, str]
+) -> None:
+    level, flags = _flags(kb, answers)
+    assert level == "emergency"
+    assert "non_blanching_rash" in flags
+
+
+def test_non_blanching_rash_raises_cns_infection(kb: KnowledgeBase) -> None:
+    model = compile_model(kb)
+    base = {"fever": "present", "headache": "present"}
+    row = model.rows.index("cns_infection")
+    without = posterior(model, from_answers(kb, base))[row]
+    with_rash = posterior(model, from_answers(kb, {**base, "rash_nonblanching": "present"}))[row]
+    assert with_rash > without
+
+
+@pytest.mark.parametrize("answers", [{"rash_nonblanching": "absent"}, {"seizure_prolonged": "absent"}, {}])
+def test_absent_or_unknown_signs_do_not_fire(kb: KnowledgeBase, answers: dict[str, str]) -> None:
+    _, flags = _flags(kb, {**answers, "fasciculations": "present", "loc_calf": "present"})
+    assert "non_blanching_rash" not in flags and "prolonged_seizure" not in flags
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("My husband (45) has epilepsy and his fit lasted more than 5 minutes.", "prolonged_seizure"),
+        ("I have epilepsy and had one seizure after another this morning.", "prolonged_seizure"),
+        ("Known epilepsy, convulsive status epilepticus.", "prolonged_seizure"),
+        (
+            "My son (6) has a high temperature and a rash that is still visible under the glass.",
+            "non_blanching_rash",
+        ),
+        ("Calf twitching for a week, and petechiae on both shins.", "non_blanching_rash"),
+        ("I have a fever and a rash that doesn't fade when I press a glass on it.", "non_blanching_rash"),
+        ("Known epilepsy. Witnessed seizure lasting 12 min in the waiting room.", "prolonged_seizure"),
+    ],
+)
+def test_text_with_the_sign_fires_emergency(kb: KnowledgeBase, text: str, flag: str) -> None:
+    from twitchcheck.text import extract
+
+    level, flags = _flags(kb, extract(text, kb).as_evidence())
+    assert level == "emergency"
+    assert flag in flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have epilepsy but I've never had status epilepticus; my eyelid has been twitching.",
+        "My aunt died of status epilepticus; I get twitches in my calves.",
+        "No history of prolonged seizures, calf twitching for 3 months.",
+        "No petechiae or purpura, just an eyelid twitch for a few days.",
+        "My cousin had meningococcal sepsis with purple spots as a baby; I've had calf twitching for a week.",
+        "Worried about meningitis but there are no purple spots and no stiff neck, just a twitchy eyelid.",
+        "Could a purple rash be meningitis? My eyelid twitches.",
+    ],
+)
+def test_negated_or_someone_elses_sign_does_not_fire(kb: KnowledgeBase, text: str) -> None:
+    from twitchcheck.text import extract
+
+    level, flags = _flags(kb, extract(text, kb).as_evidence())
+    assert "non_blanching_rash" not in flags and "prolonged_seizure" not in flags
+    assert level != "emergency"

@@ -12,9 +12,10 @@ knowledge/data/findings/ (age and sex are left out; they are tested elsewhere). 
   the text says the symptoms are on one side (e.g. arm and leg on the left), not for a single limb.
 * Implied findings are coded too: weakness_progressive/rapid/one_side, weakness_proximal and weak_grip
   imply ``weakness``; weakness_progressive implies ``progressive``; weakness_one_side implies
-  ``one_sided``; severe_headache -> headache; cramp_prolonged -> cramps; perioral_tingling,
-  distal_sensory_loss and saddle_numbness -> numbness_tingling; hx_diabetes -> hx_stroke_risk; long-term
-  heavy drinking -> heavy_alcohol and hx_liver_disease; "since childhood / birth" -> twitch_duration years.
+  ``one_sided``; severe_headache -> headache; cramp_prolonged -> cramps; seizure_prolonged -> seizure;
+  perioral_tingling, distal_sensory_loss and saddle_numbness -> numbness_tingling; hx_diabetes ->
+  hx_stroke_risk; long-term heavy drinking -> heavy_alcohol and hx_liver_disease; "since childhood /
+  birth" -> twitch_duration years.
 * Negation covers only what is named ("no weakness" -> weakness absent, nothing more); lists
   ("no weakness, cramps or numbness") negate every item; "no clonus" -> clonus_beats none.
 * Condition names in fears, questions or relatives' histories are not findings ("could this be MS?",

@@ -188,6 +188,15 @@ def test_interview_opening_checklist(client: TestClient) -> None:
     assert none["state"]["ticked"] == [] and none["question"]["type"] != "checklist"
 
 
+def test_interview_checklist_speaks_to_clinicians_in_clinical_terms(client: TestClient) -> None:
+    opening = {"text": "43M.", "mode": "clinician"}
+    question = client.post(f"{API}/interview", json=opening).json()["question"]
+    assert question["type"] == "checklist" and "the patient" in question["text"]
+    labels = {o["value"]: o["label"] for o in question["options"]}
+    assert labels["rippling"] == "Myokymia (continuous rippling)"
+    assert labels["dysphagia"] == "Difficulty swallowing (dysphagia)"
+
+
 @pytest.mark.parametrize(
     ("finding", "value"),
     [

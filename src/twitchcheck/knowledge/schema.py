@@ -244,6 +244,7 @@ class Checklist(Strict):
 
     id: Id
     question: str = Field(min_length=5)
+    clinician_question: str = Field(min_length=5, description="clinician mode: items show clinical labels")
     items: list[ChecklistItem] = Field(min_length=3)
     warning_signs_heading: str = Field(min_length=5)
     warning_signs: list[ChecklistItem] = Field(default_factory=list)

@@ -686,18 +686,20 @@ class DocumentReader:
         return None
 
     def episodes(self) -> list[Candidate]:
-        """How long one episode lasted ("the cramp lasted 20 minutes") -> present/absent."""
+        """How long one episode lasted ("the cramp lasted 20 minutes") -> present/absent; "a cramp
+        2 hours ago" says when, not how long."""
         out: list[Candidate] = []
         for rule in self.grammar.episodes:
             if rule.finding not in self.findings:
                 continue
             for phrase in self._phrases:
-                if phrase.days >= 1:
+                if phrase.days >= 1 or phrase.kind in ("ago", "since"):
                     continue
                 clause = self._clause_at(phrase.start)
                 if not self._anchored(clause, {rule.anchor, rule.finding}):
                     continue
-                minutes = phrase.days * 1440
+                # In the units table's own minutes, so that "10 minutes" is exactly 10.
+                minutes = round(phrase.days / self.grammar.durations.units["minute"], 6)
                 state = "present" if minutes >= rule.at_least_minutes else "absent"
                 out.append(Candidate(rule.finding, state, phrase.start, phrase.end))
         return out
