@@ -6,12 +6,14 @@ same for an unknown name and a wrong password, and is limited per address and pe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from twitchcheck.diary import accounts, exports
 from twitchcheck.diary.schemas import ProfileUpdate, UserCreate, UserPublic
@@ -26,10 +28,11 @@ from twitchcheck.web.auth import (
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.forms import FormData
 from twitchcheck.web.pages import form_data
-from twitchcheck.web.render import render
+from twitchcheck.web.render import download, render
 
 router = APIRouter(include_in_schema=False)
-EXPORTS = {
+Export = Callable[[Session, int], str | bytes]
+EXPORTS: dict[str, tuple[str, Export, str]] = {
     "json": ("application/json", exports.export_json, "twitchcheck-diary.json"),
     "csv": ("text/csv; charset=utf-8", exports.export_csv, "twitchcheck-diary.csv"),
     "zip": ("application/zip", exports.export_bundle, "twitchcheck-diary.zip"),
@@ -207,8 +210,7 @@ async def export(request: Request, fmt: str) -> Response:
         raise InputError(f"There is no export as {fmt!r}: choose json, csv or zip.", "format", 404)
     media_type, make, filename = EXPORTS[fmt]
     body = await accounts_of(request).run(make, user.id)
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return Response(body, media_type=media_type, headers=headers)
+    return download(body, media_type, filename)
 
 
 @router.post("/account/delete")

@@ -54,6 +54,7 @@ from twitchcheck.diary.schemas import (
 from twitchcheck.engine.evidence import EvidenceError
 from twitchcheck.web.auth import accounts_of, api_user, client_key
 from twitchcheck.web.errors import InputError, describe_validation
+from twitchcheck.web.render import download
 from twitchcheck.web.schemas import API_VERSION, ErrorOut, whole_number
 
 MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns on PostgreSQL
@@ -320,9 +321,7 @@ def _throttle(request: Request) -> None:
 
 def _attachment(content: str | bytes, media_type: str, user: UserPublic, extension: str) -> Response:
     filename = f"twitchcheck-diary-{user.username}-{date.today().isoformat()}.{extension}"
-    return Response(
-        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    return download(content, media_type, filename)
 
 
 def _svg(svg: str) -> Response:

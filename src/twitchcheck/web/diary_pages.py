@@ -28,7 +28,7 @@ from twitchcheck.web.errors import InputError
 from twitchcheck.web.pages import form_data
 from twitchcheck.web.pdf import PdfUnavailable, html_to_pdf
 from twitchcheck.web.present import result_view
-from twitchcheck.web.render import render, render_text
+from twitchcheck.web.render import download, render, render_text
 
 router = APIRouter(include_in_schema=False)
 RECENT = 30
@@ -245,11 +245,7 @@ async def report_pdf(request: Request) -> Response:
     except PdfUnavailable as exc:
         raise InputError(f"{exc}. Use the report page and your browser's Print instead.", None, 503) from None
     filename = f"twitchcheck-report-{report.overview.check.created_at:%Y-%m-%d}.pdf"
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(pdf, "application/pdf", filename)
 
 
 def _report_context(request: Request, report: Report, *, print_view: bool) -> dict[str, Any]:

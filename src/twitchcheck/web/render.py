@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.templating import Jinja2Templates
 
 from twitchcheck.web.auth import CSRF_FIELD, csrf_token, set_cookies
@@ -48,3 +48,9 @@ TITLES = {
 def render_error(request: Request, status_code: int, detail: str) -> HTMLResponse:
     title = TITLES.get(status_code, "Please check what you entered")
     return render(request, "error.html", {"title": title, "detail": detail}, status_code)
+
+
+def download(content: str | bytes, media_type: str, filename: str) -> Response:
+    """A response the browser saves as ``filename`` instead of showing it (exports, the PDF report)."""
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(content, media_type=media_type, headers=headers)
