@@ -13,7 +13,15 @@ from twitchcheck.diary import accounts
 from twitchcheck.diary import repository as repo
 from twitchcheck.diary import retriage as rt
 from twitchcheck.diary.db import Database
-from twitchcheck.diary.models import TABLES, ApiToken, LoginAttempt, LoginSession, User, utcnow
+from twitchcheck.diary.models import (
+    TABLES,
+    AddressAttempt,
+    ApiToken,
+    LoginAttempt,
+    LoginSession,
+    User,
+    utcnow,
+)
 from twitchcheck.diary.schemas import ProfileUpdate, UserCreate, UserPublic
 
 from .conftest import entry, make_user
@@ -160,7 +168,7 @@ def _rows_for(db: Database, user_id: int) -> dict[str, int]:
     with db.engine.connect() as conn:
         for table in TABLES:
             column = "id" if table == "users" else "user_id"
-            if table == "login_attempts":
+            if table in ("login_attempts", "address_attempts"):  # not linked to an account
                 continue
             counts[table] = conn.execute(
                 text(f"SELECT count(*) FROM {table} WHERE {column} = :u"), {"u": user_id}
@@ -195,3 +203,21 @@ def test_cascade_is_in_the_database_not_just_the_orm(db: Database, session: Any,
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM users WHERE id = :u"), {"u": alice.id})
     assert all(n == 0 for n in _rows_for(db, alice.id).values())
+
+
+def test_address_attempts_are_limited_in_a_sliding_window(session: Any) -> None:
+    start = utcnow()
+    window = timedelta(minutes=10)
+    for i in range(3):
+        at = start + timedelta(minutes=i)
+        assert accounts.note_address_attempt(session, "key-a", limit=3, window=window, now=at) is None
+    five = start + timedelta(minutes=5)
+    wait = accounts.note_address_attempt(session, "key-a", limit=3, window=window, now=five)
+    assert wait == timedelta(minutes=5)  # until the first attempt leaves the window
+    # another address is counted apart; the refused attempt was not counted
+    assert accounts.note_address_attempt(session, "key-b", limit=3, window=window, now=start) is None
+    later = start + timedelta(minutes=10, seconds=1)
+    assert accounts.note_address_attempt(session, "key-a", limit=3, window=window, now=later) is None
+    # attempts older than the window are pruned as it goes
+    rows = session.scalars(select(AddressAttempt.at).where(AddressAttempt.address == "key-a")).all()
+    assert len(rows) == 3 and min(rows) > start

@@ -542,6 +542,22 @@ def test_per_address_limit_is_429_with_retry_after(tmp_path: Path) -> None:
         assert again.status_code == 429 and int(again.headers["retry-after"]) >= 1
 
 
+def test_per_address_limit_is_shared_by_every_worker_and_stores_no_address(tmp_path: Path) -> None:
+    """Two app instances on one database stand for two worker processes: they count together."""
+    import sqlite3
+
+    first, second = (TestClient(make_app(tmp_path, login_limit=(4, 60.0))) for _ in range(2))
+    with first, second:
+        for i, client in enumerate((first, second, first, second)):
+            wrong = {"username": f"user{i}", "password": "wrong password", "name": "x"}
+            assert client.post(f"{API}/account/tokens", json=wrong).status_code == 401
+        _error(second.post(f"{API}/account/tokens", json=wrong), 429, None)
+        fay = {"username": "fay", "password": PASSWORD}
+        _error(first.post(f"{API}/account/register", json=fay), 429, None)
+    stored = sqlite3.connect(tmp_path / "d.db").execute("SELECT address FROM address_attempts").fetchall()
+    assert len(stored) == 4 and all(len(a) == 64 and "testclient" not in a for (a,) in stored)
+
+
 def test_per_username_limit_is_429_with_retry_after(api_client: TestClient, alice: dict[str, str]) -> None:
     """Many addresses guessing one password: the database counts failures per username (5 in 15 min)."""
     for _ in range(5):

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary.db import writing
-from twitchcheck.diary.models import ApiToken, LoginAttempt, LoginSession, User, utcnow
+from twitchcheck.diary.models import AddressAttempt, ApiToken, LoginAttempt, LoginSession, User, utcnow
 from twitchcheck.diary.repository import NotFound
 from twitchcheck.diary.schemas import NewToken, ProfileUpdate, TokenPublic, UserCreate, UserPublic
 
@@ -120,6 +120,29 @@ def _recent_failures(session: Session, username: str, now: datetime, policy: Log
             .order_by(LoginAttempt.at)
         )
     )
+
+
+def note_address_attempt(
+    session: Session, address: str, *, limit: int, window: timedelta, now: datetime | None = None
+) -> timedelta | None:
+    """Count one password check or registration from ``address`` (a keyed hash of it, never the address).
+
+    Returns how long to wait when ``limit`` attempts already fell within ``window`` (this one is then
+    not counted), else None. In the database rather than in memory, so every worker process counts
+    together; stops one client trying many usernames, which the per-username count cannot see.
+    """
+    now = now or utcnow()
+    with writing(session):
+        session.execute(delete(AddressAttempt).where(AddressAttempt.at <= now - window))
+        recent = list(
+            session.scalars(
+                select(AddressAttempt.at).where(AddressAttempt.address == address).order_by(AddressAttempt.at)
+            )
+        )
+        if len(recent) >= limit:
+            return recent[-limit] + window - now
+        session.add(AddressAttempt(address=address, at=now))
+    return None
 
 
 def authenticate(

@@ -136,6 +136,22 @@ class LoginAttempt(Base):
     succeeded: Mapped[bool] = mapped_column(Boolean)
 
 
+class AddressAttempt(Base):
+    """Password checks and registrations per client address, for the per-address limit that every
+    worker process shares. ``address`` is a keyed hash: the address itself is never stored. Pruned
+    to the limit's window on every attempt."""
+
+    __tablename__ = "address_attempts"
+    __table_args__ = (
+        Index("ix_address_attempts_address_at", "address", "at"),
+        Index("ix_address_attempts_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Entry(Base):
     __tablename__ = "entries"
     __table_args__ = (

@@ -20,7 +20,7 @@ from twitchcheck.diary.schemas import ProfileUpdate, UserCreate, UserPublic
 from twitchcheck.web.auth import (
     SESSION_COOKIE,
     accounts_of,
-    client_key,
+    address_wait,
     new_csrf_anchor,
     require_page_user,
     set_cookies,
@@ -72,10 +72,6 @@ async def _start_session(request: Request, user: UserPublic, target: str) -> Res
     return set_cookies(request, RedirectResponse(target, status_code=303))
 
 
-def _throttled(request: Request) -> float | None:
-    return accounts_of(request).login_throttle.hit(client_key(request))
-
-
 @router.get("/register", response_class=HTMLResponse)
 async def register_page(request: Request) -> HTMLResponse:
     return _auth_page(request, "register.html", None, {})
@@ -84,7 +80,7 @@ async def register_page(request: Request) -> HTMLResponse:
 @router.post("/register")
 async def register(request: Request) -> Response:
     data = await form_data(request)
-    wait = _throttled(request)
+    wait = await address_wait(request)
     if wait is not None:
         message = f"Too many attempts from this device. Try again in {int(wait) + 1} seconds."
         return _auth_page(request, "register.html", data, {"form": message}, 429)
@@ -109,7 +105,7 @@ async def login_page(request: Request) -> HTMLResponse:
 @router.post("/login")
 async def login(request: Request) -> Response:
     data = await form_data(request)
-    wait = _throttled(request)
+    wait = await address_wait(request)
     try:
         if wait is not None:
             raise accounts.LoginThrottled(timedelta(seconds=wait))

@@ -15,9 +15,8 @@ import hmac
 import os
 import secrets
 import threading
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlencode
 
@@ -63,35 +62,6 @@ def load_secret() -> bytes:
     return path.read_text().strip().encode()
 
 
-class Throttle:
-    """At most ``limit`` events per key in a sliding ``window`` (seconds), kept in memory.
-
-    This is the per-address limit in front of the database's per-username limit: it stops one
-    client from trying many usernames, which the per-username count cannot see.
-    """
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
-        self.window = window
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str, now: float | None = None) -> float | None:
-        """Record an attempt; returns seconds to wait if it is over the limit (then not recorded)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            events = self._events.setdefault(key, deque())
-            while events and events[0] <= now - self.window:
-                events.popleft()
-            if len(events) >= self.limit:
-                return events[0] + self.window - now
-            events.append(now)
-            if len(self._events) > 10_000:  # forget idle clients so memory stays bounded
-                for idle in [k for k, v in self._events.items() if not v or v[-1] <= now - self.window]:
-                    del self._events[idle]
-            return None
-
-
 class Accounts:
     """The app's diary database (opened lazily), signing secret and login throttle."""
 
@@ -101,11 +71,13 @@ class Accounts:
         secret: bytes | None = None,
         login_limit: tuple[int, float] = (20, 600.0),
     ) -> None:
+        """``login_limit``: at most this many password checks and registrations per client address in
+        this many seconds."""
         self._url = database_url
         self._db: Database | None = None
         self._lock = threading.Lock()
         self._secret = secret
-        self.login_throttle = Throttle(*login_limit)
+        self.login_limit = login_limit
 
     @property
     def secret(self) -> bytes:
@@ -146,6 +118,17 @@ def accounts_of(request: Request) -> Accounts:
 
 def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+async def address_wait(request: Request) -> float | None:
+    """Count a password check or registration from this client's address; seconds to wait if over."""
+    users = accounts_of(request)
+    limit, window = users.login_limit
+    key = hmac.new(users.secret, client_key(request).encode(), hashlib.sha256).hexdigest()
+    wait = await users.run(
+        accounts.note_address_attempt, key, limit=limit, window=timedelta(seconds=window)
+    )
+    return None if wait is None else wait.total_seconds()
 
 
 def secure(request: Request) -> bool:

@@ -52,7 +52,7 @@ from twitchcheck.diary.schemas import (
     vocabulary,
 )
 from twitchcheck.engine.evidence import EvidenceError
-from twitchcheck.web.auth import accounts_of, api_user, client_key
+from twitchcheck.web.auth import accounts_of, address_wait, api_user
 from twitchcheck.web.errors import InputError, describe_validation
 from twitchcheck.web.render import download
 from twitchcheck.web.schemas import API_VERSION, ErrorOut, whole_number
@@ -307,9 +307,9 @@ class ImportReportOut(BaseModel):
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def _throttle(request: Request) -> None:
+async def _throttle(request: Request) -> None:
     """The per-address limit on password checks and registrations (429 with Retry-After)."""
-    wait = accounts_of(request).login_throttle.hit(client_key(request))
+    wait = await address_wait(request)
     if wait is not None:
         seconds = max(1, math.ceil(wait))
         raise HTTPException(
@@ -349,7 +349,7 @@ async def register(
     body: RegisterIn,
 ) -> UserPublic:
     """Then get an API token with ``POST /api/v1/account/tokens``. Passwords: 8-1024 characters."""
-    _throttle(request)
+    await _throttle(request)
     try:
         return await accounts_of(request).run(accounts.register, body)
     except AccountError as exc:  # taken, or kept for the system ('admin', 'local'...)
@@ -377,7 +377,7 @@ def _login_token(session: Session, body: TokenRequest) -> NewToken:
 )
 async def create_token(request: Request, body: TokenRequest) -> NewToken:
     """The token is in the answer only (the server keeps a hash): send it as ``Authorization: Bearer``."""
-    _throttle(request)
+    await _throttle(request)
     try:
         return await accounts_of(request).run(_login_token, body)
     except InvalidCredentials:
@@ -458,7 +458,7 @@ async def delete_account(request: Request, user: CurrentUser) -> Response:
 )
 async def change_password(request: Request, user: CurrentUser, body: PasswordChange) -> Response:
     """Ends every browser log-in of the account; API tokens keep working (revoke them separately)."""
-    _throttle(request)
+    await _throttle(request)
     try:
         await accounts_of(request).run(
             accounts.change_password, user.id, body.old_password, body.new_password
