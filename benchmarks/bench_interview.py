@@ -2,7 +2,9 @@
 
 States are random lay stories (2-10 findings plus age and sex); half of them are also part-way through
 an interview (1-15 questions already asked, a third of them answered "don't know"), which is where the
-answer-chance estimate and the red-flag screens do the most work.
+answer-chance estimate and the red-flag screens do the most work. Every state counts the opening
+checklist as already answered, so that none is settled by the cheap "ask the checklist" branch and each
+goes through the full expected-value choice.
 
 Run: .venv/bin/python benchmarks/bench_interview.py [--n 300]
 """
@@ -36,11 +38,11 @@ def main() -> None:
         seeded["age_band"] = rng.choice(kb.findings["age_band"].state_ids)
         seeded["sex"] = rng.choice(["male", "female"])
         if i % 2 == 0:
-            fresh.append(InterviewState(seeded=seeded))
+            fresh.append(InterviewState(seeded=seeded, ticked=[]))
             continue
         asked = rng.sample([f for f in lay if f.id not in seeded], rng.randint(1, 15))
         answers = {f.id: UNKNOWN if rng.random() < 1 / 3 else rng.choice(f.state_ids) for f in asked}
-        midway.append(InterviewState(seeded=seeded, answers=answers, asked=list(answers)))
+        midway.append(InterviewState(seeded=seeded, answers=answers, asked=list(answers), ticked=[]))
     for state in (fresh + midway)[:20]:
         next_step(model, state)
 
