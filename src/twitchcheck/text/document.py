@@ -59,6 +59,8 @@ class Compiled:
     scores: tuple[tuple[ScoreRule, re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...]
     assessment: re.Pattern[str]  # a clinician's check ("a neurologist checked me")
     assessment_negated: re.Pattern[str]  # ...said as not (yet) done, when it ends the text before it
+    assessment_cues: frozenset[str]  # negation words inside the check ("the GP never examined")
+    assessment_judged: frozenset[str]  # findings whose normal result makes a check a normal assessment
     twitch: frozenset[str]  # twitch-like findings (where a body part becomes a twitch location)
     anchor: frozenset[str]  # findings a duration can describe
     document_level: frozenset[str]
@@ -99,6 +101,12 @@ def compile_document_rules(grammar: Grammar, findings: Mapping[str, Finding]) ->
             rf"(?<![\w'])(?:{_alternation(grammar.assessment.not_before)})(?![\w'])"
             rf"(?:[^\w.!?;,:()\n–—-]+[\w'&]+){{0,3}}[^\w.!?;,:()\n–—-]*$",
             re.I,
+        ),
+        assessment_cues=frozenset(w.lower() for w in grammar.assessment.not_before),
+        assessment_judged=frozenset(
+            fid
+            for fid, f in findings.items()
+            if f.category in grammar.assessment.categories or fid in grammar.assessment.findings
         ),
         twitch=frozenset(
             fid for fid, f in findings.items() if f.category in ctx.categories and fid not in ctx.exclude
@@ -623,12 +631,9 @@ class DocumentReader:
         rule = self.grammar.assessment
         if rule.finding not in self.findings:
             return None
-        judged = {
-            fid for fid, f in self.findings.items() if f.category in rule.categories or fid in rule.findings
-        }
         by_sentence: dict[int, list[Candidate]] = {}
         for cand in chosen.values():
-            if cand.finding in judged:
+            if cand.finding in self.c.assessment_judged:
                 index = self.layout.sentence_of[self._token_at(cand.start)]
                 by_sentence.setdefault(index, []).append(cand)
         for sentence in self.layout.sentences:
@@ -654,7 +659,7 @@ class DocumentReader:
 
     def _check_negated(self, check: str) -> bool:
         """ "The doctor never checked", "the GP hasn't yet examined": a negation inside the check."""
-        cues = {w.lower() for w in self.grammar.assessment.not_before}
+        cues = self.c.assessment_cues
         return any(w in cues or _NOT_CONTRACTED.fullmatch(w) for w in re.findall(r"[\w']+", check.lower()))
 
     def rapid_spread(self, chosen: Mapping[str, Candidate]) -> Candidate | None:

@@ -206,9 +206,10 @@ class DurationReader:
     def _onset_age(self, match: re.Match[str]) -> TimePhrase | None:
         """ "since I was 8" -> a phrase with its onset age; only a child's age says how long."""
         ages = [self._age(match.group(g)) for g in ("num", "num2") if match.group(g)]
-        if not ages or any(a is None for a in ages):
+        known = [a for a in ages if a is not None]
+        if not known or len(known) < len(ages):
             return None
-        age = 0.0 if match.group("young") else max(a for a in ages if a is not None)
+        age = 0.0 if match.group("young") else max(known)
         rule = self.rules.since_age
         if age >= rule.pediatric_below:
             return None
