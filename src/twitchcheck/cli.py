@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -206,14 +207,27 @@ def evaluate(
     interview_mode: Annotated[
         bool, typer.Option("--interview", help="Simulated-patient interviews from the first sentence.")
     ] = False,
+    reference_date: Annotated[
+        datetime | None,
+        typer.Option(
+            "--reference-date",
+            help="When the texts were written, for relative times ('since sunday'); default now. "
+            "A blind text's own written_at wins.",
+        ),
+    ] = None,
 ) -> None:
-    """Score the system on vignettes: top-1/top-3, triage, under/over-triage, Brier, time."""
+    """Score the system on vignettes: top-1/top-3, triage, under/over-triage, Brier, time.
+
+    A blind set (rows with the writer's `findings`) also gets the reading table: precision, recall
+    and F1 overall and per red-flag finding, and triage from the gold vs the read findings.
+    """
     from rich.progress import Progress
 
-    from twitchcheck import evaluation
+    from twitchcheck import blind, evaluation
 
+    is_blind = path.exists() and blind.is_blind_file(path)
     try:
-        vignettes = evaluation.load_vignettes(path)
+        vignettes: list[Any] = blind.load_blind(path) if is_blind else evaluation.load_vignettes(path)
     except evaluation.VignetteError as exc:
         raise _fail(str(exc)) from None
     with Progress(console=err_console, transient=True) as bar:
@@ -222,18 +236,26 @@ def evaluate(
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done)
 
+        summary: dict[str, Any]
         if interview_mode:
             interviewed = evaluation.evaluate_interview(vignettes, progress=advance)
-            report, summary = interviewed.interview, interviewed.summary()
+            report, summary = interviewed.interview, dict(interviewed.summary())
         else:
-            report = evaluation.evaluate(vignettes, progress=advance)
-            summary = report.summary()
+            report = evaluation.evaluate(
+                vignettes, progress=advance, reference=reference_date, unknown_ok=is_blind
+            )
+            summary = dict(report.summary())
+    reading = blind.evaluate_reading(vignettes, load_kb()) if is_blind else None
+    if reading is not None:
+        summary["reading"] = reading.summary()
     if plot is not None:
         evaluation.write_plots(report, plot)
     if as_json:
         typer.echo(json.dumps(summary))
     else:
         console.print(evaluation.render_text(report), highlight=False, soft_wrap=True)
+        if reading is not None:
+            console.print(blind.render_reading(reading), highlight=False, soft_wrap=True)
         if interview_mode:
             console.print({k: v for k, v in summary.items() if k.startswith(("questions", "full_info"))})
 

@@ -4,31 +4,54 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from twitchcheck.engine import evidence as ev
 from twitchcheck.engine import interview
-from twitchcheck.engine.assessment import Assessment, assess_observations
+from twitchcheck.engine.assessment import Assessment, assess_observations, possible_red_flags
 from twitchcheck.engine.interview import InterviewState
 from twitchcheck.engine.model import compile_model
 from twitchcheck.knowledge import KnowledgeBase, load_kb
 from twitchcheck.knowledge.schema import ChecklistItem, Finding
 
+if TYPE_CHECKING:
+    from twitchcheck.text import Extraction
+
 MAX_TEXT_CHARS = 20_000
 
 
-def observations_from_text(
-    kb: KnowledgeBase, text: str
-) -> tuple[list[ev.Observation], int | None, str | None]:
+@lru_cache(maxsize=32)
+def _extraction(kb: KnowledgeBase, text: str, reference: datetime | None) -> Extraction:
+    """One reading per text: evidence and the doubtful findings come from the same pass."""
     from twitchcheck.text import extract
 
-    extraction = extract(text, kb)
+    return extract(text, kb, reference=reference)
+
+
+def observations_from_text(
+    kb: KnowledgeBase, text: str, reference: datetime | None = None
+) -> tuple[list[ev.Observation], int | None, str | None]:
+    extraction = _extraction(kb, text, reference)
     observations = [
         ev.Observation(m.finding, m.state, "text", m.span, m.start, m.end) for m in extraction.mentions
     ]
     return observations, extraction.age, extraction.sex
+
+
+def possible_from_text(
+    kb: KnowledgeBase, text: str | None, reference: datetime | None = None
+) -> list[ev.Observation]:
+    """Findings the text mentions with doubt (see ``Extraction.possible``)."""
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT_CHARS:
+        return []
+    return [
+        ev.Observation(m.finding, m.state, "text", m.span, m.start, m.end)
+        for m in _extraction(kb, text, reference).possible
+    ]
 
 
 def gather(
@@ -37,6 +60,7 @@ def gather(
     evidence: Mapping[str, str] | None = None,
     age: float | None = None,
     sex: str | None = None,
+    reference: datetime | None = None,
 ) -> list[ev.Observation]:
     """Merge text, explicit answers and demographics; explicit input beats what the text implied."""
     text_obs: list[ev.Observation] = []
@@ -46,7 +70,7 @@ def gather(
         if len(text) > MAX_TEXT_CHARS:
             raise ev.EvidenceError(f"text is too long ({len(text)} characters; at most {MAX_TEXT_CHARS})")
         if text.strip():
-            text_obs, text_age, text_sex = observations_from_text(kb, text)
+            text_obs, text_age, text_sex = observations_from_text(kb, text, reference)
             age = age if age is not None else text_age
             sex = sex if sex is not None else text_sex
     answers = ev.from_answers(kb, evidence or {})
@@ -65,11 +89,17 @@ def assess(
     *,
     id: str | None = None,
     kb: KnowledgeBase | None = None,
+    reference: datetime | None = None,
 ) -> Assessment:
-    """Assess free text and/or structured evidence. Raises ``EvidenceError`` on bad input."""
+    """Assess free text and/or structured evidence. Raises ``EvidenceError`` on bad input.
+
+    ``reference`` is the moment the text was written (default: now): "since sunday" and
+    "20 minutes ago" are read against it.
+    """
     kb = kb or load_kb()
-    observations = gather(kb, text, evidence, age, sex)
-    return assess_observations(compile_model(kb), observations, id)
+    observations = gather(kb, text, evidence, age, sex, reference)
+    possible = possible_from_text(kb, text, reference)
+    return assess_observations(compile_model(kb), observations, id, possible)
 
 
 class Option(BaseModel):
@@ -126,7 +156,10 @@ def _step(kb: KnowledgeBase, state: InterviewState) -> InterviewStep:
     step = interview.next_step(model, state)
     asked = len(state.asked)
     if isinstance(step, interview.Stop):
-        result = assess_observations(model, interview.observations(state))
+        # A doubtful warning sign left unanswered ("don't know") stays a possible red flag.
+        known = set(state.seeded) | {f for f, v in state.answers.items() if v != ev.UNKNOWN}
+        unanswered = [ev.Observation(f, "present", "text") for f in state.doubtful if f not in known]
+        result = assess_observations(model, interview.observations(state), possible=unanswered)
         return InterviewStep(
             state=state, question=None, assessment=result, stop_reason=step.reason, asked=asked, progress=1.0
         )
@@ -181,8 +214,12 @@ def start_interview(
 ) -> InterviewStep:
     """Begin from whatever the person said or marked (or nothing); returns the first question."""
     kb = kb or load_kb()
-    seeded = {o.finding: o.state for o in gather(kb, text, evidence, age, sex)}
-    state = interview.InterviewState(mode=mode, seeded=seeded, max_questions=max_questions)
+    observations = gather(kb, text, evidence, age, sex)
+    seeded = {o.finding: o.state for o in observations}
+    doubtful = possible_red_flags(compile_model(kb), observations, possible_from_text(kb, text))
+    state = interview.InterviewState(
+        mode=mode, seeded=seeded, max_questions=max_questions, doubtful=[p.finding for p in doubtful]
+    )
     return _step(kb, state)
 
 

@@ -55,8 +55,30 @@ def test_condition_names_in_worry_are_not_findings(read: Read, text: str) -> Non
     assert read(text) == {}
 
 
-def test_other_people_are_not_evidence(read: Read) -> None:
-    assert read("My friend has terrible cramps") == {}
+def test_other_people_are_not_evidence_when_i_speak_of_myself(read: Read) -> None:
+    got = read("My calf twitches. My friend has terrible cramps")
+    assert got["fasciculations"] == "present"
+    assert "cramps" not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("My friend has terrible cramps", "cramps"),
+        ("my husband is very confused", "confusion"),
+        ("Please help, my dad is confused", "confusion"),
+        ("our son keeps twitching", "fasciculations"),
+    ],
+)
+def test_someone_described_alone_is_the_person_assessed(read: Read, text: str, finding: str) -> None:
+    """A writer who says nothing of themselves is asking about the person they describe."""
+    assert read(text).get(finding) == "present"
+
+
+def test_family_history_stays_family_history(read: Read) -> None:
+    got = read("my dad had MND and now my calf twitches")
+    assert got.get("fh_als") == "present"
+    assert got.get("fasciculations") == "present"
 
 
 def test_someone_elses_observation_of_me_counts(read: Read) -> None:

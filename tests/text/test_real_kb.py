@@ -134,7 +134,8 @@ def test_a_clinicians_check_with_normal_findings(kb: KnowledgeBase, text: str, p
         ("I've lost about 6 kilos.", "present"),
         ("I haven't lost 5 kg.", "absent"),
         ("I've put on 5 kg.", None),
-        ("My dad lost 10 kg last year.", None),
+        ("My dad lost 10 kg last year.", "present"),  # only the dad is described: he is assessed
+        ("I twitch. My dad lost 10 kg last year.", None),
         ("I'm trying to lose 5 kg.", None),
         ("I lost 2 hours of sleep.", None),
     ],
@@ -157,7 +158,8 @@ def test_weight_lost_with_a_number(kb: KnowledgeBase, text: str, state: str | No
         ("I've smoked since I was 15, and my arm has been twitching for 2 months.", False, False),
         ("I've had twitching since I was 12 weeks pregnant.", False, False),
         ("I've had cramps since I was 8 stone heavier.", False, False),
-        ("My brother has had cramps since he was 5.", False, False),
+        ("My brother has had cramps since he was 5.", True, True),  # the brother is assessed
+        ("My calf twitches. My brother has had cramps since he was 5.", False, False),
     ],
 )
 def test_onset_at_a_childs_age(kb: KnowledgeBase, text: str, childhood: bool, years: bool) -> None:

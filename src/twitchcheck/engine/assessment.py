@@ -19,7 +19,7 @@ from twitchcheck.engine.evidence import Observation
 from twitchcheck.engine.explain import Explainer, Factor
 from twitchcheck.engine.inference import evidence_columns, posterior_from_columns
 from twitchcheck.engine.model import Model
-from twitchcheck.engine.triage import TriageDecision, decide
+from twitchcheck.engine.triage import TriageDecision, decide, fired_red_flags
 from twitchcheck.knowledge.schema import Level, LevelName, RedFlag, Test
 
 SELF_CARE_LEVELS = (Level.self_care, Level.routine)
@@ -80,6 +80,19 @@ class NextSteps:
 
 
 @dataclass(frozen=True)
+class PossibleRedFlag:
+    """A warning sign said with doubt: it would fire ``rule`` if confirmed; ``question`` asks it."""
+
+    finding: str
+    span: str | None
+    start: int | None
+    end: int | None
+    rule: str
+    level: LevelName
+    question: str
+
+
+@dataclass(frozen=True)
 class Assessment:
     id: str | None
     triage: Triage
@@ -90,6 +103,9 @@ class Assessment:
     next_steps: NextSteps
     disclaimer: str
     _labels: dict[str, str] = field(repr=False)
+    possible_red_flags: tuple[PossibleRedFlag, ...] = ()
+    # False when nothing but age and sex was recognised: the result is then no assessment at all.
+    understood: bool = True
 
     def label(self, finding_id: str) -> str:
         return self._labels[finding_id]
@@ -135,6 +151,19 @@ class Assessment:
                 "self_care": list(self.next_steps.self_care),
                 "clinician_questions": list(self.next_steps.clinician_questions),
             },
+            "possible_red_flags": [
+                {
+                    "finding": p.finding,
+                    "span": p.span,
+                    "start": p.start,
+                    "end": p.end,
+                    "rule": p.rule,
+                    "level": p.level,
+                    "question": p.question,
+                }
+                for p in self.possible_red_flags
+            ],
+            "understood": self.understood,
             "disclaimer": self.disclaimer,
         }
 
@@ -176,16 +205,57 @@ def _next_steps(model: Model, ranked: Sequence[tuple[str, float]], level: Level)
     )
 
 
+def possible_red_flags(
+    model: Model, observations: Sequence[Observation], possible: Sequence[Observation]
+) -> tuple[PossibleRedFlag, ...]:
+    """Doubtful findings that, if confirmed, would fire an urgent or emergency rule not yet fired."""
+    known = {o.finding for o in observations}
+    fired = {f.id for f in fired_red_flags(model, observations)}
+    out = []
+    for p in possible:
+        if p.finding in known or p.finding not in model.kb.findings:
+            continue
+        would = [
+            f
+            for f in fired_red_flags(model, [*observations, p])
+            if f.id not in fired and Level.parse(f.level) >= Level.urgent
+        ]
+        if would:
+            flag = would[0]  # most urgent first
+            question = model.kb.findings[p.finding].question
+            out.append(PossibleRedFlag(p.finding, p.span, p.start, p.end, flag.id, flag.level, question))
+    out.sort(key=lambda f: Level.parse(f.level), reverse=True)
+    return tuple(out)
+
+
 def assess_observations(
-    model: Model, observations: Sequence[Observation], assessment_id: str | None = None
+    model: Model,
+    observations: Sequence[Observation],
+    assessment_id: str | None = None,
+    possible: Sequence[Observation] = (),
 ) -> Assessment:
-    """Run the engine on validated observations."""
+    """Run the engine on validated observations.
+
+    ``possible`` are findings said with doubt: never evidence, but a warning sign among them is
+    listed with its question and holds triage at least at urgent.
+    """
     kb = model.kb
     observations = tuple(observations)
     columns = evidence_columns(model, observations)
     post = posterior_from_columns(model, columns)
     decision = decide(model, post, observations)
-    level = decision.level.label
+    doubtful = possible_red_flags(model, observations, possible)
+    level_value = max(decision.level, Level.urgent) if doubtful else decision.level
+    level = level_value.label
+    understood = bool(possible) or any(o.origin != "demographic" for o in observations)
+    reasons = _reasons(model, decision)
+    if doubtful:
+        reasons = (
+            *(kb.policy.possible_warning.format(question=p.question) for p in doubtful),
+            *(r for r in reasons if decision.fired or decision.mass_rule is not None),
+        )
+    if not understood:
+        reasons = (kb.policy.not_understood,)
     n = model.n_conditions
     explainer = Explainer(model, observations, columns)
     conditions = model.conditions
@@ -197,12 +267,14 @@ def assess_observations(
     ranked = [(item.condition, item.probability) for item in differential]
     return Assessment(
         id=assessment_id,
-        triage=Triage(level, _reasons(model, decision), kb.policy.advice[level], tuple(kb.policy.safety_net)),
+        triage=Triage(level, reasons, kb.policy.advice[level], tuple(kb.policy.safety_net)),
         differential=differential,
         other_cause_probability=float(post[n]),
         observations=observations,
         red_flags=decision.fired,
-        next_steps=_next_steps(model, ranked, decision.level),
+        next_steps=_next_steps(model, ranked, level_value),
         disclaimer=kb.policy.disclaimer,
         _labels=model.labels,
+        possible_red_flags=doubtful,
+        understood=understood,
     )

@@ -72,6 +72,10 @@ class InterviewState(BaseModel):
     )
     asked: list[str] = Field(default_factory=list, description="questions asked, in order")
     max_questions: int = Field(default=MAX_QUESTIONS, ge=1, le=100)
+    doubtful: list[str] = Field(
+        default_factory=list,
+        description="warning signs the opening text said with doubt: asked before anything else",
+    )
 
 
 @dataclass(frozen=True)
@@ -317,6 +321,9 @@ def next_step(model: Model, state: InterviewState) -> Question | ChecklistQuesti
     level = decide(model, post, obs).level
     if len(state.asked) >= state.max_questions:
         return Stop(f"reached the limit of {state.max_questions} questions")
+    for doubt in state.doubtful:
+        if doubt not in known and doubt not in state.answers and doubt in model.kb.findings:
+            return Question(model.kb.findings[doubt], "red_flag_screen", float("inf"))
     for demographic in (AGE_FINDING, SEX_FINDING):
         if demographic not in known and demographic not in state.answers:
             return Question(model.kb.findings[demographic], "information_gain", float("inf"))

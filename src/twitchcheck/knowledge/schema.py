@@ -98,6 +98,22 @@ FindingCategory = Literal[
 ]
 
 
+class Frame(Strict):
+    """Meaning from parts: a word for a body part or task near a word for what went wrong with it.
+
+    "her face has dropped", "his smile is lopsided", "can't open jars", "struggling on the stairs":
+    any of ``parts`` within ``window`` words of any of ``changes`` (either order, one clause)
+    names the finding. Negation, other people and history apply as for a synonym.
+    """
+
+    parts: list[str] = Field(min_length=1)
+    changes: list[str] = Field(min_length=1)
+    window: int = Field(default=4, ge=0, le=8)
+    before: int | None = Field(
+        default=None, ge=0, le=8, description="words allowed when the change comes first (default: window)"
+    )
+
+
 class Finding(Strict):
     id: Id
     category: FindingCategory
@@ -112,6 +128,7 @@ class Finding(Strict):
     clinician_only: bool = False
     codes: Codes = Codes()
     synonyms: list[str] = Field(default_factory=list)
+    frames: list[Frame] = Field(default_factory=list)
     base_rate: Probability | dict[Id, Probability]
     base_rate_provenance: Provenance
 
@@ -275,6 +292,10 @@ class TriagePolicy(Strict):
     disclaimer: str
     clinician_questions: list[str]
     source: list[Id] = Field(min_length=1)
+    possible_warning: str = Field(
+        min_length=10, description="reason shown for a warning sign said with doubt; {question} is filled in"
+    )
+    not_understood: str = Field(min_length=10, description="shown when nothing in the input was recognised")
 
 
 def check_distribution(dist: dict[str, float], state_ids: list[str], where: str) -> None:

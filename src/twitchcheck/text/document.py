@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
 from spacy.tokens import Doc
@@ -189,8 +190,10 @@ class DocumentReader:
         text: str,
         layout: Layout,
         targets: Sequence[Target],
+        reference: datetime | None = None,
     ) -> None:
         self.grammar = grammar
+        self.reference = reference
         self.c = compiled
         self.findings = findings
         self.normalize = normalize
@@ -224,6 +227,10 @@ class DocumentReader:
         }
         self._finding_sentences = {layout.sentence_of[layout.clauses[c].start] for c in self._finding_clauses}
         self._negative_clauses = {t.clause for t in targets if t.negated or decider.blocked(t)}
+        # Clauses about a medicine, a past illness, family or a habit ("on lithium for 3 years").
+        self._context_clauses = {
+            t.clause for t in targets if t.finding.category in ("medication", "history", "family", "trigger")
+        }
         self._anchor_cache: dict[frozenset[str], tuple[frozenset[int], frozenset[int]]] = {}
         self._twitch_clauses, self._twitch_sentences = self._anchor_index(self._twitch)
         self._clause_starts = [c.char_start for c in layout.clauses]
@@ -237,7 +244,7 @@ class DocumentReader:
         return f.category == "location" and f.type == "binary" and f.id != self.grammar.laterality.finding
 
     def _affirmed(self, t: Target) -> bool:
-        return not t.negated and (t.info.kind == "synonym")
+        return not t.negated and t.info.kind in ("synonym", "frame")
 
     def _anchor_index(self, anchors: AbstractSet[str]) -> tuple[frozenset[int], frozenset[int]]:
         """The clauses and the sentences with an affirmed, unblocked target among ``anchors``."""
@@ -291,7 +298,7 @@ class DocumentReader:
 
     @cached_property
     def _phrases(self) -> list[TimePhrase]:
-        return self.c.durations.find(self.text)
+        return self.c.durations.find(self.text, self.reference)
 
     def _says(self, pattern: re.Pattern[str], clause: Segment) -> bool:
         """``pattern`` occurs in ``clause`` (memoised: many time phrases can share one clause)."""
@@ -476,6 +483,22 @@ class DocumentReader:
                     state = state_for_value(finding, phrase.days)
                     if state is not None:
                         return Candidate(finding.id, state, phrase.start, phrase.end, VALUE)
+        # No phrase sits with a symptom: people put the time in a sentence of its own ("Started
+        # 2 days ago.") or beside a symptom the reader missed. The first phrase that is not about
+        # a medicine, a past illness or a habit dates the complaint, if the text has one.
+        if not self._anchor_index(self._anchor)[0]:
+            return None
+        for phrase in phrases:
+            clause = self._clause_at(phrase.start)
+            if self.layout.sentence_of[clause.start] in self.decider.questions:
+                continue
+            if phrase.days < self.grammar.durations.min_course_days and phrase.kind not in ("ago", "since"):
+                continue
+            if clause.index in self._context_clauses or clause.index in self._negative_clauses:
+                continue
+            state = state_for_value(finding, phrase.days)
+            if state is not None:
+                return Candidate(finding.id, state, phrase.start, phrase.end)
         return None
 
     def _describes_complaint(self, phrase: TimePhrase, anchors: AbstractSet[str]) -> bool:
@@ -514,7 +537,7 @@ class DocumentReader:
         rule = self.grammar.durations.sudden
         if rule.finding not in self.findings:
             return None
-        anchors = set(rule.anchors)
+        anchors = set(rule.anchors) | self._anchor
         for phrase in self._phrases:
             if phrase.days >= rule.within_days or phrase.kind not in ("ago", "since"):
                 continue

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
 
 from twitchcheck.text.grammar import Durations, Numbers
 from twitchcheck.text.values import _alternation
+
+if TYPE_CHECKING:
+    from twitchcheck.text.calendar import CalendarReader
 
 Kind = Literal["for", "ago", "since", "slash"]
 
@@ -58,6 +62,7 @@ class DurationReader:
 
     def __init__(self, rules: Durations, numbers: Numbers) -> None:
         self.rules = rules
+        self._calendar: CalendarReader | None = None
         self._units = {k.lower(): v for k, v in rules.units.items()}
         self._numbers = {k.lower(): v for k, v in numbers.words.items()}
         words = [w for w in self._numbers if w not in ("a", "an")]
@@ -112,9 +117,14 @@ class DurationReader:
             re.I,
         )
 
-    def find(self, text: str) -> list[TimePhrase]:
-        """Every time phrase in ``text``, left to right, without overlaps."""
-        found: list[TimePhrase] = []
+    def find(self, text: str, reference: datetime | None = None) -> list[TimePhrase]:
+        """Every time phrase in ``text``, left to right, without overlaps; calendar words ("since
+        sunday") are measured against ``reference`` (default now)."""
+        from twitchcheck.text.calendar import CalendarReader
+
+        if self._calendar is None:
+            self._calendar = CalendarReader(self.rules.calendar)
+        found: list[TimePhrase] = self._calendar.find(text, reference or datetime.now())
         for match in self._measure.finditer(text):
             phrase = self._measured(match, text)
             if phrase is not None:

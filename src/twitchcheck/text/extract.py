@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from twitchcheck.text.clauses import Layout, layout
+from twitchcheck.text.context_rules import FAMILY, FEAR, HYPOTHETICAL, OTHER_PERSON, POSSIBLE, RESOLVED
 from twitchcheck.text.decide import Candidate, Decider
 from twitchcheck.text.document import (
     Compiled,
@@ -43,10 +45,11 @@ def _prepared(pipeline: Pipeline) -> _Prepared:
     )
 
 
-def extract(text: str, kb: HasFindings) -> Extraction:
+def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Extraction:
     """Read ``text`` (lay or clinical) into evidence for the findings of ``kb``.
 
     Every mention keeps its span (``text[start:end]``); at most one mention per finding.
+    ``reference`` is when the text was written (default: now), for relative times.
     """
     if not text or not text.strip():
         return Extraction(mentions=())
@@ -74,7 +77,7 @@ def extract(text: str, kb: HasFindings) -> Extraction:
 
     decider = Decider(grammar, prepared.compiled.values, clean, questions)
     reader = DocumentReader(
-        grammar, prepared.compiled, findings, pipeline.normalize, decider, doc, clean, lay, targets
+        grammar, prepared.compiled, findings, pipeline.normalize, decider, doc, clean, lay, targets, reference
     )
     location_only = reader.denied_only_by_location()
 
@@ -119,7 +122,33 @@ def extract(text: str, kb: HasFindings) -> Extraction:
         chosen = resolve([*chosen.values(), *extra])
     chosen = _prefer_specific(chosen, grammar, lay)
     chosen = apply_implications(chosen, grammar.implications, findings)
-    return Extraction(mentions=to_mentions(chosen, text), age=subject.age, sex=subject.sex)
+    possible = _possible(targets, decider, chosen, questions)
+    return Extraction(
+        mentions=to_mentions(chosen, text),
+        age=subject.age,
+        sex=subject.sex,
+        possible=to_mentions(possible, text),
+    )
+
+
+_DOUBT = frozenset({POSSIBLE, FEAR})
+_NOT_DOUBT = frozenset({HYPOTHETICAL, OTHER_PERSON, FAMILY, RESOLVED})
+
+
+def _possible(
+    targets: list[Target], decider: Decider, chosen: dict[str, Candidate], questions: set[int]
+) -> dict[str, Candidate]:
+    """Symptoms said with doubt or in a question, about the patient, not denied, not already read."""
+    out: dict[str, Candidate] = {}
+    for t in targets:
+        f = t.finding
+        if f.id in chosen or f.id in out or f.type != "binary" or t.negated or t.info.kind == "head":
+            continue
+        if f.category not in ("symptom", "character") or t.mods & _NOT_DOUBT:
+            continue
+        if t.mods & _DOUBT or t.sentence in questions:
+            out[f.id] = Candidate(f.id, "present", t.start, t.end)
+    return out
 
 
 def _prefer_specific(chosen: dict[str, Candidate], grammar: Grammar, lay: Layout) -> dict[str, Candidate]:

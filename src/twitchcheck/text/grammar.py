@@ -21,6 +21,8 @@ class Normalize(_Strict):
     irregular: dict[str, str]
     keep: list[str]
     min_stem: int = 3
+    # Contractions typed without the apostrophe -> the part before "nt" ("cant" -> "ca").
+    apostrophe_less: dict[str, str] = {}
 
 
 class ReflexGrade(_Strict):
@@ -62,6 +64,15 @@ class SinceAge(_Strict):
     days: float
 
 
+class Calendar(_Strict):
+    leads: list[str]
+    weekdays: list[list[str]]  # Monday first, as ``datetime.weekday``
+    weekdays_full: list[str]
+    months: list[list[str]]  # January first
+    holidays: dict[str, tuple[int, int]]  # (month, day)
+    times_of_day: dict[str, int]  # hour
+
+
 class Durations(_Strict):
     units: dict[str, float]
     slash: dict[str, float]
@@ -75,6 +86,7 @@ class Durations(_Strict):
     follow_up: list[str]
     future_cues: list[str]
     since_age: SinceAge
+    calendar: Calendar
 
 
 class LocationContext(_Strict):

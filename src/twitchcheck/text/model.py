@@ -27,6 +27,10 @@ class Extraction:
     mentions: tuple[Mention, ...]
     age: int | None = None
     sex: str | None = None
+    # Symptoms said with doubt or asked about ("I think her face might be drooping", "is it normal
+    # that his speech is slurred?"): not evidence, but never dropped; the engine asks about the ones
+    # that would be warning signs.
+    possible: tuple[Mention, ...] = ()
 
     def as_evidence(self) -> dict[str, str]:
         """Finding id -> state, the shape the engine takes as evidence."""

@@ -52,6 +52,7 @@ class SubjectReader:
         self._female = {w.lower() for w in rel.female}
         self._male = {w.lower() for w in rel.male}
         self._relatives = self._female | self._male | {w.lower() for w in rel.any}
+        self._people = self._relatives | {w.lower() for w in people.others}
         self._first = {w.lower() for w in people.first_person}
         self._third = {w.lower() for w in people.third_person}
         self._self_female = {w.lower() for w in people.self_female}
@@ -82,8 +83,8 @@ class SubjectReader:
             rf"\b(?:i'?m|i\s+am|as)\s+an?\s+(?:\w+\s+){{0,3}}?(?P<sex>{sex_alt})\b", re.I
         )
         self._relative_age = re.compile(
-            rf"\bmy\s+(?:(?P<age1>\d{{1,3}})\s*+-?\s*+(?:y/?o|yo|years?\s*+-?\s*+old|year\s*+-?\s*+old)\s+)?"
-            rf"(?P<rel>{rel_alt})(?:\s*+\(\s*+(?P<age2>\d{{1,3}})\s*+[mf]?\s*+[,;)]|\s*+,\s*+(?P<age3>\d{{1,3}})\s*+,"
+            rf"\b(?:(?:my|our)\s+)?(?:(?P<age1>\d{{1,3}})\s*+-?\s*+(?:y/?o|yo|years?\s*+-?\s*+old|year\s*+-?\s*+old)\s+)?"
+            rf"(?P<rel>{rel_alt})(?!\w)(?:\s*+\(\s*+(?P<age2>\d{{1,3}})\s*+[mf]?\s*+[,;)]|\s*+,\s*+(?P<age3>\d{{1,3}})\s*+,"
             rf"|\s+(?:is|who\s+is|aged)\s+(?P<age4>\d{{1,3}})\b{_NOT_AGE_UNITS})?",
             re.I,
         )
@@ -117,19 +118,31 @@ class SubjectReader:
 
     def _reporter(self, text: str, doc: Doc, family_history_words: set[str]) -> Subject | None:
         match = self._relative_age.search(text)
-        if match is None or match.start() > 12:
+        if match is None:
             return None
         rel = match.group("rel").lower()
         raw_age = next((match.group(g) for g in ("age1", "age2", "age3", "age4") if match.group(g)), None)
-        if raw_age is None and (
-            rel in family_history_words or not self._third_person_story(doc, match.end())
-        ):
+        if rel in family_history_words and raw_age is None:
             return None
+        first, third = self._person_counts(doc)
+        # A writer who says nothing of themselves is describing the relative or friend they name
+        # ("my husband is having a fit", "Please help, my dad's face has dropped"), whatever the
+        # tense; one who also speaks of themselves is the patient unless the story is told about
+        # the relative, named first, in the third person.
+        if first == 0:
+            return self._reporting(doc, rel, raw_age)
+        if match.start() > 12:
+            return None
+        if raw_age is None and not self._third_person_story(doc, match.end(), first, third):
+            return None
+        return self._reporting(doc, rel, raw_age)
+
+    def _reporting(self, doc: Doc, rel: str, raw_age: str | None) -> Subject:
         sex = "female" if rel in self._female else "male" if rel in self._male else self._pronoun_sex(doc)
         age = _plausible(raw_age) if raw_age else None
         return Subject(age=age, sex=sex, reporter_words=frozenset({rel}))
 
-    def _third_person_story(self, doc: Doc, rel_end: int) -> bool:
+    def _third_person_story(self, doc: Doc, rel_end: int, first: int, third: int) -> bool:
         """The relative is the subject of a present-tense story told in the third person."""
         following = [t for t in doc if t.idx >= rel_end and not t.is_punct][:3]
         for token in following:
@@ -138,6 +151,10 @@ class SubjectReader:
                 return False
             if lower not in _ADVERBS:
                 break
+        return third > first
+
+    def _person_counts(self, doc: Doc) -> tuple[int, int]:
+        """First-person words (not "my" before a relative) and third-person pronouns."""
         first = third = 0
         tokens = list(doc)
         for i, token in enumerate(tokens):
@@ -147,10 +164,10 @@ class SubjectReader:
             elif (
                 lower in self._first
                 or lower == "my"
-                and not (i + 1 < len(tokens) and tokens[i + 1].lower_ in self._relatives)
+                and not (i + 1 < len(tokens) and tokens[i + 1].lower_ in self._people)
             ):
                 first += 1
-        return third > first
+        return first, third
 
     def _pronoun_sex(self, doc: Doc) -> str | None:
         lowers = [t.lower_ for t in doc]

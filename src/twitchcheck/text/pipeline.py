@@ -27,6 +27,7 @@ from thinc.types import Ints2d
 from twitchcheck.knowledge.schema import Finding
 from twitchcheck.text.context import BlockConText
 from twitchcheck.text.context_rules import SPAN_GROUP, load_rules
+from twitchcheck.text.frames import FrameMatcher, FrameRule
 from twitchcheck.text.fuzzy import FuzzyVocabulary
 from twitchcheck.text.grammar import Grammar, load_grammar
 from twitchcheck.text.matching import RuleMatcher
@@ -177,6 +178,7 @@ def build_pipeline(kb: HasFindings) -> Pipeline:
     grammar = load_grammar()
     normalize = Normalizer(grammar.normalize)
     nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer"])
+    _split_contractions(nlp, grammar.normalize.apostrophe_less)
 
     def tokenize(phrase: str) -> list[str]:
         return [t.text for t in nlp.tokenizer(phrase)]
@@ -210,6 +212,19 @@ def build_pipeline(kb: HasFindings) -> Pipeline:
     )
 
 
+def _split_contractions(nlp: Language, words: Mapping[str, str]) -> None:
+    """Phone typing drops the apostrophe: "cant", "wont", "doesnt" split like "can't" ("ca" +
+    "nt"), so synonyms, frames and negation read them the same way (``nt`` normalises to
+    ``n't``)."""
+    from spacy.symbols import ORTH
+
+    tokenizer: Any = nlp.tokenizer
+    for word, stem in words.items():
+        for form in {word, word.capitalize(), word.upper()}:
+            head = form[: len(stem)]
+            tokenizer.add_special_case(form, [{ORTH: head}, {ORTH: form[len(stem) :]}])
+
+
 def _target_component(nlp: Language, vocabulary: Vocabulary) -> Callable[[Doc], Doc]:
     """Finding words -> spans in ``doc.spans[SPAN_GROUP]`` (what medspaCy's TargetMatcher made).
 
@@ -223,13 +238,24 @@ def _target_component(nlp: Language, vocabulary: Vocabulary) -> Callable[[Doc], 
     for i, (info, pattern) in enumerate(vocabulary.targets):
         label = f"{_LABEL_PREFIX}{i}"
         labels[nlp.vocab.strings.add(label)] = label
+        if not pattern:
+            continue  # a frame, matched below
         if _single_word(pattern):
             matcher.add(label, None, pattern[0]["NORM"])
         else:
             matcher.add(label, pattern, info.phrase)
+    frame_rules = [
+        FrameRule(nlp.vocab.strings[f"{_LABEL_PREFIX}{i}"], parts, change, window, before)
+        for i, parts, change, window, before in vocabulary.frames
+    ]
+    blockers = vocabulary.body_norms | {p for rule in frame_rules for p in rule.parts}
+    frames = FrameMatcher(frame_rules, frozenset(blockers))
 
     def component(doc: Doc) -> Doc:
-        doc.spans[SPAN_GROUP] = [Span(doc, start, end, label=labels[key]) for key, start, end in matcher(doc)]
+        matches = matcher(doc)
+        if frames:
+            matches = [*matches, *frames(doc)]
+        doc.spans[SPAN_GROUP] = [Span(doc, start, end, label=labels[key]) for key, start, end in matches]
         return doc
 
     return component

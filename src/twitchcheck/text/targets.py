@@ -128,6 +128,10 @@ def collect_targets(
             m_start, m_end = modifier.modifier_span
             words = {doc[i].lower_ for i in range(m_start, m_end)}
             category = modifier.category
+            if category == NEGATED and span.start <= m_start and m_end <= span.end:
+                # A negation inside the match is counted by ``internal`` below, against the
+                # negations the synonym itself carries ("can't pee" is a problem, not a denial).
+                continue
             if category == NORMAL and info.means_normal:
                 continue
             if category == FAMILY:

@@ -21,7 +21,7 @@ from twitchcheck.knowledge.schema import Finding
 from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.normalize import Normalizer
 
-TargetKind = Literal["synonym", "head"]
+TargetKind = Literal["synonym", "head", "frame"]
 Tokenize = Callable[[str], list[str]]
 
 _PAREN = re.compile(r"\([^)]*\)")
@@ -50,6 +50,10 @@ class Vocabulary:
     surface_norms: dict[str, str]
     body_norms: frozenset[str]
     heads: dict[str, frozenset[str]]
+    # Frames (see ``frames.py``): (index into ``targets``, part norms, change norms, window, window
+    # when the change comes first); their
+    # entries in ``targets`` have an empty pattern.
+    frames: tuple[tuple[int, frozenset[str], tuple[str, ...], int, int], ...] = ()
 
 
 def phrases_of(finding: Finding) -> list[str]:
@@ -144,12 +148,33 @@ def build_vocabulary(
         for head in sorted(heads.get(fid, ())):
             info = TargetInfo(fid, head, "head", (head,), False, False)
             targets.append((info, ({"NORM": head},)))
+    frames: list[tuple[int, frozenset[str], tuple[str, ...], int, int]] = []
+    for fid, finding in findings.items():
+        for frame in finding.frames:
+            parts = frozenset(n for word in frame.parts for n in _norms(word, tokenize, normalize)[-1:])
+            for change in frame.changes:
+                change_norms = _norms(change, tokenize, normalize)
+                for word in tokenize(change):
+                    if word.isalpha():
+                        surface.setdefault(word.lower(), normalize(word))
+                info = TargetInfo(fid, f"{frame.parts[0]} ... {change}", "frame", change_norms, False, False)
+                before = frame.window if frame.before is None else frame.before
+                frames.append((len(targets), parts, change_norms, frame.window, before))
+                targets.append((info, ()))
+            for word in frame.parts:
+                if word.isalpha():
+                    surface.setdefault(word.lower(), normalize(word))
     return Vocabulary(
         targets=tuple(targets),
         surface_norms=surface,
         body_norms=frozenset(body),
         heads={k: frozenset(v) for k, v in heads.items()},
+        frames=tuple(frames),
     )
+
+
+def _norms(phrase: str, tokenize: Tokenize, normalize: Normalizer) -> tuple[str, ...]:
+    return tuple(normalize(w) for w in tokenize(phrase.lower()) if w.strip())
 
 
 def _patterns(

@@ -161,6 +161,16 @@ class InterviewState(Request):
         ),
     ]
     max_questions: Annotated[int, BeforeValidator(whole_number)] = Field(default=MAX_QUESTIONS, ge=1, le=100)
+    doubtful: Annotated[
+        list[QuestionId],
+        AfterValidator(_distinct),
+        Field(
+            default_factory=list,
+            max_length=100,
+            description="Warning signs the opening text said with doubt; asked before anything else.",
+            json_schema_extra={"uniqueItems": True},
+        ),
+    ]
 
 
 class InterviewStartRequest(Request):
@@ -188,7 +198,7 @@ class InterviewAnswerRequest(Request):
                     "finding": "weakness",
                     "value": "absent",
                 }
-            ]
+            ],
         }
     )
 
@@ -327,8 +337,22 @@ _EXAMPLE_ASSESSMENT: dict[str, Any] = {
     ],
     "red_flags": [],
     "next_steps": {"tests": [], "self_care": ["Cut down on caffeine."], "clinician_questions": []},
+    "possible_red_flags": [],
+    "understood": True,
     "disclaimer": "This is not a diagnosis.",
 }
+
+
+class PossibleRedFlagOut(BaseModel):
+    """A warning sign said with doubt ("I think her face might be drooping"): asked, never dropped."""
+
+    finding: str
+    span: str | None
+    start: int | None
+    end: int | None
+    rule: str
+    level: LevelName
+    question: str
 
 
 class AssessmentOut(BaseModel):
@@ -343,6 +367,8 @@ class AssessmentOut(BaseModel):
     evidence: list[EvidenceOut]
     red_flags: list[RedFlagOut]
     next_steps: NextStepsOut
+    possible_red_flags: list[PossibleRedFlagOut]
+    understood: bool = Field(description="false when nothing but age and sex was recognised")
     disclaimer: str
 
 

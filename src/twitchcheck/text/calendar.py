@@ -1,0 +1,91 @@
+"""Calendar times read against the moment of writing: "since sunday", "since august", "since xmas",
+"since lunchtime", "since 10am", "on tuesday my toes went tingly".
+
+How long ago a weekday, a month, a holiday or a clock time was depends on when the text was written
+(``reference``; default now), so these phrases are measured here rather than from a fixed table.
+Each becomes a :class:`~twitchcheck.text.durations.TimePhrase` of kind ``since``. The words live in
+the grammar (``calendar``); the arithmetic is plain ``datetime``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from twitchcheck.text.durations import TimePhrase
+from twitchcheck.text.grammar import Calendar
+from twitchcheck.text.values import _alternation
+
+_CLOCK = r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)"
+
+
+class CalendarReader:
+    """Compiled calendar phrases for one grammar."""
+
+    def __init__(self, rules: Calendar) -> None:
+        self.rules = rules
+        self._weekdays = {w.lower(): i for i, words in enumerate(rules.weekdays) for w in words}
+        self._months = {w.lower(): i + 1 for i, words in enumerate(rules.months) for w in words}
+        self._holidays = {k.lower(): v for k, v in rules.holidays.items()}
+        self._times = {k.lower(): v for k, v in rules.times_of_day.items()}
+        leads = _alternation(rules.leads)
+        fillers = (
+            r"(?:(?:about|around|approx\.?|roughly|maybe|like|last|early|late|mid|the|this|past)\s+){0,3}"
+        )
+        when = _alternation([*self._weekdays, *self._months, *self._holidays, *self._times])
+        self._since = re.compile(
+            rf"\b(?P<lead>{leads})\s+{fillers}(?:(?P<when>{when})\b|{_CLOCK})",
+            re.I,
+        )
+        # A weekday opening a clause dates what follows ("Tuesday my toes went tingly, Wednesday...").
+        self._opening = re.compile(
+            rf"(?:^|(?<=[.!?;\n]))[^\S\n]*+(?:on\s+|last\s+)?(?P<when>{_alternation(rules.weekdays_full)})\b",
+            re.I,
+        )
+
+    def find(self, text: str, reference: datetime) -> list[TimePhrase]:
+        out = []
+        for match in self._since.finditer(text):
+            days = self._days(match, reference)
+            if days is not None:
+                out.append(TimePhrase(days, "since", match.start(), match.end()))
+        for match in self._opening.finditer(text):
+            days = self._days(match, reference)
+            if days is not None:
+                out.append(TimePhrase(days, "since", match.start("when"), match.end()))
+        return out
+
+    def _days(self, match: re.Match[str], reference: datetime) -> float | None:
+        groups = match.groupdict()
+        if groups.get("hour"):
+            hour = int(groups["hour"]) % 12 + (12 if groups["ampm"].lower().startswith("p") else 0)
+            minute = int(groups["minute"] or 0)
+            if hour > 23 or minute > 59:
+                return None
+            return _hours_ago(reference, hour, minute)
+        word = " ".join(match.group("when").lower().split())
+        if word in self._weekdays:
+            back = (reference.weekday() - self._weekdays[word]) % 7
+            return float(back or 7)
+        if word in self._times:
+            return _hours_ago(reference, self._times[word], 0)
+        if word in self._months:
+            month = self._months[word]
+            start = date(reference.year if month <= reference.month else reference.year - 1, month, 1)
+            if month == reference.month:
+                return float(max(1, (reference.date() - start).days))
+            return float((reference.date() - start).days - 14)
+        if word in self._holidays:
+            month, day = self._holidays[word]
+            when = date(reference.year, month, day)
+            if when > reference.date():
+                when = date(reference.year - 1, month, day)
+            return float(max(1, (reference.date() - when).days))
+        return None
+
+
+def _hours_ago(reference: datetime, hour: int, minute: int) -> float:
+    then = reference.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if then > reference:
+        then -= timedelta(days=1)
+    return max((reference - then).total_seconds() / 86400.0, 1 / 1440)

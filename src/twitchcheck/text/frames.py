@@ -1,0 +1,93 @@
+"""Findings named by their parts: a body part or task near a word for what went wrong with it.
+
+A list of whole phrases covers the phrasing of whoever wrote it; people combine the same few
+parts in endless ways ("her face has dropped", "his smile's gone lopsided", "mouth drooping on the
+left"). A frame (knowledge base: ``Finding.frames``) pairs any of its part words with any of its
+change phrases within a few words of each other, in either order, inside one clause. The match
+becomes a target span like a synonym's, so negation, other people, history and questions apply
+to it unchanged. Matching is linear: change phrases are found with a trie, and each looks only a
+bounded window either side for a part, stopping at a clause break or another body part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+# Tokens a frame never reaches across: they start another clause or statement.
+CLAUSE_BREAKS = frozenset(
+    {",", ";", ":", "(", ")", "but", "although", "though", "whereas", "while", "except", "apart", "otherwise"}
+)
+
+
+@dataclass(frozen=True)
+class FrameRule:
+    """One change phrase of one frame; ``key`` is the span label's hash."""
+
+    key: int
+    parts: frozenset[str]
+    change: tuple[str, ...]
+    window: int
+    before: int
+
+
+class _Node:
+    __slots__ = ("children", "rules")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.rules: list[FrameRule] = []
+
+
+class FrameMatcher:
+    """All frame matches in a document as ``(key, start, end)`` token spans."""
+
+    def __init__(self, rules: Iterable[FrameRule], blockers: frozenset[str]) -> None:
+        self._root = _Node()
+        self._blockers = blockers
+        for rule in rules:
+            node = self._root
+            for word in rule.change:
+                node = node.children.setdefault(word, _Node())
+            node.rules.append(rule)
+
+    def __bool__(self) -> bool:
+        return bool(self._root.children)
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        out: list[tuple[int, int, int]] = []
+        for sent in doc.sents:
+            lo, hi = sent.start, sent.end
+            norms = [doc[i].norm_ for i in range(lo, hi)]
+            for start in range(len(norms)):
+                node = self._root.children.get(norms[start])
+                at = start
+                while node is not None:
+                    for rule in node.rules:
+                        found = self._pair(norms, start, at + 1, rule)
+                        if found is not None:
+                            out.append((rule.key, lo + found[0], lo + found[1]))
+                    at += 1
+                    node = node.children.get(norms[at]) if at < len(norms) else None
+        return out
+
+    def _pair(self, norms: Sequence[str], start: int, end: int, rule: FrameRule) -> tuple[int, int] | None:
+        """The span from the nearest part of ``rule`` to the change ``norms[start:end]``."""
+        left = self._reach(norms, range(start - 1, max(-1, start - 2 - rule.window), -1), rule)
+        right = self._reach(norms, range(end, min(len(norms), end + 1 + rule.before)), rule)
+        if left is None and right is None:
+            return None
+        if right is None or (left is not None and start - left <= right - end + 1):
+            return (left, end) if left is not None else None
+        return start, right + 1
+
+    def _reach(self, norms: Sequence[str], steps: range, rule: FrameRule) -> int | None:
+        for i in steps:
+            word = norms[i]
+            if word in rule.parts:
+                return i
+            if word in CLAUSE_BREAKS or word in self._blockers:
+                return None
+        return None

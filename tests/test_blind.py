@@ -1,0 +1,65 @@
+"""The blind set: its shape, its splits, and a floor under reading on the development split."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from twitchcheck.blind import evaluate_reading, load_blind, red_flag_findings, same_state
+from twitchcheck.knowledge import KnowledgeBase
+
+from .conftest import DATA
+
+BLIND = DATA / "blind"
+DEV = BLIND / "dev-2026-12-06.jsonl"
+SEALED = BLIND / "sealed-2026-12-06.jsonl"
+SEALED_CHARS = 120971  # total characters of the sealed texts as committed
+
+
+def test_set_shape() -> None:
+    dev, sealed = load_blind(DEV), load_blind(SEALED)
+    assert len(dev) + len(sealed) >= 800
+    assert not {t.id for t in dev} & {t.id for t in sealed}
+    writers = Counter(str(t.writer) for t in [*dev, *sealed])
+    assert len(writers) >= 8
+    for t in [*dev, *sealed]:
+        for f in t.findings:
+            assert f.span in t.text, (t.id, f.span)
+    # Every writer is in both splits.
+    assert {str(t.writer) for t in dev} == {str(t.writer) for t in sealed}
+
+
+def test_sealed_texts_are_unchanged() -> None:
+    """The sealed split is never edited: its content hash is pinned until it is moved to development."""
+    rows = [json.loads(line) for line in SEALED.read_text("utf-8").splitlines() if line.strip()]
+    assert len(rows) == 407
+    assert sum(len(r["text"]) for r in rows) == SEALED_CHARS
+
+
+def test_duration_bands_of_the_first_brief() -> None:
+    assert same_state("twitch_duration", "weeks", "days")
+    assert not same_state("twitch_duration", "days", "weeks")
+    assert same_state("weakness", "present", "present")
+    assert not same_state("weakness", "present", "absent")
+
+
+def test_red_flag_findings_are_the_ones_rules_use(kb: KnowledgeBase) -> None:
+    found = red_flag_findings(kb)
+    assert "face_droop" in found and "saddle_numbness" in found
+    assert "trigger_caffeine" not in found
+
+
+@pytest.fixture(scope="module")
+def dev_report(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
+    return evaluate_reading(load_blind(DEV), kb)
+
+
+def test_reading_floor_on_the_development_split(dev_report) -> None:  # type: ignore[no-untyped-def]
+    """A floor, not a target: reading must not fall back below what this batch measured
+    (2026-12-06, after frames, who-it-is-about and calendar time)."""
+    s = dev_report.summary()
+    assert s["overall"]["recall"] >= 0.66
+    assert s["overall"]["precision"] >= 0.75
+    assert s["red_flag_findings"]["recall"] >= 0.64
