@@ -34,6 +34,7 @@ test: lint browser postgres
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_text.py
 	$(BIN)/python benchmarks/bench_interview.py
 	$(BIN)/python benchmarks/bench_http.py
 

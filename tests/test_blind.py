@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from twitchcheck.blind import evaluate_reading, load_blind, red_flag_findings, same_state
+from twitchcheck.blind import brief_findings, evaluate_reading, load_blind, red_flag_findings, same_state
 from twitchcheck.knowledge import KnowledgeBase
 
 from .conftest import DATA
@@ -53,7 +53,7 @@ def test_red_flag_findings_are_the_ones_rules_use(kb: KnowledgeBase) -> None:
 
 @pytest.fixture(scope="module")
 def dev_report(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
-    return evaluate_reading(load_blind(DEV), kb)
+    return evaluate_reading(load_blind(DEV), kb, brief_findings(DEV))
 
 
 def test_reading_floor_on_the_development_split(dev_report) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ from twitchcheck.evaluation import (
 DATA = Path(__file__).parent / "data"
 PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "vignettes" / "public.jsonl"
 EXTRA = DATA / "vignettes_extra.jsonl"
+NEW_CONDITIONS = EXTRA.parent / "vignettes_new_conditions.jsonl"
 CONDITIONS_DIR = (
     Path(__file__).resolve().parents[1] / "src" / "twitchcheck" / "knowledge" / "data" / "conditions"
 )
@@ -227,12 +228,17 @@ def test_vignette_files_are_valid() -> None:
 
 
 def test_extra_vignettes_cover_every_condition() -> None:
+    """The cited case reports cover the first 33 conditions, the blind-written set the 15 added ones
+    (three each, written by someone who had not read their knowledge-base files)."""
     extra = load_vignettes(EXTRA)
+    added = load_vignettes(NEW_CONDITIONS)
     conditions = {p.stem for p in CONDITIONS_DIR.glob("*.yaml")}
-    assert len(conditions) == 33
-    for v in extra:
+    assert len(conditions) == 48
+    for v in [*extra, *added]:
         assert set(v.acceptable) <= conditions, v.id
-    assert {v.gold for v in extra} == conditions
+    assert {v.gold for v in extra} | {v.gold for v in added} == conditions
+    gold = [v.gold for v in added]
+    assert all(gold.count(c) >= 2 for c in set(gold)) and len(set(gold)) == 15
 
 
 def test_write_plots(tmp_path: Path) -> None:

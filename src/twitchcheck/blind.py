@@ -204,8 +204,27 @@ def red_flag_findings(kb: KnowledgeBase) -> list[str]:
     return sorted(found & set(kb.findings))
 
 
-def evaluate_reading(texts: Sequence[BlindText], kb: KnowledgeBase) -> ReadingReport:
-    """Read every text and run both the read and the gold findings through the engine."""
+def brief_findings(path: str | Path) -> frozenset[str] | None:
+    """The finding ids the writers were given (``brief/findings.md`` beside the set), if present.
+
+    Findings added after a batch was written cannot be in its annotations, so reading them is
+    neither right nor wrong for that batch.
+    """
+    brief = Path(path).parent / "brief" / "findings.md"
+    if not brief.exists():
+        return None
+    return frozenset(
+        line[2:].split(" :: ", 1)[0]
+        for line in brief.read_text("utf-8").splitlines()
+        if line.startswith("- ")
+    )
+
+
+def evaluate_reading(
+    texts: Sequence[BlindText], kb: KnowledgeBase, scored: frozenset[str] | None = None
+) -> ReadingReport:
+    """Read every text and run both the read and the gold findings through the engine; reading is
+    scored on ``scored`` findings only (default: all)."""
     from twitchcheck.pipeline import assess
     from twitchcheck.text import extract
 
@@ -219,7 +238,11 @@ def evaluate_reading(texts: Sequence[BlindText], kb: KnowledgeBase) -> ReadingRe
             TextResult(
                 id=t.id,
                 gold=gold,
-                read={k: v for k, v in read.items() if k not in ("age_band", "sex")},
+                read={
+                    k: v
+                    for k, v in read.items()
+                    if k not in ("age_band", "sex") and (scored is None or k in scored)
+                },
                 level_from_gold=level_gold,
                 level_from_text=level_text,
                 triage=t.triage,

@@ -245,7 +245,7 @@ def evaluate(
                 vignettes, progress=advance, reference=reference_date, unknown_ok=is_blind
             )
             summary = dict(report.summary())
-    reading = blind.evaluate_reading(vignettes, load_kb()) if is_blind else None
+    reading = blind.evaluate_reading(vignettes, load_kb(), blind.brief_findings(path)) if is_blind else None
     if reading is not None:
         summary["reading"] = reading.summary()
     if plot is not None:

@@ -103,9 +103,18 @@ def render_condition(console: Console, kb: KnowledgeBase, condition: Condition) 
         )
     )
     console.print(f"Care needed: [bold]{condition.care.level}[/] — {escape(condition.care.why)}")
+    known = condition.care.known
+    if known is not None:
+        console.print(f"When {known.finding} is present: [bold]{known.level}[/] — {escape(known.why)}")
     console.print(
         f"Prior {condition.prior.value:g} ({condition.prior.basis}): {escape(condition.prior.derivation)}"
     )
+    gate = condition.unexposed_factor
+    if gate is not None:
+        console.print(
+            f"Exposure gate: needs one of {', '.join(condition.requires_any)}; otherwise likelihood "
+            f"x {gate.value:g} ({gate.basis}; {', '.join(gate.source)}): {escape(gate.note)}"
+        )
     table = Table(title="P(finding | condition)")
     for column in ("Finding", "Value", "Base rate", "Basis", "Source", "Note"):
         table.add_column(column)

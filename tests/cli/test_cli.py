@@ -33,7 +33,7 @@ def test_assess_json_from_evidence() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["triage"]["level"] in {"routine", "urgent", "emergency"}
-    assert len(data["differential"]) == 33
+    assert len(data["differential"]) == 48
     assert data["disclaimer"]
 
 
@@ -79,7 +79,7 @@ def test_kb_check_export_and_show() -> None:
     check = runner.invoke(app, ["kb", "check", "--json"])
     assert check.exit_code == 0, check.output
     summary = json.loads(check.output)
-    assert summary["conditions"] == 33 and summary["findings"] >= 100 and summary["problems"] == []
+    assert summary["conditions"] == 48 and summary["findings"] >= 100 and summary["problems"] == []
 
     export = runner.invoke(app, ["kb", "export", "--json"])
     data = json.loads(export.output)

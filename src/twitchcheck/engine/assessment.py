@@ -259,8 +259,11 @@ def assess_observations(
     n = model.n_conditions
     explainer = Explainer(model, observations, columns)
     conditions = model.conditions
+    care = model.care_levels(columns)  # a known, managed diagnosis may need less haste than a new one
     differential = tuple(
-        DifferentialItem(c.id, c.name, c.lay_name, float(post[row]), c.care.level, explainer, int(row))
+        DifferentialItem(
+            c.id, c.name, c.lay_name, float(post[row]), Level(int(care[row])).label, explainer, int(row)
+        )
         for row in np.argsort(-post[:n], kind="stable")
         for c in (conditions[row],)
     )

@@ -5,18 +5,44 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from twitchcheck.engine.evidence import Observation
 from twitchcheck.engine.model import FloatArray, Model
+
+BoolArray = npt.NDArray[np.bool_]
 
 
 def evidence_columns(model: Model, observations: Sequence[Observation]) -> list[int]:
     return [model.column(o.finding, o.state) for o in observations]
 
 
+def gate_open(model: Model, columns: Sequence[int]) -> BoolArray:
+    """Per row: True unless it has an exposure gate and no evidence column opens it."""
+    result: BoolArray = model.gate[:, list(columns)].any(axis=1) | (model.log_unexposed == 0.0)
+    return result
+
+
+def reopen_factor(model: Model, columns: Sequence[int], candidates: Sequence[int]) -> FloatArray:
+    """(rows, candidates): how a hypothetical answer multiplies each cause's weight through the gates.
+
+    An answer in a column that opens a gate still closed under ``columns`` removes that cause's
+    unexposed factor (times 1 / factor); every other answer leaves the weight as it is (times 1).
+    """
+    closed = ~gate_open(model, columns)
+    opens = model.gate[:, list(candidates)] & closed[:, None]
+    result: FloatArray = np.where(opens, np.exp(-model.log_unexposed)[:, None], 1.0)
+    return result
+
+
 def posterior_from_columns(model: Model, columns: Sequence[int]) -> FloatArray:
-    """P(cause | evidence) by Bayes' rule in log space; unknown findings are simply absent."""
-    log_joint = model.log_prior + model.log_lik[:, list(columns)].sum(axis=1)
+    """P(cause | evidence) by Bayes' rule in log space; unknown findings are simply absent.
+
+    A cause whose exposure gate no evidence opens is weighted by its unexposed factor.
+    """
+    cols = list(columns)
+    log_joint = model.log_prior + model.log_lik[:, cols].sum(axis=1)
+    log_joint += np.where(model.gate[:, cols].any(axis=1), 0.0, model.log_unexposed)
     log_joint -= log_joint.max()
     weights = np.exp(log_joint)
     result: FloatArray = weights / weights.sum()

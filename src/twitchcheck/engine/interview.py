@@ -37,6 +37,7 @@ from pydantic import BaseModel, Field
 
 from twitchcheck.engine.circuit import BoolArray, RuleSet, compile_rules
 from twitchcheck.engine.evidence import UNKNOWN, EvidenceError, Observation, check_state
+from twitchcheck.engine.inference import evidence_columns, reopen_factor
 from twitchcheck.engine.model import FloatArray, Model
 from twitchcheck.engine.triage import decide
 from twitchcheck.knowledge.loader import AGE_FINDING, SEX_FINDING
@@ -218,7 +219,9 @@ def _known(model: Model, state: InterviewState, known: Mapping[str, str]) -> _Kn
     return _Known(~closed, truth, np.where(open_leaf[:, None], rules.given_cause, truth[:, None]))
 
 
-def _red_flag_question(model: Model, post: FloatArray, level: Level, now: _Known) -> Question | None:
+def _red_flag_question(
+    model: Model, post: FloatArray, level: Level, now: _Known, known_columns: Sequence[int]
+) -> Question | None:
     """The unanswered leaf that most moves the probability of a plausible, higher-level red flag."""
     tables = _tables(model)
     rules = tables.rules
@@ -250,10 +253,12 @@ def _red_flag_question(model: Model, post: FloatArray, level: Level, now: _Known
         return None
     copies, matrix = np.concatenate(chosen), np.hstack(matrices)
     flags = rules.flag[copies]
-    # Posterior after each hypothetical answer, then the flag's probability under it.
+    # Posterior after each hypothetical answer (an answer naming an exposure also opens its gate), then the
+    # flag's probability under it.
     joint = post[:, None] * model.lik[:, rules.column[copies]]
     p_answer = joint.sum(axis=0)
-    after = (joint * matrix).sum(axis=0) / p_answer
+    lifted = joint * reopen_factor(model, known_columns, rules.column[copies])
+    after = (lifted * matrix).sum(axis=0) / lifted.sum(axis=0)
     moves = p_answer * np.abs(after - p_fire[flags]) * (1 + rules.levels[flags])
     # Copies run by flag, then finding, then state: sum the states of each (flag, finding) question.
     key = flags * len(tables.finding_ids) + rules.finding[copies]
@@ -267,10 +272,10 @@ def _red_flag_question(model: Model, post: FloatArray, level: Level, now: _Known
     return Question(finding, "red_flag_screen", float(scores[best]), model.kb.red_flags[rules.flag[first]].id)
 
 
-def _mass_levels(model: Model, posts: FloatArray) -> npt.NDArray[np.int64]:
-    """The posterior-mass triage level of each column of ``posts`` at once."""
+def _mass_levels(model: Model, posts: FloatArray, care: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The posterior-mass triage level of each column of ``posts`` at once (``care``: per-cause levels)."""
     out = np.full(posts.shape[1], int(Level.self_care))
-    for level, mask, threshold in reversed(model.mass_thresholds):
+    for level, mask, threshold in reversed(model.mass_masks(care)):
         out = np.where(mask @ posts >= threshold, int(level), out)
     return out
 
@@ -328,7 +333,8 @@ def next_step(model: Model, state: InterviewState) -> Question | ChecklistQuesti
         if demographic not in known and demographic not in state.answers:
             return Question(model.kb.findings[demographic], "information_gain", float("inf"))
     now = _known(model, state, known)
-    flag_question = _red_flag_question(model, post, level, now)
+    known_columns = evidence_columns(model, obs)
+    flag_question = _red_flag_question(model, post, level, now, known_columns)
     if flag_question is not None:
         return flag_question
     checklist = model.kb.checklist
@@ -348,15 +354,19 @@ def next_step(model: Model, state: InterviewState) -> Question | ChecklistQuesti
     starts = np.cumsum([0] + [len(tables.columns[i]) for i in candidates[:-1]])
     joint = post[:, None] * model.lik[:, cols]
     p_answer = joint.sum(axis=0)
-    posts = joint / p_answer
+    lift = reopen_factor(model, known_columns, cols)  # an answer naming an exposure opens its gate
+    posts = joint * lift
+    posts /= posts.sum(axis=0)
     chances = _answer_chances(model, state, post)
     weight = p_answer * chances[cols]
-    levels = np.maximum(_mass_levels(model, posts), _flag_levels(model, now)[cols])
+    care = model.care_levels(known_columns)
+    levels = np.maximum(_mass_levels(model, posts, care), _flag_levels(model, now)[cols])
     tempered = post * tables.temper
     tempered /= tempered.sum()
     t_joint = tempered[:, None] * model.lik[:, cols]
     t_answer = t_joint.sum(axis=0)
-    bits = _entropy(tempered[:, None])[0] - _entropy(t_joint / t_answer)
+    t_after = t_joint * lift
+    bits = _entropy(tempered[:, None])[0] - _entropy(t_after / t_after.sum(axis=0))
     value = (
         t_answer / p_answer * bits  # information, as expected under the tempered posterior
         + TRIAGE_WEIGHT * tables.regret[int(level), levels]

@@ -2,10 +2,21 @@
 
 Rows are the conditions followed by the "other cause" leak; columns are every
 (finding, state) pair. A binary finding is a two-state finding (present, absent).
+
+Exposure gates: a condition caused by an exposure (a medicine, an injury) may name the yes/no findings
+that show it (``requires_any``). While none of them is present in the evidence, its likelihood is
+multiplied by its ``unexposed_factor`` (the chance that someone with the condition would not mention the
+exposure). ``gate`` marks, per row, the "present" columns that open its gate; ``log_unexposed`` holds
+log(factor) for gated rows and 0 for the rest.
+
+Known diagnoses: a condition's care level may be lower when its diagnosis is already known and managed
+(``care.known``: known multiple sclerosis with its usual spasms is a routine matter); ``care_levels`` gives
+each row's level for the evidence at hand, and the posterior-mass triage rule uses it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -30,6 +41,10 @@ class Model:
     log_lik: FloatArray
     log_lr: FloatArray
     care: npt.NDArray[np.int64]
+    known_column: npt.NDArray[np.int64]  # (rows,): "present" column of the known-diagnosis finding, or -1
+    known_care: npt.NDArray[np.int64]  # (rows,): care level when that finding is present
+    gate: npt.NDArray[np.bool_]  # (rows, columns): the column opens the row's exposure gate
+    log_unexposed: FloatArray  # (rows,): log(unexposed_factor) of a gated row, 0 otherwise
     columns: dict[tuple[str, str], int]
     conditions: tuple[Condition, ...]
     labels: dict[str, str]
@@ -42,6 +57,22 @@ class Model:
 
     def column(self, finding_id: str, state: str) -> int:
         return self.columns[(finding_id, state)]
+
+    def care_levels(self, columns: Sequence[int]) -> npt.NDArray[np.int64]:
+        """Each row's care level given the evidence columns (a known diagnosis lowers it as declared)."""
+        if not (self.known_column >= 0).any():
+            return self.care
+        known = np.isin(self.known_column, list(columns))
+        result: npt.NDArray[np.int64] = np.where(known, self.known_care, self.care)
+        return result
+
+    def mass_masks(
+        self, care: npt.NDArray[np.int64]
+    ) -> tuple[tuple[Level, npt.NDArray[np.bool_], float], ...]:
+        """``mass_thresholds`` for the given per-row care levels."""
+        if care is self.care:
+            return self.mass_thresholds
+        return tuple((level, care >= level, threshold) for level, _, threshold in self.mass_thresholds)
 
 
 def _distribution(finding: Finding, p: float | None, states: dict[str, float] | None) -> list[float]:
@@ -79,10 +110,22 @@ def compile_model(kb: KnowledgeBase) -> Model:
     care = np.array(
         [Level.parse(c.care.level) for c in conditions] + [Level.parse(kb.policy.leak_care)], dtype=np.int64
     )
+    known_column = np.full(len(rows), -1, dtype=np.int64)
+    known_care = care.copy()
+    for r, condition in enumerate(conditions):
+        if condition.care.known is not None:
+            known_column[r] = columns[(condition.care.known.finding, "present")]
+            known_care[r] = Level.parse(condition.care.known.level)
+    gate = np.zeros(lik.shape, dtype=bool)
+    log_unexposed = np.zeros(len(rows))
+    for r, condition in enumerate(conditions):
+        if condition.unexposed_factor is not None:
+            gate[r, [columns[(f, "present")] for f in condition.requires_any]] = True
+            log_unexposed[r] = np.log(condition.unexposed_factor.value)
     # Likelihood ratio of each condition against "any other cause", weighted by the prior.
     mixture = prior @ lik
     rest = (mixture[None, :] - prior[:, None] * lik) / (1.0 - prior[:, None])
-    for array in (prior, lik):
+    for array in (prior, lik, care, known_column, known_care, gate, log_unexposed):
         array.setflags(write=False)
     return Model(
         kb=kb,
@@ -93,6 +136,10 @@ def compile_model(kb: KnowledgeBase) -> Model:
         log_lik=np.log(lik),
         log_lr=np.log(lik) - np.log(rest),
         care=care,
+        known_column=known_column,
+        known_care=known_care,
+        gate=gate,
+        log_unexposed=log_unexposed,
         columns=columns,
         conditions=tuple(conditions),
         labels={f.id: f.label for f in kb.findings.values()},

@@ -6,6 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from twitchcheck.engine.evidence import Observation
 from twitchcheck.engine.model import FloatArray, Model
 from twitchcheck.knowledge.schema import Level, RedFlag
@@ -55,9 +58,12 @@ def fired_red_flags(model: Model, observations: Sequence[Observation]) -> tuple[
     return tuple(fired)
 
 
-def mass_level(model: Model, post: FloatArray) -> MassRule | None:
-    """The most urgent level whose threshold the posterior mass of causes at or above it reaches."""
-    for level, mask, threshold in model.mass_thresholds:
+def mass_level(model: Model, post: FloatArray, care: npt.NDArray[np.int64] | None = None) -> MassRule | None:
+    """The most urgent level whose threshold the posterior mass of causes at or above it reaches.
+
+    ``care``: each cause's care level for this evidence (``Model.care_levels``); the declared levels if None.
+    """
+    for level, mask, threshold in model.mass_masks(model.care if care is None else care):
         mass = float(post[mask].sum())
         if mass >= threshold:
             rows = [(model.rows[i], float(post[i])) for i in mask.nonzero()[0]]
@@ -68,6 +74,8 @@ def mass_level(model: Model, post: FloatArray) -> MassRule | None:
 
 def decide(model: Model, post: FloatArray, observations: Sequence[Observation]) -> TriageDecision:
     fired = fired_red_flags(model, observations)
-    rule = mass_level(model, post)
+    rule = mass_level(
+        model, post, model.care_levels([model.column(o.finding, o.state) for o in observations])
+    )
     levels = [Level.parse(f.level) for f in fired] + [rule.level if rule else Level.self_care]
     return TriageDecision(max(levels), fired, rule)

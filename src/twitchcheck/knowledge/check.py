@@ -48,8 +48,14 @@ def check_kb(kb: KnowledgeBase) -> CheckReport:
             report.numbers[entry.basis] += _count(entry.p if entry.p is not None else entry.states)
             used_sources.update(entry.source)
         report.numbers[condition.prior.basis] += 1
+        if condition.unexposed_factor is not None:
+            report.numbers[condition.unexposed_factor.basis] += 1
+            used_sources.update(condition.unexposed_factor.source)
         used_findings.update(condition.likelihoods)
         used_sources.update(condition.sources + condition.prior.source + condition.care.source)
+        if condition.care.known is not None:
+            used_sources.update(condition.care.known.source)
+            used_findings.add(condition.care.known.finding)
     for flag in kb.red_flags:
         used_findings.update(leaf["finding"] for leaf in iter_leaves(flag.when))
         used_sources.update(flag.source)

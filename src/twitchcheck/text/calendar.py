@@ -16,7 +16,11 @@ from twitchcheck.text.durations import TimePhrase
 from twitchcheck.text.grammar import Calendar
 from twitchcheck.text.values import _alternation
 
-_CLOCK = r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)"
+# "10am", "3.30 pm", and the 24-hour clock of notes ("since 05:00", "from 14.30").
+_CLOCK = (
+    r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)"
+    r"|(?P<hour24>[01]?\d|2[0-3])[:.h](?P<minute24>[0-5]\d)\b)"
+)
 
 
 class CalendarReader:
@@ -34,7 +38,7 @@ class CalendarReader:
         )
         when = _alternation([*self._weekdays, *self._months, *self._holidays, *self._times])
         self._since = re.compile(
-            rf"\b(?P<lead>{leads})\s+{fillers}(?:(?P<when>{when})\b|{_CLOCK})",
+            rf"\b(?P<lead>{leads})\s+{fillers}(?:(?P<when>{when})\b|[~≈]?{_CLOCK})",
             re.I,
         )
         # A weekday opening a clause dates what follows ("Tuesday my toes went tingly, Wednesday...").
@@ -57,6 +61,8 @@ class CalendarReader:
 
     def _days(self, match: re.Match[str], reference: datetime) -> float | None:
         groups = match.groupdict()
+        if groups.get("hour24"):
+            return _hours_ago(reference, int(groups["hour24"]), int(groups["minute24"]))
         if groups.get("hour"):
             hour = int(groups["hour"]) % 12 + (12 if groups["ampm"].lower().startswith("p") else 0)
             minute = int(groups["minute"] or 0)

@@ -227,6 +227,7 @@ class DocumentReader:
         }
         self._finding_sentences = {layout.sentence_of[layout.clauses[c].start] for c in self._finding_clauses}
         self._negative_clauses = {t.clause for t in targets if t.negated or decider.blocked(t)}
+        self._symptom_said = any(t.finding.category in ("symptom", "character") for t in affirmed)
         # Clauses about a medicine, a past illness, family or a habit ("on lithium for 3 years").
         self._context_clauses = {
             t.clause for t in targets if t.finding.category in ("medication", "history", "family", "trigger")
@@ -486,7 +487,7 @@ class DocumentReader:
         # No phrase sits with a symptom: people put the time in a sentence of its own ("Started
         # 2 days ago.") or beside a symptom the reader missed. The first phrase that is not about
         # a medicine, a past illness or a habit dates the complaint, if the text has one.
-        if not self._anchor_index(self._anchor)[0]:
+        if not self._symptom_said:
             return None
         for phrase in phrases:
             clause = self._clause_at(phrase.start)
@@ -537,7 +538,7 @@ class DocumentReader:
         rule = self.grammar.durations.sudden
         if rule.finding not in self.findings:
             return None
-        anchors = set(rule.anchors) | self._anchor
+        anchors = set(rule.anchors)
         for phrase in self._phrases:
             if phrase.days >= rule.within_days or phrase.kind not in ("ago", "since"):
                 continue
@@ -556,6 +557,10 @@ class DocumentReader:
         if nxt >= len(self.layout.clauses):
             return False
         following = self.layout.clauses[nxt]
+        # "Since 05:00 ..." dates its own clause; it does not link back.
+        dated = (p for p in self._phrases if p.kind == "since")
+        if any(following.char_start <= p.start < following.char_end for p in dated):
+            return False
         return self._says(_SINCE, following) and self._anchored(following, anchors)
 
     def frequency(self) -> Candidate | None:
@@ -639,9 +644,14 @@ class DocumentReader:
                 spans = []
                 for fid in rule.all:
                     hit = self._first_affirmed.get((fid, sentence.index))
-                    if hit is None:
+                    if hit is not None:
+                        spans.append((hit.start, hit.end))
+                        continue
+                    # A document-level finding ("left", "one side") counts where it was read.
+                    said = chosen[fid]
+                    if not (sentence.char_start <= said.start < sentence.char_end):
                         break
-                    spans.append((hit.start, hit.end))
+                    spans.append((said.start, said.end))
                 else:
                     out.append(
                         Candidate(rule.then, "present", min(s for s, _ in spans), max(e for _, e in spans))

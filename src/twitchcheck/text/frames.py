@@ -31,6 +31,8 @@ class FrameRule:
     change: tuple[str, ...]
     window: int
     before: int
+    # Words that stop the search for a part (other body parts, for frames about a body part).
+    blockers: frozenset[str] = frozenset()
 
 
 class _Node:
@@ -44,9 +46,8 @@ class _Node:
 class FrameMatcher:
     """All frame matches in a document as ``(key, start, end)`` token spans."""
 
-    def __init__(self, rules: Iterable[FrameRule], blockers: frozenset[str]) -> None:
+    def __init__(self, rules: Iterable[FrameRule]) -> None:
         self._root = _Node()
-        self._blockers = blockers
         for rule in rules:
             node = self._root
             for word in rule.change:
@@ -76,7 +77,11 @@ class FrameMatcher:
     def _pair(self, norms: Sequence[str], start: int, end: int, rule: FrameRule) -> tuple[int, int] | None:
         """The span from the nearest part of ``rule`` to the change ``norms[start:end]``."""
         left = self._reach(norms, range(start - 1, max(-1, start - 2 - rule.window), -1), rule)
-        right = self._reach(norms, range(end, min(len(norms), end + 1 + rule.before)), rule)
+        right = (
+            self._reach(norms, range(end, min(len(norms), end + 1 + rule.before)), rule)
+            if rule.before >= 0
+            else None
+        )
         if left is None and right is None:
             return None
         if right is None or (left is not None and start - left <= right - end + 1):
@@ -88,6 +93,6 @@ class FrameMatcher:
             word = norms[i]
             if word in rule.parts:
                 return i
-            if word in CLAUSE_BREAKS or word in self._blockers:
+            if word in CLAUSE_BREAKS or word in rule.blockers:
                 return None
         return None

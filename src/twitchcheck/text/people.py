@@ -124,6 +124,9 @@ class SubjectReader:
         raw_age = next((match.group(g) for g in ("age1", "age2", "age3", "age4") if match.group(g)), None)
         if rel in family_history_words and raw_age is None:
             return None
+        if raw_age is not None and match.start() <= 40:
+            # "Good evening. My wife (54) ..." introduces the patient.
+            return self._reporting(doc, rel, raw_age)
         first, third = self._person_counts(doc)
         # A writer who says nothing of themselves is describing the relative or friend they name
         # ("my husband is having a fit", "Please help, my dad's face has dropped"), whatever the

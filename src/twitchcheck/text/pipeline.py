@@ -244,12 +244,22 @@ def _target_component(nlp: Language, vocabulary: Vocabulary) -> Callable[[Doc], 
             matcher.add(label, None, pattern[0]["NORM"])
         else:
             matcher.add(label, pattern, info.phrase)
-    frame_rules = [
-        FrameRule(nlp.vocab.strings[f"{_LABEL_PREFIX}{i}"], parts, change, window, before)
+    # A frame about a body part stops at another body part ("my face twitches and my leg dropped");
+    # one about a task or a time ("can't open jars", "tackled 10 mins ago") does not.
+    body = vocabulary.body_norms | {
+        p for _, parts, *_ in vocabulary.frames if parts & vocabulary.body_norms for p in parts
+    }
+    frames = FrameMatcher(
+        FrameRule(
+            nlp.vocab.strings[f"{_LABEL_PREFIX}{i}"],
+            parts,
+            change,
+            window,
+            before,
+            frozenset(body) if parts & vocabulary.body_norms else frozenset(),
+        )
         for i, parts, change, window, before in vocabulary.frames
-    ]
-    blockers = vocabulary.body_norms | {p for rule in frame_rules for p in rule.parts}
-    frames = FrameMatcher(frame_rules, frozenset(blockers))
+    )
 
     def component(doc: Doc) -> Doc:
         matches = matcher(doc)

@@ -100,8 +100,8 @@ def collect_targets(
                 continue
             if other_info.finding in keep_nested or other_info.means_normal:
                 continue
-            if other_info.kind == "head":
-                continue
+            if other_info.kind in ("head", "frame"):
+                continue  # a head or a frame never hides a synonym said inside it
             swallowed = True
             break
         if not swallowed:
