@@ -229,8 +229,11 @@ class DocumentReader:
         self._negative_clauses = {t.clause for t in targets if t.negated or decider.blocked(t)}
         self._symptom_said = any(t.finding.category in ("symptom", "character") for t in affirmed)
         # Clauses about a medicine, a past illness, family or a habit ("on lithium for 3 years").
+        rules = grammar.durations
         self._context_clauses = {
-            t.clause for t in targets if t.finding.category in ("medication", "history", "family", "trigger")
+            t.clause
+            for t in targets
+            if t.finding.category in rules.context_categories and t.finding.id not in rules.context_exempt
         }
         self._anchor_cache: dict[frozenset[str], tuple[frozenset[int], frozenset[int]]] = {}
         self._twitch_clauses, self._twitch_sentences = self._anchor_index(self._twitch)

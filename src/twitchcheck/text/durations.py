@@ -37,7 +37,7 @@ class TimePhrase:
 # At most four qualifiers ("just over about 3 weeks"): unbounded, a long run of them made every
 # start position scan the rest of the run.
 _LEAD = (
-    r"(?:(?:for|over|in|during|within|since|from|lasted|lasting|lasts|last|been)\s+)?(?:(?:the|a)\s+)?(?:(?:past|last|previous|recent|first)\s+)?"
+    r"(?:(?:for|over|in|during|within|since|from|lasted|lasting|lasts|last|been|already)\s+)?(?:(?:the|a)\s+)?(?:(?:past|last|previous|recent|first)\s+)?"
     r"(?:(?:about|around|approx\.?|approximately|roughly|nearly|almost|over|more\s+than|less\s+than|under|"
     r"at\s+least|maybe|like|some|just|only|a\s+good|well\s+over|>|<|~)\s*){0,4}"
 )
@@ -74,14 +74,16 @@ class DurationReader:
         # A phrase starts at a word's start: trying every letter inside words was most of the
         # reading time, and a digit glued to a letter is rejected by ``_measured`` anyway.
         self._measure = re.compile(
-            rf"(?<![a-z0-9])(?P<lead>{_LEAD})(?P<num>{num})(?:\s+and\s+a\s+half)?\s*(?P<unit>{unit_alt})\b(?P<ago>\s+ago)?",
+            rf"(?<![a-z0-9])(?P<lead>{_LEAD})(?P<num>{num})(?:\s+and\s+a\s+half)?(?:\s+of)?\s*(?P<unit>{unit_alt})\b(?P<ago>\s+ago)?(?P<now>\s+(?:now|so\s+far|of\s+it))?",
             re.I,
         )
         self._bare = re.compile(
-            r"\b(?:for|over|in|since)\s+(?:the\s+(?:past|last)\s+)?(?P<unit>days|weeks|months|years)\b", re.I
+            r"\b(?:(?:for|over|in|since|been|already)\s+(?:the\s+(?:past|last)\s+)?(?P<unit>days|weeks|months|years)\b"
+            r"|(?P<unit2>days|weeks|months|years)\s+now\b)",
+            re.I
         )
         self._past = re.compile(
-            r"\b(?:(?:over|in|for|during|within|throughout)\s+)?the\s+(?:past|last|previous)\s+"
+            r"\b(?:(?:over|in|for|during|within|throughout)\s+)?(?:(?:the\s+)?(?:past|previous)|the\s+last)\s+"
             r"(?P<unit>day|week|fortnight|month|year)\b",
             re.I,
         )
@@ -94,7 +96,9 @@ class DurationReader:
         self._since_values = {" ".join(k.lower().split()): v for k, v in rules.since.items()}
         # "This morning I couldn't stand up": a time word opening a sentence dates the onset.
         self._opening = re.compile(
-            r"\b(?:this morning|this afternoon|this evening|today|tonight|last night|yesterday)\b", re.I
+            r"\b(?:this\s+morning|this\s+afternoon|this\s+evening|today|tonight|last\s+night|yesterday|this\s+week"
+            r"|this\s+month|earlier\s+today)\b",
+            re.I
         )
         # A follow-up word right before a slash time ("R/V 6/52", "f/u: 3/12").
         self._follow_up = re.compile(
@@ -130,7 +134,8 @@ class DurationReader:
             if phrase is not None:
                 found.append(phrase)
         for match in self._bare.finditer(text):
-            days = self._units[match.group("unit").lower()] * self.rules.bare_plural_count
+            unit = (match.group("unit") or match.group("unit2")).lower()
+            days = self._units[unit] * self.rules.bare_plural_count
             found.append(TimePhrase(days, "for", match.start(), match.end()))
         for match in self._past.finditer(text):
             days = self._units[match.group("unit").lower()]
@@ -153,8 +158,9 @@ class DurationReader:
             if since is not None:
                 found.append(TimePhrase(since, "since", match.start(), match.end()))
         for match in self._opening.finditer(text):
-            opening = self._since_values.get(match.group(0).lower())
-            if opening is not None and _opens_sentence(text, match.start()):
+            # "Today her face dropped", "her face dropped this afternoon": a day word dates its clause.
+            opening = self._since_values.get(" ".join(match.group(0).lower().split()))
+            if opening is not None:
                 found.append(TimePhrase(opening, "since", match.start(), match.end()))
         found.sort(key=lambda p: (p.start, -(p.end - p.start)))
         result: list[TimePhrase] = []
@@ -171,7 +177,7 @@ class DurationReader:
         digits = raw_num[:1].isdigit()
         if unit in _SINGLE_LETTER and not digits:
             return None
-        if not digits and not lead and not match.group("ago"):
+        if not digits and not lead and not match.group("ago") and not match.group("now"):
             return None
         end = match.end()
         if any(follow.match(text, end) for follow in (_FOLLOW_RATE, _FOLLOW_AGE, _FOLLOW_RELATIVE)):

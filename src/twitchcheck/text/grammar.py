@@ -81,6 +81,8 @@ class Durations(_Strict):
     min_course_days: float
     anchor_categories: list[str]
     anchor_findings: list[str]
+    context_categories: list[str]
+    context_exempt: list[str]
     sudden: Sudden
     onset_words: list[str]
     follow_up: list[str]
