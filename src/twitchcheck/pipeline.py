@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -19,39 +18,26 @@ from twitchcheck.knowledge import KnowledgeBase, load_kb
 from twitchcheck.knowledge.schema import ChecklistItem, Finding
 
 if TYPE_CHECKING:
-    from twitchcheck.text import Extraction
+    from twitchcheck.text import Extraction, Mention
 
 MAX_TEXT_CHARS = 20_000
-
-
-@lru_cache(maxsize=32)
-def _extraction(kb: KnowledgeBase, text: str, reference: datetime | None) -> Extraction:
-    """One reading per text: evidence and the doubtful findings come from the same pass."""
-    from twitchcheck.text import extract
-
-    return extract(text, kb, reference=reference)
 
 
 def observations_from_text(
     kb: KnowledgeBase, text: str, reference: datetime | None = None
 ) -> tuple[list[ev.Observation], int | None, str | None]:
-    extraction = _extraction(kb, text, reference)
-    observations = [
-        ev.Observation(m.finding, m.state, "text", m.span, m.start, m.end) for m in extraction.mentions
-    ]
-    return observations, extraction.age, extraction.sex
+    extraction = _read(kb, text, reference)
+    return _observations(extraction.mentions), extraction.age, extraction.sex
 
 
-def possible_from_text(
-    kb: KnowledgeBase, text: str | None, reference: datetime | None = None
-) -> list[ev.Observation]:
-    """Findings the text mentions with doubt (see ``Extraction.possible``)."""
-    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT_CHARS:
-        return []
-    return [
-        ev.Observation(m.finding, m.state, "text", m.span, m.start, m.end)
-        for m in _extraction(kb, text, reference).possible
-    ]
+def _read(kb: KnowledgeBase, text: str, reference: datetime | None) -> Extraction:
+    from twitchcheck.text import extract
+
+    return extract(text, kb, reference=reference)
+
+
+def _observations(mentions: Sequence[Mention]) -> list[ev.Observation]:
+    return [ev.Observation(m.finding, m.state, "text", m.span, m.start, m.end) for m in mentions]
 
 
 def gather(
@@ -63,22 +49,36 @@ def gather(
     reference: datetime | None = None,
 ) -> list[ev.Observation]:
     """Merge text, explicit answers and demographics; explicit input beats what the text implied."""
+    return _gather(kb, text, evidence, age, sex, reference)[0]
+
+
+def _gather(
+    kb: KnowledgeBase,
+    text: str | None,
+    evidence: Mapping[str, str] | None,
+    age: float | None,
+    sex: str | None,
+    reference: datetime | None,
+) -> tuple[list[ev.Observation], list[ev.Observation]]:
+    """The evidence and, from the same reading, the findings the text said with doubt."""
     text_obs: list[ev.Observation] = []
+    possible: list[ev.Observation] = []
     if text is not None:
         if not isinstance(text, str):
             raise ev.EvidenceError("text must be a string")
         if len(text) > MAX_TEXT_CHARS:
             raise ev.EvidenceError(f"text is too long ({len(text)} characters; at most {MAX_TEXT_CHARS})")
         if text.strip():
-            text_obs, text_age, text_sex = observations_from_text(kb, text, reference)
-            age = age if age is not None else text_age
-            sex = sex if sex is not None else text_sex
+            extraction = _read(kb, text, reference)
+            text_obs, possible = _observations(extraction.mentions), _observations(extraction.possible)
+            age = age if age is not None else extraction.age
+            sex = sex if sex is not None else extraction.sex
     answers = ev.from_answers(kb, evidence or {})
     if evidence and text_obs:
         # An explicit "unknown" withdraws what the text implied (a person correcting a misreading).
         withdrawn = {f for f, s in evidence.items() if s == ev.UNKNOWN}
         text_obs = [o for o in text_obs if o.finding not in withdrawn]
-    return ev.merge(text_obs, answers, ev.demographics(kb, age, sex))
+    return ev.merge(text_obs, answers, ev.demographics(kb, age, sex)), possible
 
 
 def assess(
@@ -97,8 +97,7 @@ def assess(
     "20 minutes ago" are read against it.
     """
     kb = kb or load_kb()
-    observations = gather(kb, text, evidence, age, sex, reference)
-    possible = possible_from_text(kb, text, reference)
+    observations, possible = _gather(kb, text, evidence, age, sex, reference)
     return assess_observations(compile_model(kb), observations, id, possible)
 
 
@@ -214,9 +213,9 @@ def start_interview(
 ) -> InterviewStep:
     """Begin from whatever the person said or marked (or nothing); returns the first question."""
     kb = kb or load_kb()
-    observations = gather(kb, text, evidence, age, sex)
+    observations, possible = _gather(kb, text, evidence, age, sex, None)
     seeded = {o.finding: o.state for o in observations}
-    doubtful = possible_red_flags(compile_model(kb), observations, possible_from_text(kb, text))
+    doubtful = possible_red_flags(compile_model(kb), observations, possible)
     state = interview.InterviewState(
         mode=mode, seeded=seeded, max_questions=max_questions, doubtful=[p.finding for p in doubtful]
     )
