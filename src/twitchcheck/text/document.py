@@ -228,6 +228,7 @@ class DocumentReader:
         self._finding_sentences = {layout.sentence_of[layout.clauses[c].start] for c in self._finding_clauses}
         self._negative_clauses = {t.clause for t in targets if t.negated or decider.blocked(t)}
         self._symptom_said = any(t.finding.category in ("symptom", "character") for t in affirmed)
+        self._twitch_said = any(t.finding.id in compiled.twitch for t in affirmed)
         # Clauses about a medicine, a past illness, family or a habit ("on lithium for 3 years").
         rules = grammar.durations
         self._context_clauses = {
@@ -571,6 +572,7 @@ class DocumentReader:
         finding = self.findings.get(rule.finding)
         if finding is None:
             return None
+        fallback: Candidate | None = None
         for sentence in self.layout.sentences:
             if sentence.index in self.decider.questions:
                 continue
@@ -586,7 +588,13 @@ class DocumentReader:
                     return Candidate(
                         finding.id, state, sentence.char_start + start, sentence.char_start + end
                     )
-        return None
+                if fallback is None and self._twitch_said and clause.index not in self._context_clauses:
+                    fallback = Candidate(
+                        finding.id, state, sentence.char_start + start, sentence.char_start + end
+                    )
+        # "happens most nights", "comes n goes" in a sentence of their own: about the twitch the text
+        # describes, unless they sit with a medicine, a habit or a past illness.
+        return fallback
 
     def medication_change(self) -> list[Candidate]:
         """A named medicine with a change word nearby -> a recent change (see grammar)."""
