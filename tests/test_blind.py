@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 
 import pytest
 
@@ -14,28 +13,37 @@ from .conftest import DATA
 
 BLIND = DATA / "blind"
 DEV = BLIND / "dev-2026-12-06.jsonl"
-SEALED = BLIND / "sealed-2026-12-06.jsonl"
-SEALED_CHARS = 120971  # total characters of the sealed texts as committed
+SEALED = BLIND / "sealed-2026-12-06b.jsonl"
+SEALED_ROWS = 400
+SEALED_CHARS = 135240  # total characters of the sealed texts as committed
 
 
 def test_set_shape() -> None:
     dev, sealed = load_blind(DEV), load_blind(SEALED)
-    assert len(dev) + len(sealed) >= 800
+    assert len(dev) >= 800 and len(sealed) >= 400
     assert not {t.id for t in dev} & {t.id for t in sealed}
-    writers = Counter(str(t.writer) for t in [*dev, *sealed])
-    assert len(writers) >= 8
+    dev_writers = {str(t.writer) for t in dev}
+    sealed_writers = {str(t.writer) for t in sealed}
+    assert len(dev_writers) >= 8 and len(sealed_writers) >= 5
+    # The sealed batch comes from writers whose texts development has never seen.
+    assert not dev_writers & sealed_writers
     for t in [*dev, *sealed]:
         for f in t.findings:
             assert f.span in t.text, (t.id, f.span)
-    # Every writer is in both splits.
-    assert {str(t.writer) for t in dev} == {str(t.writer) for t in sealed}
 
 
 def test_sealed_texts_are_unchanged() -> None:
-    """The sealed split is never edited: its content hash is pinned until it is moved to development."""
+    """The sealed split is never edited: its content is pinned until it is moved to development."""
     rows = [json.loads(line) for line in SEALED.read_text("utf-8").splitlines() if line.strip()]
-    assert len(rows) == 407
+    assert len(rows) == SEALED_ROWS
     assert sum(len(r["text"]) for r in rows) == SEALED_CHARS
+
+
+def test_each_batch_is_scored_on_its_own_brief() -> None:
+    first, second = brief_findings(DEV), brief_findings(SEALED)
+    assert first is not None and second is not None
+    assert "face_droop" in first and "trismus" not in first  # written before the new findings
+    assert first - {"age_band", "sex"} < second and "trismus" in second
 
 
 def test_duration_bands_of_the_first_brief() -> None:
@@ -58,8 +66,8 @@ def dev_report(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
 
 def test_reading_floor_on_the_development_split(dev_report) -> None:  # type: ignore[no-untyped-def]
     """A floor, not a target: reading must not fall back below what this batch measured
-    (2026-12-06, after frames, who-it-is-about and calendar time)."""
+    (2026-12-06: 800 texts, recall 0.728, precision 0.760, red-flag recall 0.737)."""
     s = dev_report.summary()
-    assert s["overall"]["recall"] >= 0.66
-    assert s["overall"]["precision"] >= 0.75
-    assert s["red_flag_findings"]["recall"] >= 0.64
+    assert s["overall"]["recall"] >= 0.71
+    assert s["overall"]["precision"] >= 0.74
+    assert s["red_flag_findings"]["recall"] >= 0.72

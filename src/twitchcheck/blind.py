@@ -205,12 +205,12 @@ def red_flag_findings(kb: KnowledgeBase) -> list[str]:
 
 
 def brief_findings(path: str | Path) -> frozenset[str] | None:
-    """The finding ids the writers were given (``brief/findings.md`` beside the set), if present.
+    """The finding ids the writers were given (``<set>.brief/findings.md`` beside the set), if present.
 
     Findings added after a batch was written cannot be in its annotations, so reading them is
     neither right nor wrong for that batch.
     """
-    brief = Path(path).parent / "brief" / "findings.md"
+    brief = Path(path).with_suffix(".brief") / "findings.md"
     if not brief.exists():
         return None
     return frozenset(

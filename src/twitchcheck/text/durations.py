@@ -205,7 +205,9 @@ class DurationReader:
         if match.group(0).lower().rstrip().endswith("half") or " and a half" in match.group(0).lower():
             count += 0.5
         days = count * self._units[unit]
-        kind: Kind = "ago" if match.group("ago") else ("since" if lead.startswith("since") else "for")
+        # "for 12 mins now", "3 days so far": still going, so it began that long ago.
+        ongoing = lead.startswith("since") or bool(match.group("now"))
+        kind: Kind = "ago" if match.group("ago") else ("since" if ongoing else "for")
         start = match.start("lead") + (len(match.group("lead")) - len(match.group("lead").lstrip()))
         lead_words = lead.split()
         from_now = lead_words[:1] in (["in"], ["within"]) and not _PAST_LEAD & set(lead_words)
