@@ -35,19 +35,19 @@ def _items(data: dict) -> list[dict]:  # type: ignore[type-arg]
     [
         (
             lambda d: _items(d).append({"finding": "wobbly_knees", "label": "Wobbly knees"}),
-            "interview.yaml: field opening_checklist.items[15].finding: unknown finding id 'wobbly_knees'",
+            "interview.yaml: field opening_checklist.items[24].finding: unknown finding id 'wobbly_knees'",
         ),
         (
             lambda d: _items(d).append({"finding": "reflexes", "label": "Brisk reflexes"}),
-            "opening_checklist.items[15].finding: 'reflexes' must be a yes/no finding a person can report",
+            "opening_checklist.items[24].finding: 'reflexes' must be a yes/no finding a person can report",
         ),
         (
             lambda d: _items(d).append(dict(_items(d)[0])),
-            "opening_checklist.items[15].finding: 'fasciculations' is listed twice",
+            "opening_checklist.items[24].finding: 'fasciculations' is listed twice",
         ),
         (
             lambda d: d["opening_checklist"]["warning_signs"].append({"finding": "fever", "label": "Hot"}),
-            "opening_checklist.warning_signs[8].finding: 'fever' is listed twice",
+            "opening_checklist.warning_signs[12].finding: 'fever' is listed twice",
         ),
         (
             lambda d: d["opening_checklist"].update(id="weakness"),
@@ -83,4 +83,4 @@ def test_broken_condition_names_file_and_field(tmp_path: Path) -> None:
 
 def test_the_packaged_checklist_loads(tmp_path: Path) -> None:
     kb = load_kb(_broken(tmp_path, "interview.yaml", lambda d: None))
-    assert kb.checklist is not None and len(kb.checklist.all_items) == 23
+    assert kb.checklist is not None and len(kb.checklist.all_items) == 36
