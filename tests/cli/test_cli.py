@@ -115,7 +115,7 @@ def test_interview_checklist_takes_several_numbers_and_back() -> None:
     answers = "4 99\n4 11\nb\n\n" + "\n".join(["3"] * 40) + "\n"
     result = runner.invoke(app, ["interview", "I'm 30.", "--sex", "male", "--json"], input=answers)
     assert result.exit_code == 0, result.output
-    assert "Please type numbers from 1 to 23" in result.stderr
+    assert "Please type numbers from 1 to 36" in result.stderr
     assert "Also tick any of these you have now" in result.stderr
     payload = json.loads(result.stdout.splitlines()[-1])
     first = payload["transcript"][0]
