@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench browser postgres clean
+.PHONY: run test lint bench browser postgres reliability clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,10 @@ postgres:
 test: lint browser postgres
 	$(BIN)/twitchcheck kb check
 	$(BIN)/pytest
+
+# Abuse and limits on SQLite and PostgreSQL (also part of `make test`; leave out with -m "not reliability").
+reliability: $(STAMP) postgres
+	$(BIN)/pytest -m reliability tests/reliability
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py

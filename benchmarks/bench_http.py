@@ -1,6 +1,6 @@
 """HTTP throughput and latency of POST /api/v1/assess beside GET /healthz, over loopback.
 
-Run: .venv/bin/python benchmarks/bench_http.py [--requests 3000] [--concurrency 16]
+Run: .venv/bin/python benchmarks/bench_http.py [--requests 3000] [--concurrency 16] [--abuse 400]
 
 Starts `twitchcheck serve` on a free 127.0.0.1 port, warms it up, then sends a fixed number of
 requests per endpoint from an asyncio/httpx load generator (bounded: it stops by itself) and
@@ -8,6 +8,12 @@ prints requests per second and p50/p99 latency. All endpoints run against the sa
 same run, so the ratio to the trivial endpoint is what matters. The load generator shares the
 machine's cores with the server; with a Python client the trivial endpoint is partly
 client-bound, which the table reports as measured.
+
+``--abuse N`` then sends N hostile texts of the maximum length (runs of punctuation, emoji, never-seen
+words; each one different, so no cache helps) from ``--concurrency`` clients while one more client
+times GET /healthz, and reports both: the service must stay responsive (issue 13's target: /healthz
+p99 < 50 ms) and answer every hostile text with 200 or a 4xx/503, never a 500. The server's resident
+memory (RSS) is printed after warm-up and at the end.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import socket
 import statistics
+import string
 import subprocess
 import sys
 import time
@@ -45,6 +53,8 @@ SHORT_TEXT = {
 }
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 50.0
+MAX_TEXT = 20_000
+HOSTILE_UNITS = ["(", "$", "[", "{", "'", '"', "<", "#", "*", "\U0001f600", "K 4.1 ", "no "]
 
 
 @dataclass
@@ -84,6 +94,73 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.2)
     process.kill()
     raise SystemExit("server did not start within 120 s")
+
+
+def rss_mib(pid: int) -> float | None:
+    """Resident memory of a process in MiB (Linux /proc), or None where that cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def hostile_texts(count: int, seed: int = 13) -> list[str]:
+    """Texts of up to the maximum length: runs of one unit, or never-seen words; all different."""
+    rng = random.Random(seed)
+    texts = []
+    for i in range(count):
+        length = MAX_TEXT - rng.randrange(0, 500)
+        if i % 3 == 2:
+            words = []
+            while sum(len(w) + 1 for w in words) < length - 20:
+                words.append("".join(rng.choices(string.ascii_lowercase, k=rng.randrange(4, 12))))
+            body = " ".join(words)
+        else:
+            unit = HOSTILE_UNITS[i % len(HOSTILE_UNITS)]
+            body = unit * (length // len(unit))
+        texts.append((body[: length - 5] + " calf")[:MAX_TEXT])
+    return texts
+
+
+async def abuse(base: str, texts: list[str], concurrency: int) -> tuple[Run, Run, dict[int, int]]:
+    """The hostile texts from ``concurrency`` clients while one more client times /healthz."""
+    statuses: dict[int, int] = {}
+    hostile: list[float] = []
+    health: list[float] = []
+    queue = list(texts)
+    done = False
+    limits = httpx.Limits(max_connections=concurrency + 1)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+
+        async def sender() -> None:
+            while queue:
+                text = queue.pop()
+                started = time.perf_counter()
+                response = await client.post("/api/v1/assess", json={"text": text})
+                hostile.append(time.perf_counter() - started)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        async def prober() -> None:
+            while not done:
+                started = time.perf_counter()
+                await client.get("/healthz")
+                health.append(time.perf_counter() - started)
+                await asyncio.sleep(0.02)
+
+        began = time.perf_counter()
+        probe = asyncio.create_task(prober())
+        await asyncio.gather(*(sender() for _ in range(concurrency)))
+        done = True
+        await probe
+        seconds = time.perf_counter() - began
+    return (
+        Run("POST /api/v1/assess (hostile 20,000-char texts)", hostile, seconds, 0),
+        Run("GET /healthz during the hostile texts", health, seconds, 0),
+        statuses,
+    )
 
 
 async def load(
@@ -127,12 +204,20 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=3000, help="requests per endpoint (after warm-up)")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight at once")
+    parser.add_argument("--abuse", type=int, default=0, help="hostile maximum-length texts to send after")
     args = parser.parse_args()
 
     port = free_port()
     server = start_server(port)
+    base = f"http://127.0.0.1:{port}"
+    rss_before = rss_after = None
+    hostile: tuple[Run, Run, dict[int, int]] | None = None
     try:
-        runs = asyncio.run(measure(f"http://127.0.0.1:{port}", args.requests, args.concurrency))
+        runs = asyncio.run(measure(base, args.requests, args.concurrency))
+        rss_before = rss_mib(server.pid)
+        if args.abuse:
+            hostile = asyncio.run(abuse(base, hostile_texts(args.abuse), args.concurrency))
+        rss_after = rss_mib(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -152,6 +237,23 @@ def main() -> None:
     ok = all(r.rate >= TARGET_RATIO * trivial and r.percentile(0.99) < TARGET_P99_MS for r in runs[1:])
     verdict = "met" if ok else "NOT met"
     print(f"target (>= {TARGET_RATIO:.0%} of trivial throughput, p99 < {TARGET_P99_MS:.0f} ms): {verdict}")
+    if hostile is not None:
+        texts, health, statuses = hostile
+        print(f"\n{args.abuse} hostile texts, {args.concurrency} clients, /healthz timed alongside")
+        for run in (texts, health):
+            print(
+                f"{run.name:52} {len(run.latencies):6d} requests  p50 {run.percentile(0.5):8.1f} ms  "
+                f"p99 {run.percentile(0.99):8.1f} ms"
+            )
+        print(f"hostile texts per second: {texts.rate:.1f}; statuses: {dict(sorted(statuses.items()))}")
+        healthy = health.percentile(0.99) < TARGET_P99_MS and 500 not in statuses
+        verdict = "met" if healthy else "NOT met"
+        print(f"target (/healthz p99 < {TARGET_P99_MS:.0f} ms under hostile texts, no 500): {verdict}")
+    if rss_before is not None and rss_after is not None:
+        print(
+            f"server RSS: {rss_before:.0f} MiB after warm-up, {rss_after:.0f} MiB at the end "
+            f"({rss_after - rss_before:+.0f} MiB)"
+        )
 
 
 if __name__ == "__main__":

@@ -328,14 +328,21 @@ def serve(
     access_log: Annotated[
         bool, typer.Option("--access-log", help="Log each request (off by default: URLs can hold answers).")
     ] = False,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            envvar="TWITCHCHECK_FORWARDED_ALLOW_IPS",
+            help="Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto headers are "
+            "trusted (default: none; the headers are ignored).",
+        ),
+    ] = None,
 ) -> None:
     """Run the web app and JSON API (pages at /, API docs at /docs)."""
-    import uvicorn
-
-    from twitchcheck.web import create_app
+    from twitchcheck.web.server import run
 
     console.print(f"twitchcheck is running at http://{host}:{port} (Ctrl+C to stop)", highlight=False)
-    uvicorn.run(create_app(), host=host, port=port, access_log=access_log, log_level="info")
+    run(host, port, access_log=access_log, forwarded=forwarded_allow_ips)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,7 +26,10 @@ from twitchcheck.diary.schemas import ProfileUpdate, UserCreate, UserPublic
 
 from .conftest import entry, make_user
 
-POLICY = accounts.LoginPolicy(max_failures=3, window=timedelta(minutes=10))
+POLICY = accounts.LoginPolicy(
+    free_failures=3, first_wait=timedelta(seconds=30), max_wait=timedelta(minutes=8)
+)
+HOME, STRANGER = "a" * 64, "b" * 64  # keyed hashes of two client addresses
 
 
 def test_register_hashes_with_argon2id(session: Any) -> None:
@@ -55,47 +58,77 @@ def test_authenticate(session: Any, alice: UserPublic) -> None:
         accounts.authenticate(session, "nobody", "whatever")
 
 
-def test_failed_logins_are_rate_limited_per_username(
+def _fail(session: Any, name: str, address: str, when: Any) -> None:
+    with pytest.raises(accounts.InvalidCredentials):
+        accounts.authenticate(session, name, "wrong", address=address, policy=POLICY, now=when)
+
+
+def test_failed_logins_back_off_per_address_and_username(
     session: Any, alice: UserPublic, bob: UserPublic
 ) -> None:
     now = utcnow()
-    for i in range(POLICY.max_failures):
-        with pytest.raises(accounts.InvalidCredentials):
-            accounts.authenticate(session, "alice", "wrong", policy=POLICY, now=now + timedelta(seconds=i))
-    later = now + timedelta(minutes=1)
+    for i in range(POLICY.free_failures):
+        _fail(session, "alice", STRANGER, now + timedelta(seconds=i))
+    last = now + timedelta(seconds=POLICY.free_failures - 1)
+    later = last + timedelta(seconds=10)
     with pytest.raises(accounts.LoginThrottled) as throttled:
-        accounts.authenticate(session, "alice", "correct horse battery", policy=POLICY, now=later)
-    assert timedelta(0) < throttled.value.retry_after <= POLICY.window
-    # Other usernames are not affected, and the block lifts when the window has passed.
-    assert (
-        accounts.authenticate(session, "bob", "correct horse battery", policy=POLICY, now=later).id == bob.id
+        accounts.authenticate(
+            session, "alice", "correct horse battery", address=STRANGER, policy=POLICY, now=later
+        )
+    assert throttled.value.retry_after == POLICY.first_wait - timedelta(seconds=10)
+    # The owner, from their own address, and other usernames from the same address are not held back.
+    owner = accounts.authenticate(
+        session, "alice", "correct horse battery", address=HOME, policy=POLICY, now=later
     )
-    after = now + POLICY.window + timedelta(seconds=5)
+    assert owner.id == alice.id
     assert (
-        accounts.authenticate(session, "alice", "correct horse battery", policy=POLICY, now=after).id
-        == alice.id
+        accounts.authenticate(
+            session, "bob", "correct horse battery", address=STRANGER, policy=POLICY, now=later
+        ).id
+        == bob.id
     )
+    # After the wait the pair may try once more; each further failure doubles the wait, up to the cap.
+    when = last
+    for failures in range(POLICY.free_failures, POLICY.free_failures + 6):
+        wait = POLICY.wait_after(failures)
+        assert wait == min(POLICY.max_wait, POLICY.first_wait * 2 ** (failures - POLICY.free_failures))
+        when = when + wait
+        _fail(session, "alice", STRANGER, when)
+        with pytest.raises(accounts.LoginThrottled):
+            accounts.authenticate(
+                session, "alice", "wrong", address=STRANGER, policy=POLICY, now=when + wait / 2
+            )
+    assert POLICY.wait_after(50) == POLICY.max_wait
 
 
 def test_a_success_resets_the_failure_count(session: Any, alice: UserPublic) -> None:
     now = utcnow()
-    for i in range(POLICY.max_failures - 1):
-        with pytest.raises(accounts.InvalidCredentials):
-            accounts.authenticate(session, "alice", "wrong", policy=POLICY, now=now + timedelta(seconds=i))
+    for i in range(POLICY.free_failures - 1):
+        _fail(session, "alice", HOME, now + timedelta(seconds=i))
     accounts.authenticate(
-        session, "alice", "correct horse battery", policy=POLICY, now=now + timedelta(seconds=10)
+        session,
+        "alice",
+        "correct horse battery",
+        address=HOME,
+        policy=POLICY,
+        now=now + timedelta(seconds=10),
     )
-    with pytest.raises(accounts.InvalidCredentials):  # a fresh failure, not a block
-        accounts.authenticate(session, "alice", "wrong", policy=POLICY, now=now + timedelta(seconds=20))
+    _fail(session, "alice", HOME, now + timedelta(seconds=20))  # a fresh failure, not a block
 
 
 def test_unknown_usernames_are_throttled_too(session: Any) -> None:
     now = utcnow()
-    for _ in range(POLICY.max_failures):
-        with pytest.raises(accounts.InvalidCredentials):
-            accounts.authenticate(session, "ghost", "x", policy=POLICY, now=now)
+    for _ in range(POLICY.free_failures):
+        _fail(session, "ghost", STRANGER, now)
     with pytest.raises(accounts.LoginThrottled):
-        accounts.authenticate(session, "ghost", "x", policy=POLICY, now=now)
+        accounts.authenticate(session, "ghost", "x", address=STRANGER, policy=POLICY, now=now)
+
+
+def test_names_that_cannot_be_stored_are_wrong_not_errors(session: Any, alice: UserPublic) -> None:
+    """NUL and lone surrogates cannot be in a username (nor be stored on PostgreSQL): just wrong."""
+    for name in ("al\x00ice", "alice\ud800", "\x00" * 80):
+        with pytest.raises(accounts.InvalidCredentials):
+            accounts.authenticate(session, name, "correct horse battery", address=HOME)
 
 
 def test_old_attempts_are_pruned(session: Any, alice: UserPublic) -> None:
@@ -218,6 +251,15 @@ def test_address_attempts_are_limited_in_a_sliding_window(session: Any) -> None:
     assert accounts.note_address_attempt(session, "key-b", limit=3, window=window, now=start) is None
     later = start + timedelta(minutes=10, seconds=1)
     assert accounts.note_address_attempt(session, "key-a", limit=3, window=window, now=later) is None
-    # attempts older than the window are pruned as it goes
+    # attempts older than a day (longer than any window) are pruned as it goes
     rows = session.scalars(select(AddressAttempt.at).where(AddressAttempt.address == "key-a")).all()
-    assert len(rows) == 3 and min(rows) > start
+    assert len(rows) == 4
+    next_day = start + accounts.KEEP_COUNTS + timedelta(minutes=1, seconds=30)
+    assert accounts.note_address_attempt(session, "key-b", limit=3, window=window, now=next_day) is None
+    rows = session.scalars(select(AddressAttempt.at).where(AddressAttempt.address == "key-a")).all()
+    assert len(rows) == 2 and min(rows) > start + timedelta(minutes=1)
+    # asking without counting; windows longer than the rows are kept are refused
+    assert accounts.note_address_attempt(session, "key-c", limit=1, window=window, record=False) is None
+    assert accounts.note_address_attempt(session, "key-c", limit=1, window=window, record=False) is None
+    with pytest.raises(ValueError):
+        accounts.note_address_attempt(session, "key-c", limit=1, window=timedelta(days=2))

@@ -20,7 +20,7 @@ from .conftest import BACKENDS, entry, fake_extractor
 
 
 def test_schema_is_at_head_and_matches_the_models(db: Database) -> None:
-    assert current_revision(db.engine) == head_revision() == "0002_address_attempts"
+    assert current_revision(db.engine) == head_revision() == "0003_login_pairs"
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == [], f"models and migrations differ: {diff}"

@@ -15,13 +15,23 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import PASSWORD
 from twitchcheck.web import create_app
 from twitchcheck.web.auth import Accounts
+from twitchcheck.web.quota import KINDS, HeavyWork
 
 API = "/api/v1"
 NO_LIMIT = (100_000, 60.0)
 
 
 def make_app(directory: Path, login_limit: tuple[int, float] = NO_LIMIT) -> FastAPI:
-    users = Accounts(f"sqlite:///{directory}/d.db", secret=b"test-secret", login_limit=login_limit)
+    """The limits on sign-ups with taken names and on exports, imports and PDFs are off here (the
+    reliability suite tests them); the per-address log-in limit is ``login_limit``."""
+    heavy = HeavyWork(per_user=dict.fromkeys(KINDS, NO_LIMIT))
+    users = Accounts(
+        f"sqlite:///{directory}/d.db",
+        secret=b"test-secret",
+        login_limit=login_limit,
+        taken_limit=NO_LIMIT,
+        heavy=heavy,
+    )
     return create_app(warm=False, accounts=users)
 
 

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from twitchcheck.pipeline import assess
+from twitchcheck.web.limits import DEFAULT_MAX_BODY
 from twitchcheck.web.schemas import AssessmentOut, InterviewStepOut
 
 API = "/api/v1"
@@ -103,20 +104,20 @@ def test_malformed_and_missing_bodies(client: TestClient) -> None:
 
 
 def test_oversized_bodies_get_413_before_parsing(client: TestClient) -> None:
-    big = b'{"text": "' + b"a" * 70_000 + b'"}'
+    big = b'{"text": "' + b"a" * DEFAULT_MAX_BODY + b'"}'
     response = client.post(f"{API}/assess", content=big, headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert "limit" in response.json()["detail"]
 
     def chunks() -> Any:
         yield b'{"text": "'
-        for _ in range(80):
+        for _ in range(DEFAULT_MAX_BODY // 1000 + 10):
             yield b"a" * 1000
         yield b'"}'
 
     streamed = client.post(f"{API}/assess", content=chunks(), headers={"content-type": "application/json"})
     assert streamed.status_code == 413
-    page = client.post("/assess", content=b"text=" + b"a" * 70_000)
+    page = client.post("/assess", content=b"text=" + b"a" * DEFAULT_MAX_BODY)
     assert page.status_code == 413 and "text/html" in page.headers["content-type"]
 
 

@@ -21,8 +21,8 @@ EXAMPLES_PER_OPERATION = 250
 
 # The coverage phase would enumerate every state of every finding in every evidence map (about
 # 200,000 cases for this schema); the fuzzing phase samples the same space within the budget below.
-# 413 (body over the documented 64 KiB limit) is a rejection whatever the schema says: non-ASCII
-# text within the 20,000-character limit can exceed it.
+# 413 (body over the documented byte limit) is a rejection whatever the schema says: the limit leaves
+# room for 20,000 characters in any encoding, but a schema-valid body may hold more than the text.
 CONFIG = SchemathesisConfig.from_dict(
     {
         "phases": {"coverage": {"enabled": False}},

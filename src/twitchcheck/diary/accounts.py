@@ -2,8 +2,12 @@
 
 Passwords are hashed with argon2id (argon2-cffi). API tokens and session cookies are random
 32-byte values shown once; only their SHA-256 is stored, so a leaked database does not leak
-working credentials. Failed log-ins are counted per username in the database; too many in the
-window and further attempts are refused without checking the password.
+working credentials. Failed log-ins are counted in the database per (client address, username)
+pair: after a few failures in a row the pair must wait, twice as long after each further failure
+(exponential back-off), and attempts during the wait are refused without checking the password.
+Failures from one address never hold back the same username from another address, so nobody can
+lock an owner out by guessing at their name; guessing from many addresses is slowed by the
+per-address limit (:func:`note_address_attempt`) and by the cost of argon2id.
 """
 
 from __future__ import annotations
@@ -21,9 +25,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary.db import writing
-from twitchcheck.diary.models import AddressAttempt, ApiToken, LoginAttempt, LoginSession, User, utcnow
+from twitchcheck.diary.models import (
+    MAX_ID,
+    AddressAttempt,
+    ApiToken,
+    LoginAttempt,
+    LoginSession,
+    User,
+    utcnow,
+)
 from twitchcheck.diary.repository import NotFound
-from twitchcheck.diary.schemas import NewToken, ProfileUpdate, TokenPublic, UserCreate, UserPublic
+from twitchcheck.diary.schemas import (
+    NewToken,
+    ProfileUpdate,
+    TokenPublic,
+    UserCreate,
+    UserPublic,
+    unstorable,
+)
 
 LOCAL_USERNAME = "local"
 RESERVED_USERNAMES = frozenset({LOCAL_USERNAME, "admin", "root", "api", "anonymous"})
@@ -40,7 +59,7 @@ class InvalidCredentials(Exception):
 
 
 class LoginThrottled(Exception):
-    """Too many failed log-ins for this username recently."""
+    """Too many failed log-ins for this username from this address recently."""
 
     def __init__(self, retry_after: timedelta) -> None:
         self.retry_after = retry_after
@@ -51,9 +70,23 @@ class LoginThrottled(Exception):
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    max_failures: int = 5
-    window: timedelta = timedelta(minutes=15)
+    """Back-off per (address, username) pair: ``free_failures`` failures in a row cost nothing; after
+    that the pair waits ``first_wait`` after the last failure, doubled for each further failure, up
+    to ``max_wait``. A success from the pair starts the count again; attempts older than
+    ``keep_attempts`` are forgotten (and deleted)."""
+
+    free_failures: int = 5
+    first_wait: timedelta = timedelta(seconds=30)
+    max_wait: timedelta = timedelta(minutes=15)
     keep_attempts: timedelta = timedelta(days=1)
+
+    def wait_after(self, failures: int) -> timedelta:
+        """How long the pair waits after its last failure, with ``failures`` failures in a row."""
+        if failures < self.free_failures:
+            return timedelta(0)
+        doublings = min(failures - self.free_failures, 30)
+        wait: timedelta = self.first_wait * (1 << doublings)
+        return min(self.max_wait, wait)
 
 
 DEFAULT_POLICY = LoginPolicy()
@@ -91,10 +124,14 @@ def _normalise(username: str) -> str:
 
 
 def register(session: Session, data: UserCreate) -> UserPublic:
-    """Create an account. Raises :class:`AccountError` if the name is reserved or taken."""
+    """Create an account. Raises :class:`AccountError` if the name is reserved or taken.
+
+    The password is hashed first whatever the name, so a taken or reserved name costs the same time
+    as a new one (the web layer limits how many taken names one address may find)."""
+    password_hash = _hasher.hash(data.password)
     if data.username in RESERVED_USERNAMES:
         raise AccountError(f"username {data.username!r} is reserved")
-    user = User(username=data.username, password_hash=_hasher.hash(data.password))
+    user = User(username=data.username, password_hash=password_hash)
     try:
         with writing(session):
             session.add(user)
@@ -103,46 +140,73 @@ def register(session: Session, data: UserCreate) -> UserPublic:
     return _public(user)
 
 
-def _recent_failures(session: Session, username: str, now: datetime, policy: LoginPolicy) -> list[datetime]:
-    since = now - policy.window
+def _pair_failures(
+    session: Session, username: str, address: str, now: datetime, policy: LoginPolicy
+) -> list[datetime]:
+    """This pair's failures since its last success (within ``keep_attempts``), oldest first."""
+    pair = (LoginAttempt.username == username, LoginAttempt.address == address)
+    since = now - policy.keep_attempts
     last_success = session.scalar(
         select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True), LoginAttempt.at >= since
+            *pair, LoginAttempt.succeeded.is_(True), LoginAttempt.at >= since
         )
     )
     floor = max(since, last_success) if last_success is not None else since
     return list(
         session.scalars(
             select(LoginAttempt.at)
-            .where(
-                LoginAttempt.username == username, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= floor
-            )
+            .where(*pair, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= floor)
             .order_by(LoginAttempt.at)
         )
     )
 
 
-def note_address_attempt(
-    session: Session, address: str, *, limit: int, window: timedelta, now: datetime | None = None
-) -> timedelta | None:
-    """Count one password check or registration from ``address`` (a keyed hash of it, never the address).
+KEEP_COUNTS = timedelta(days=1)  # longer than every window of note_address_attempt
 
-    Returns how long to wait when ``limit`` attempts already fell within ``window`` (this one is then
-    not counted), else None. In the database rather than in memory, so every worker process counts
-    together; stops one client trying many usernames, which the per-username count cannot see.
+
+def note_address_attempt(
+    session: Session,
+    address: str,
+    *,
+    limit: int,
+    window: timedelta,
+    now: datetime | None = None,
+    record: bool = True,
+) -> timedelta | None:
+    """Count one event for ``address`` (a keyed hash of a client address or another key, never the
+    address itself): a password check, a registration, a taken name found, an expensive operation.
+
+    Returns how long to wait when ``limit`` events already fell within ``window`` (this one is then
+    not counted), else None. ``record=False`` only asks. In the database rather than in memory, so
+    every worker process counts together; stops one client trying many usernames, which the
+    per-pair back-off cannot see. Rows older than :data:`KEEP_COUNTS` are deleted on the way.
     """
+    if window > KEEP_COUNTS:
+        raise ValueError(f"windows longer than {KEEP_COUNTS} are not kept")
     now = now or utcnow()
     with writing(session):
-        session.execute(delete(AddressAttempt).where(AddressAttempt.at <= now - window))
+        session.execute(delete(AddressAttempt).where(AddressAttempt.at <= now - KEEP_COUNTS))
         recent = list(
             session.scalars(
-                select(AddressAttempt.at).where(AddressAttempt.address == address).order_by(AddressAttempt.at)
+                select(AddressAttempt.at)
+                .where(AddressAttempt.address == address, AddressAttempt.at > now - window)
+                .order_by(AddressAttempt.at)
             )
         )
         if len(recent) >= limit:
-            return recent[-limit] + window - now
-        session.add(AddressAttempt(address=address, at=now))
+            return max(recent[-limit] + window - now, timedelta(seconds=1))
+        if record:
+            session.add(AddressAttempt(address=address, at=now))
     return None
+
+
+def _login_name(username: str) -> str:
+    """The name as stored in the attempts table: normalised, cut to the column, and with anything
+    no database can store replaced (such a name can belong to no account)."""
+    name = _normalise(username)[:64]
+    if unstorable(name) is not None:
+        name = name.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+    return name
 
 
 def authenticate(
@@ -150,19 +214,24 @@ def authenticate(
     username: str,
     password: str,
     *,
+    address: str = "",
     policy: LoginPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
 ) -> UserPublic:
     """Check a password. Raises :class:`LoginThrottled` or :class:`InvalidCredentials`.
 
-    Unknown usernames cost the same hash check as known ones and are counted and throttled alike.
+    ``address`` is a keyed hash of the client's address: the back-off is per (address, username)
+    pair (see :class:`LoginPolicy`). Unknown usernames cost the same hash check as known ones and
+    are counted and throttled alike.
     """
     now = now or utcnow()
-    name = _normalise(username)[:64]
+    name = _login_name(username)
     try:
-        failures = _recent_failures(session, name, now, policy)
-        if len(failures) >= policy.max_failures:
-            raise LoginThrottled(failures[-policy.max_failures] + policy.window - now)
+        failures = _pair_failures(session, name, address, now, policy)
+        if failures:
+            wait_until = failures[-1] + policy.wait_after(len(failures))
+            if wait_until > now:
+                raise LoginThrottled(wait_until - now)
         user = session.scalar(select(User).where(User.username == name))
         public = _public(user) if user is not None else None
         stored = user.password_hash if user is not None else None
@@ -173,7 +242,7 @@ def authenticate(
     except (VerificationError, InvalidHashError):
         ok = False
     with writing(session):
-        session.add(LoginAttempt(username=name, at=now, succeeded=ok))
+        session.add(LoginAttempt(username=name, address=address, at=now, succeeded=ok))
         session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - policy.keep_attempts))
         if ok and public is not None and stored is not None and _hasher.check_needs_rehash(stored):
             new_hash = _hasher.hash(password)
@@ -255,6 +324,9 @@ def create_api_token(
     name = name.strip()
     if not 1 <= len(name) <= 100:
         raise AccountError("token name must be 1-100 characters")
+    problem = unstorable(name)
+    if problem is not None:
+        raise AccountError(f"token name {problem}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     with writing(session):
@@ -293,6 +365,8 @@ def list_api_tokens(session: Session, user_id: int) -> list[TokenPublic]:
 
 
 def revoke_api_token(session: Session, user_id: int, token_id: int) -> None:
+    if not 1 <= token_id <= MAX_ID:  # cannot exist, and PostgreSQL refuses the number in a query
+        raise NotFound(f"no token {token_id}")
     with writing(session):
         result = session.execute(delete(ApiToken).where(ApiToken.user_id == user_id, ApiToken.id == token_id))
         if getattr(result, "rowcount", 0) != 1:

@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -85,11 +85,16 @@ def parse_when(value: str | None) -> datetime:
     text = value.strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(12)).astimezone()
-        parsed = datetime.fromisoformat(text)
+            parsed = datetime.combine(date.fromisoformat(text), time(12)).astimezone()
+        else:
+            parsed = datetime.fromisoformat(text)
+            parsed = parsed if parsed.tzinfo is not None else parsed.astimezone()
+        parsed.astimezone(UTC)  # the diary stores UTC: 0001-01-01T00:00+14:00 has no UTC moment
     except ValueError:
         raise _fail(f"--when {value!r}: expected an ISO date or date-time, e.g. 2026-03-01T08:30") from None
-    return parsed if parsed.tzinfo is not None else parsed.astimezone()
+    except OverflowError:
+        raise _fail(f"{value!r}: out of range (in UTC it falls outside the years 1 to 9999)") from None
+    return parsed
 
 
 def _validation_failed(exc: Exception) -> typer.Exit:

@@ -146,12 +146,22 @@ def _parse_record(record: Any, index: int) -> tuple[EntryCreate, list[NoteFindin
     data = {k: v for k, v in record.items() if k not in SERVER_FIELDS}
     try:
         entry = EntryCreate.model_validate(data)
-        found = record.get("note_findings")
-        notes = [NoteFinding.model_validate(f) for f in found] if isinstance(found, list) else None
     except ValidationError as exc:
         first = exc.errors()[0]["loc"]
         field = f"{path}.{first[0]}" if first else path
         raise ImportFailed(f"{where}: " + "; ".join(format_errors(exc)), field) from None
+    found = record.get("note_findings")
+    notes: list[NoteFinding] | None = None
+    if isinstance(found, list):
+        notes = []
+        for i, item in enumerate(found):
+            try:
+                notes.append(NoteFinding.model_validate(item))
+            except ValidationError as exc:
+                first = exc.errors()[0]["loc"]
+                field = f"{path}.note_findings.{i}" + (f".{first[0]}" if first else "")
+                problems = "; ".join(f"note_findings.{i}.{line}" for line in format_errors(exc))
+                raise ImportFailed(f"{where}: {problems}", field) from None
     if notes is not None:
         for f in notes:
             text = entry.note if f.field == "note" else entry.medications
@@ -205,6 +215,10 @@ def import_json(
         data = json.loads(payload) if isinstance(payload, str | bytes) else payload
     except json.JSONDecodeError as exc:
         raise ImportFailed(f"not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    except RecursionError:
+        raise ImportFailed("not readable: nested too deeply") from None
+    except UnicodeDecodeError:
+        raise ImportFailed("not UTF-8 text") from None
     if isinstance(data, dict):
         if data.get("format") not in (None, FORMAT):
             raise ImportFailed(f"not a {FORMAT} file (format {data.get('format')!r})", "format")
@@ -251,6 +265,9 @@ def _csv_records(text: str) -> list[dict[str, Any]]:
                     record[key] = json.loads(value) if value.strip() else []
                 except json.JSONDecodeError as exc:
                     message = f"line {reader.line_num}: note_findings: {exc.msg}"
+                    raise ImportFailed(message, f"entries.{len(records)}.note_findings") from None
+                except RecursionError:  # e.g. '[' x 5000: nested too deeply to be note findings
+                    message = f"line {reader.line_num}: note_findings: nested too deeply to be read"
                     raise ImportFailed(message, f"entries.{len(records)}.note_findings") from None
             elif value == "":
                 continue

@@ -33,6 +33,7 @@ KINDS = ("fasciculation", "cramp", "spasm", "stiffness", "jerking", "rippling", 
 SIDES = ("left", "right", "both")
 LEVELS = ("self_care", "routine", "urgent", "emergency")
 SEXES = ("male", "female")
+MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns (PostgreSQL refuses a larger number in a query)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -124,22 +125,26 @@ class LoginSession(Base):
 
 
 class LoginAttempt(Base):
-    """Failed and successful log-ins per username, for rate limiting. Not linked to ``users``:
-    attempts against unknown usernames count too. Removed with the account and pruned by age."""
+    """Failed and successful log-ins per (client address, username) pair, for the log-in back-off.
+    Not linked to ``users``: attempts against unknown usernames count too. ``address`` is a keyed
+    hash, never the address itself (NULL on rows from before it was kept). Removed with the account
+    and pruned by age."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)
+    __table_args__ = (Index("ix_login_attempts_username_address_at", "username", "address", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     succeeded: Mapped[bool] = mapped_column(Boolean)
 
 
 class AddressAttempt(Base):
-    """Password checks and registrations per client address, for the per-address limit that every
-    worker process shares. ``address`` is a keyed hash: the address itself is never stored. Pruned
-    to the limit's window on every attempt."""
+    """Counted events per key, for the limits that every worker process shares: password checks and
+    registrations per client address, sign-ups that found a name taken per address, and expensive
+    operations (PDF report, export, import) per user. ``address`` is a keyed hash of the key: an
+    address itself is never stored. Pruned by age on every attempt."""
 
     __tablename__ = "address_attempts"
     __table_args__ = (

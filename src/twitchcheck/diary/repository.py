@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from twitchcheck.diary.db import writing
-from twitchcheck.diary.models import Entry, User, utcnow
+from twitchcheck.diary.models import MAX_ID, Entry, User, utcnow
 from twitchcheck.diary.patterns import SUM_COLUMNS, Detail, DiarySummary, EntrySeries, Group, sort_groups
 from twitchcheck.diary.schemas import (
     EntryCreate,
@@ -181,7 +181,14 @@ def add_entries(
     return ids
 
 
+def _check_id(entry_id: int) -> None:
+    """Ids beyond the column's range cannot exist (and PostgreSQL refuses them in a query)."""
+    if not 1 <= entry_id <= MAX_ID:
+        raise NotFound(f"no entry {entry_id}")
+
+
 def _owned(session: Session, user_id: int, entry_id: int) -> Entry:
+    _check_id(entry_id)
     row = session.scalar(select(Entry).where(Entry.user_id == user_id, Entry.id == entry_id))
     if row is None:
         raise NotFound(f"no entry {entry_id}")
@@ -246,6 +253,7 @@ def update_entry(
 
 
 def delete_entry(session: Session, user_id: int, entry_id: int) -> None:
+    _check_id(entry_id)
     with writing(session):
         result = session.execute(delete(Entry).where(Entry.user_id == user_id, Entry.id == entry_id))
         if getattr(result, "rowcount", 0) != 1:

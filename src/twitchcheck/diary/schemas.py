@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from twitchcheck.knowledge import KnowledgeBase, load_kb
+from twitchcheck.knowledge.schema import ID_PATTERN
 
 Kind = Literal[
     "fasciculation", "cramp", "spasm", "stiffness", "jerking", "rippling", "tremor", "tetany", "other"
@@ -91,6 +92,30 @@ def vocabulary() -> Vocabulary:
     return build_vocabulary(load_kb())
 
 
+def unstorable(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text, or None. PostgreSQL refuses NUL (U+0000) in text and
+    in JSON; no database can store an unpaired surrogate, which is not Unicode text at all. Refused
+    on both databases alike, so that a diary behaves the same wherever it lives."""
+    if "\x00" in value:
+        return "contains a NUL character (U+0000), which cannot be stored; remove it"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains invalid Unicode (an unpaired surrogate), which cannot be stored"
+    return None
+
+
+def storable(value: str) -> str:
+    """Validator: text that both databases can store (see :func:`unstorable`)."""
+    problem = unstorable(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+StorableText = Annotated[str, AfterValidator(storable)]
+
+
 def _clean_text(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
@@ -128,11 +153,11 @@ class NoteFinding(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    finding: str
-    state: str
-    span: str
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    finding: Annotated[str, Field(max_length=64, pattern=ID_PATTERN)]
+    state: Annotated[str, Field(max_length=64, pattern=ID_PATTERN)]
+    span: Annotated[StorableText, Field(max_length=MAX_NOTE)]
+    start: int = Field(ge=0, le=MAX_NOTE)
+    end: int = Field(ge=0, le=MAX_NOTE)
     field: Literal["note", "medications"] = "note"
 
 
@@ -159,13 +184,13 @@ class EntryBase(BaseModel):
     stress: Annotated[int, Field(ge=0, le=10)] | None = None
     exercise_minutes: Annotated[float, Field(ge=0, le=1440)] | None = None
     exercised: bool | None = None
-    medications: Annotated[str, Field(max_length=2000)] | None = Field(
+    medications: Annotated[StorableText, Field(max_length=2000)] | None = Field(
         default=None, description="Medicines started or changed, in your own words."
     )
     symptoms: Annotated[list[SymptomId], Field(max_length=MAX_LIST)] = Field(
         default_factory=list, description="New symptoms: knowledge-base ids such as weakness or dysphagia."
     )
-    note: Annotated[str, Field(max_length=MAX_NOTE)] | None = None
+    note: Annotated[StorableText, Field(max_length=MAX_NOTE)] | None = None
 
     @field_validator("medications", "note", mode="before")
     @classmethod

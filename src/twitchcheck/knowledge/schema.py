@@ -358,6 +358,48 @@ class TriagePolicy(Strict):
     not_understood: str = Field(min_length=10, description="shown when nothing in the input was recognised")
 
 
+class FaqEntry(Strict):
+    """A question people ask (data/faq.yaml), answered in plain words with its sources.
+
+    ``conditions``: the causes the question is about; a result page answers it for the person with their
+    summed probability. ``names`` (any case) and ``acronyms`` (as written) are the words that name the
+    feared disease in someone's description; matched as whole words.
+    """
+
+    id: Id
+    question: str = Field(min_length=5)
+    short: str = Field(min_length=10, description="one-sentence answer shown on a result page")
+    answer: list[Annotated[str, Field(min_length=10)]] = Field(min_length=1, description="paragraphs")
+    sources: list[Id] = Field(min_length=1)
+    conditions: list[Id] = Field(default_factory=list)
+    names: list[Annotated[str, Field(min_length=3)]] = Field(default_factory=list)
+    acronyms: list[Annotated[str, Field(min_length=2)]] = Field(default_factory=list)
+
+
+class FaqFile(Strict):
+    faq: list[FaqEntry] = Field(min_length=1)
+
+
+class SafetyNetItem(Strict):
+    """One 'get help sooner if' line, and the findings whose appearance it is about (``watch``).
+
+    A result shows the few items whose watched findings would, if they appeared now, raise the triage
+    level for this story (the red-flag rules closest to firing), not the whole list."""
+
+    id: Id
+    text: str = Field(min_length=10)
+    watch: list[Id] = Field(min_length=1)
+    source: list[Id] = Field(min_length=1)
+
+
+class LayFile(Strict):
+    """data/lay.yaml: plain-word labels for findings (shown to lay readers instead of the clinician
+    label) and the safety-net items a result chooses from."""
+
+    findings: dict[Id, Annotated[str, Field(min_length=2)]]
+    safety_net: list[SafetyNetItem] = Field(min_length=1)
+
+
 def check_distribution(dist: dict[str, float], state_ids: list[str], where: str) -> None:
     """Raise unless ``dist`` covers exactly ``state_ids`` and sums to 1."""
     if sorted(dist) != sorted(state_ids):

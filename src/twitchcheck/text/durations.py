@@ -80,7 +80,7 @@ class DurationReader:
         self._bare = re.compile(
             r"\b(?:(?:for|over|in|since|been|already)\s+(?:the\s+(?:past|last)\s+)?(?P<unit>days|weeks|months|years)\b"
             r"|(?P<unit2>days|weeks|months|years)\s+now\b)",
-            re.I
+            re.I,
         )
         self._past = re.compile(
             r"\b(?:(?:over|in|for|during|within|throughout)\s+)?(?:(?:the\s+)?(?:past|previous)|the\s+last)\s+"
@@ -98,7 +98,7 @@ class DurationReader:
         self._opening = re.compile(
             r"\b(?:this\s+morning|this\s+afternoon|this\s+evening|today|tonight|last\s+night|yesterday|this\s+week"
             r"|this\s+month|earlier\s+today)\b",
-            re.I
+            re.I,
         )
         # A follow-up word right before a slash time ("R/V 6/52", "f/u: 3/12").
         self._follow_up = re.compile(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from twitchcheck.text.clauses import Layout, layout
 from twitchcheck.text.context_rules import FAMILY, FEAR, HYPOTHETICAL, OTHER_PERSON, POSSIBLE, RESOLVED
@@ -16,14 +16,26 @@ from twitchcheck.text.document import (
     compile_document_rules,
 )
 from twitchcheck.text.grammar import Grammar
+from twitchcheck.text.guard import checkpoint
 from twitchcheck.text.model import Extraction
 from twitchcheck.text.people import SubjectReader
-from twitchcheck.text.pipeline import HasFindings, Pipeline, get_pipeline
+from twitchcheck.text.pipeline import HasFindings, Pipeline, Recipe, get_pipeline
 from twitchcheck.text.resolve import apply_implications, resolve, to_mentions
 from twitchcheck.text.targets import Target, collect_targets
 
 # Same-length replacements so character offsets into the cleaned text are offsets into the input.
 _SAME_LENGTH = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "\u2009": " "})
+# A run of signs (neither letters, digits nor whitespace: "!!!", "+++", emoji) says no more after
+# its first few; the rest become spaces, so that "??????..." does not make one sentence and one
+# ConText cue per character. No text in our corpora has a run of more than 4.
+SIGN_RUN = 8
+_LONG_SIGN_RUN = re.compile(rf"[^\w\s]{{{SIGN_RUN + 1},}}")
+
+
+def _quiet(run: re.Match[str]) -> str:
+    return run.group()[:SIGN_RUN] + " " * (run.end() - run.start() - SIGN_RUN)
+
+
 _NEGATION_TOKENS = frozenset({"n't", "not", "never", "no", "nt"})
 
 
@@ -34,15 +46,23 @@ class _Prepared:
     questions: re.Pattern[str]
 
 
-@lru_cache(maxsize=8)
+# Per recipe, not per pipeline: a renewed pipeline shares its recipe, and the old one is freed.
+_PREPARED: weakref.WeakKeyDictionary[Recipe, _Prepared] = weakref.WeakKeyDictionary()
+
+
 def _prepared(pipeline: Pipeline) -> _Prepared:
+    found = _PREPARED.get(pipeline.recipe)
+    if found is not None:
+        return found
     grammar = pipeline.grammar
     openers = "|".join(re.escape(o) for o in sorted(grammar.questions.openers, key=len, reverse=True))
-    return _Prepared(
+    found = _Prepared(
         compiled=compile_document_rules(grammar, pipeline.findings),
         subjects=SubjectReader(grammar.people),
         questions=re.compile(rf"^\W*(?:{openers})\b", re.I),
     )
+    _PREPARED[pipeline.recipe] = found
+    return found
 
 
 def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Extraction:
@@ -55,8 +75,9 @@ def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Ex
         return Extraction(mentions=())
     pipeline = get_pipeline(kb)
     prepared = _prepared(pipeline)
-    clean = text.translate(_SAME_LENGTH)
+    clean = _LONG_SIGN_RUN.sub(_quiet, text.translate(_SAME_LENGTH))
     doc = pipeline(clean)
+    checkpoint()
     lay = layout(doc)
     questions = {
         s.index
@@ -69,7 +90,9 @@ def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Ex
     findings = pipeline.findings
     targets = collect_targets(pipeline, doc, findings, grammar, lay, _NEGATION_TOKENS, frozenset())
     family_words = _family_history_relatives(targets)
+    checkpoint()
     subject = prepared.subjects.read(clean, doc, family_words)
+    checkpoint()
     if subject.reporter_words:
         targets = collect_targets(
             pipeline, doc, findings, grammar, lay, _NEGATION_TOKENS, subject.reporter_words
@@ -80,6 +103,7 @@ def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Ex
         grammar, prepared.compiled, findings, pipeline.normalize, decider, doc, clean, lay, targets, reference
     )
     location_only = reader.denied_only_by_location()
+    checkpoint()
 
     document_level = prepared.compiled.document_level
     candidates: list[Candidate] = []
@@ -92,6 +116,7 @@ def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Ex
         cand = decider.decide(target, (clause.char_start, clause.char_end))
         if cand is not None:
             candidates.append(cand)
+    checkpoint()
     locations = reader.locations()
     candidates.extend(locations)
     for single in (
@@ -109,6 +134,7 @@ def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Ex
     candidates.extend(reader.episodes())
     candidates.extend(reader.thresholds())
     candidates.extend(reader.scores())
+    checkpoint()
 
     chosen = resolve(candidates)
     extra = reader.combinations(chosen)

@@ -12,8 +12,12 @@ directly, and only from tokens whose value can start them:
   can start with and walked depth-first from each such token.
 
 Both report every (start, end) spaCy's Matcher reports for the pattern (a test compares them);
-any other pattern goes to a spaCy Matcher. Phrase rules go to spaCy's ``PhraseMatcher`` (a hash
-lookup), as in medspaCy's ``MedspacyMatcher``, whose results this reproduces up to order.
+any other pattern goes to a spaCy Matcher. Phrase rules of one token are a dict lookup, longer ones
+go to spaCy's ``PhraseMatcher`` (a hash lookup), as in medspaCy's ``MedspacyMatcher``, whose results
+this reproduces up to order.
+
+The compiled rules do not depend on a spaCy vocabulary: :meth:`RuleMatcher.rebind` serves them to
+a fresh pipeline (see ``pipeline.py``, which renews its pipeline as the vocabulary grows).
 """
 
 from __future__ import annotations
@@ -179,21 +183,27 @@ class RuleMatcher:
         self._token_attr = attr.lower() + "_"  # Token.norm_ / Token.lower_
         self._make_doc = make_doc
         self._phrases = PhraseMatcher(vocab, attr=attr)
+        self._words: dict[str, list[int]] = {}  # one-token phrases: a dict lookup, no spaCy matcher
         self._chains: dict[tuple[frozenset[str], int], _Chains] = {}
         self._by_word: dict[str, list[tuple[int, tuple[Step, ...]]]] = {}
         self._anywhere: list[tuple[int, tuple[Step, ...]]] = []
         self._other: Matcher | None = None
         self._order: dict[int, int] = {}
+        self._keys: list[str] = []
+        self._phrase_rules: list[tuple[str, str]] = []  # phrases of more than one token
+        self._other_rules: list[tuple[str, Pattern]] = []
 
     def add(self, key: str, pattern: Pattern | None, literal: str) -> None:
         """A rule named ``key``: a token pattern, or (when ``pattern`` is None) a literal phrase."""
         key_hash = self._vocab.strings.add(key)
         self._order[key_hash] = len(self._order)
+        self._keys.append(key)
         if pattern is None:
-            self._phrases.add(key, [self._make_doc(literal)])
+            self._add_phrase(key, key_hash, literal)
             return
         walk = steps(pattern, self._attr)
         if walk is None:
+            self._other_rules.append((key, pattern))
             self._other = self._other or Matcher(self._vocab)
             self._other.add(key, [[dict(token) for token in pattern]])
             return
@@ -207,6 +217,33 @@ class RuleMatcher:
             self._by_word.setdefault(word, []).append((key_hash, walk))
         if starts is None:
             self._anywhere.append((key_hash, walk))
+
+    def _add_phrase(self, key: str, key_hash: int, literal: str) -> None:
+        phrase = self._make_doc(literal)
+        if len(phrase) == 1:
+            keys = self._words.setdefault(getattr(phrase[0], self._token_attr), [])
+            if key_hash not in keys:
+                keys.append(key_hash)
+        else:
+            self._phrase_rules.append((key, literal))
+            self._phrases.add(key, [phrase])
+
+    def rebind(self, vocab: Vocab, make_doc: Callable[[str], Doc]) -> RuleMatcher:
+        """The same rules for documents of another vocabulary, without compiling them again: the
+        compiled token patterns are shared (neither matcher may be given more rules), phrases and
+        patterns for spaCy's own matchers are added again. Keys hash alike in every vocabulary (a
+        match's key string enters the new vocabulary when something asks for it)."""
+        other = RuleMatcher(vocab, self._attr, make_doc)
+        other._chains, other._by_word, other._anywhere = self._chains, self._by_word, self._anywhere
+        other._order, other._keys, other._words = self._order, self._keys, self._words
+        other._phrase_rules, other._other_rules = self._phrase_rules, self._other_rules
+        for key, literal in self._phrase_rules:
+            other._phrases.add(key, [make_doc(literal)])
+        if self._other_rules:
+            other._other = Matcher(vocab)
+            for key, pattern in self._other_rules:
+                other._other.add(key, [[dict(token) for token in pattern]])
+        return other
 
     def __call__(self, doc: Doc) -> list[Match]:
         """Token-pattern matches, then phrase matches, each ordered by (start, end, rule order).
@@ -224,6 +261,9 @@ class RuleMatcher:
         if self._other is not None:
             tokens.extend(self._other(doc))
         order = self._order
+        phrases = [(key, i, i + 1) for i, word in enumerate(words) for key in self._words.get(word, ())]
+        if len(self._phrases):
+            phrases.extend(self._phrases(doc))
         return sorted(tokens, key=lambda m: (m[1], m[2], order[m[0]])) + sorted(
-            self._phrases(doc), key=lambda m: (m[1], m[2], order[m[0]])
+            phrases, key=lambda m: (m[1], m[2], order[m[0]])
         )

@@ -117,9 +117,13 @@ class SubjectReader:
         return Subject(age=age, sex=sex)
 
     def _reporter(self, text: str, doc: Doc, family_history_words: set[str]) -> Subject | None:
-        match = self._relative_age.search(text)
-        if match is None:
+        matches = list(self._relative_age.finditer(text))
+        if not matches:
             return None
+        # "111 call, wife calling. Husband 66 slumped ...": the one given an age is the patient.
+        match = next(
+            (m for m in matches if any(m.group(g) for g in ("age1", "age2", "age3", "age4"))), matches[0]
+        )
         rel = match.group("rel").lower()
         raw_age = next((match.group(g) for g in ("age1", "age2", "age3", "age4") if match.group(g)), None)
         if rel in family_history_words and raw_age is None:
@@ -133,17 +137,19 @@ class SubjectReader:
         # tense; one who also speaks of themselves is the patient unless the story is told about
         # the relative, named first, in the third person.
         if first == 0:
-            return self._reporting(doc, rel, raw_age)
+            # Everyone the writer names may be who the story is about: none of them is "someone else".
+            named = {m.group("rel").lower() for m in matches} - family_history_words
+            return self._reporting(doc, rel, raw_age, named)
         if match.start() > 12:
             return None
         if raw_age is None and not self._third_person_story(doc, match.end(), first, third):
             return None
         return self._reporting(doc, rel, raw_age)
 
-    def _reporting(self, doc: Doc, rel: str, raw_age: str | None) -> Subject:
+    def _reporting(self, doc: Doc, rel: str, raw_age: str | None, named: set[str] | None = None) -> Subject:
         sex = "female" if rel in self._female else "male" if rel in self._male else self._pronoun_sex(doc)
         age = _plausible(raw_age) if raw_age else None
-        return Subject(age=age, sex=sex, reporter_words=frozenset({rel}))
+        return Subject(age=age, sex=sex, reporter_words=frozenset({rel} | (named or set())))
 
     def _third_person_story(self, doc: Doc, rel_end: int, first: int, third: int) -> bool:
         """The relative is the subject of a present-tense story told in the third person."""

@@ -6,14 +6,32 @@ base's synonyms only; the spans medspaCy's TargetMatcher made, matched faster, s
 ``matching.py``) -> medspaCy's ConText algorithm with its default rules + ours, run block by block
 (``context.py``). Building it compiles a few thousand patterns and takes about a second, so it is
 cached per knowledge base object.
+
+Text goes to the tokenizer in pieces of bounded length (``guard.py``): linear time on any input.
+
+spaCy 3.7 keeps every string it has seen in its ``StringStore`` and every word in its vocabulary
+and tokenizer cache for as long as the pipeline lives (about 800 bytes per never-seen word, with
+our normaliser's and typo reader's caches), so a stream of new words would grow memory without
+end. Each knowledge base's pipeline is therefore renewed: once its string store has grown by
+:data:`RENEW_AFTER_STRINGS` since it was built, a fresh one is assembled in a background thread
+from the parts that do not depend on the vocabulary (grammar, compiled target patterns: the
+:class:`Recipe`, compiled once) and swapped in; requests keep using the old one meanwhile, and it
+is freed when the last of them finishes. A renewal takes about 80 ms of processor time, against
+about 200 ms to read the 4,000-odd new words that set it off.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
+import queue
 import re
+import string
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from typing import Any, Protocol, cast
 
@@ -21,7 +39,9 @@ import numpy
 from loguru import logger
 from spacy.attrs import SENT_START
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 from thinc.types import Ints2d
 
 from twitchcheck.knowledge.schema import Finding
@@ -30,6 +50,7 @@ from twitchcheck.text.context_rules import SPAN_GROUP, load_rules
 from twitchcheck.text.frames import FrameMatcher, FrameRule
 from twitchcheck.text.fuzzy import FuzzyVocabulary
 from twitchcheck.text.grammar import Grammar, load_grammar
+from twitchcheck.text.guard import checkpoint, pieces
 from twitchcheck.text.matching import RuleMatcher
 from twitchcheck.text.normalize import Normalizer
 from twitchcheck.text.vocabulary import TargetInfo, Vocabulary, build_vocabulary
@@ -43,6 +64,11 @@ _LABEL_PREFIX = "T"
 _SENTENCE_END = {".", "!", "?", ";", "...", "…"}
 MAX_SENTENCE_TOKENS = 150
 _ABBREVIATIONS = {"dr.", "mr.", "mrs.", "ms.", "e.g.", "i.e.", "vs.", "approx.", "etc.", "no.", "st."}
+# New strings a pipeline may take in before it is renewed (about 4,000 new words, 3-4 MB; see the
+# module docstring), and the growth at which a request waits for the renewal rather than adding more.
+RENEW_AFTER_STRINGS = 6_000
+WAIT_AFTER_STRINGS = 2 * RENEW_AFTER_STRINGS
+RENEWAL_WAIT_SECONDS = 30.0
 
 
 class HasFindings(Protocol):
@@ -59,6 +85,18 @@ class HasFindings(Protocol):
 
 
 @dataclass(frozen=True, eq=False)
+class Recipe:
+    """What every pipeline for one knowledge base is assembled from, compiled once."""
+
+    findings: Mapping[str, Finding]
+    grammar: Grammar
+    vocabulary: Vocabulary
+    known: frozenset[str]
+    protected: frozenset[str]
+    targets: TargetRules
+
+
+@dataclass(frozen=True, eq=False)
 class Pipeline:
     """A ready-to-run pipeline plus the compiled vocabulary and grammar it was built from."""
 
@@ -67,10 +105,29 @@ class Pipeline:
     grammar: Grammar
     vocabulary: Vocabulary
     normalize: Normalizer
+    recipe: Recipe
+    strings: int  # the size of the string store when the pipeline was ready
 
     def __call__(self, text: str) -> Doc:
-        doc: Doc = self.nlp(text)
+        """Tokenize ``text`` piece by piece (see ``guard.py``), then run the components."""
+        tokenizer = self.nlp.tokenizer
+        bounds = pieces(text)
+        if len(bounds) <= 1:
+            doc: Doc = tokenizer(text)
+        else:
+            docs = []
+            for start, end in bounds:
+                docs.append(tokenizer(text[start:end]))
+                checkpoint()
+            doc = Doc.from_docs(docs, ensure_whitespace=False)
+        for _, component in self.nlp.pipeline:
+            checkpoint()
+            doc = component(doc)
         return doc
+
+    def new_strings(self) -> int:
+        """Strings (words, normal forms) the pipeline has taken in since it was built."""
+        return len(self.nlp.vocab.strings) - self.strings
 
 
 def _grammar_words() -> frozenset[str]:
@@ -168,47 +225,102 @@ def _split_sentences(doc: Doc) -> Doc:
     return doc
 
 
-_COMPONENT_COUNTER = [0]
+_COMPONENT_FACTORY = "twitchcheck_component"
+_HANDED_OVER: dict[str, Callable[[Doc], Doc]] = {}
+_KEYS = itertools.count()
+
+
+def _component_factory(nlp: Language, name: str, key: str) -> Callable[[Doc], Doc]:
+    """One registered factory hands over each pipeline's own component functions (registering a
+    factory per pipeline would keep every renewed pipeline alive in spaCy's registry)."""
+    return _HANDED_OVER.pop(key)
+
+
+# spaCy validates a factory's arguments from its annotations, which must be types, not strings.
+_component_factory.__annotations__ = {"nlp": Language, "name": str, "key": str, "return": Any}
+Language.factory(_COMPONENT_FACTORY, default_config={"key": ""}, func=_component_factory)
+
+
+def _add(nlp: Language, name: str, component: Callable[[Doc], Doc]) -> None:
+    key = f"{name}-{next(_KEYS)}"
+    _HANDED_OVER[key] = component
+    nlp.add_pipe(_COMPONENT_FACTORY, name=name, config={"key": key})
+
+
+def _blank(grammar: Grammar) -> Language:
+    """A blank English pipeline with medspaCy's tokenizer (what ``medspacy.load`` with only the
+    tokenizer makes, without first building spaCy's default tokenizer only to replace it)."""
+    from spacy.lang.en import English
+
+    nlp = English(create_tokenizer=_medspacy_tokenizer)
+    _split_contractions(nlp, grammar.normalize.apostrophe_less)
+    return nlp
+
+
+def _medspacy_tokenizer(nlp: Language) -> Tokenizer:
+    """``medspacy.custom_tokenizer.create_medspacy_tokenizer``: spaCy's English rules, plus every
+    punctuation sign but the full stop as an infix; no URL rule (medspaCy does not pass one)."""
+    defaults: Any = nlp.Defaults
+    punctuation = string.punctuation.replace(".", "")
+    infixes = [*defaults.infixes, f"[{re.escape(punctuation)}]"]
+    return Tokenizer(
+        nlp.vocab,
+        defaults.tokenizer_exceptions.copy(),
+        prefix_search=compile_prefix_regex(defaults.prefixes).search,
+        suffix_search=compile_suffix_regex(defaults.suffixes).search,
+        infix_finditer=compile_infix_regex(infixes).finditer,
+        token_match=defaults.token_match,
+    )
 
 
 def build_pipeline(kb: HasFindings) -> Pipeline:
     """Compile the pipeline for ``kb`` (uncached; use :func:`get_pipeline`)."""
-    import medspacy
+    return assemble(compile_recipe(kb))
 
+
+def compile_recipe(kb: HasFindings) -> Recipe:
+    """The vocabulary-independent parts for ``kb``, compiled with a template pipeline that never
+    reads a text (so it never grows)."""
     grammar = load_grammar()
-    normalize = Normalizer(grammar.normalize)
-    nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer"])
-    _split_contractions(nlp, grammar.normalize.apostrophe_less)
+    template = _blank(grammar)
 
     def tokenize(phrase: str) -> list[str]:
-        return [t.text for t in nlp.tokenizer(phrase)]
+        return [t.text for t in template.tokenizer(phrase)]
 
-    vocabulary = build_vocabulary(kb.findings, grammar, tokenize, normalize)
+    vocabulary = build_vocabulary(kb.findings, grammar, tokenize, Normalizer(grammar.normalize))
     known = frozenset(
         {n for info, _ in vocabulary.targets for n in info.norms} | set(vocabulary.surface_norms.values())
     )
-    fuzzy = FuzzyVocabulary(vocabulary.surface_norms)
-    protected = _grammar_words()
-
-    _COMPONENT_COUNTER[0] += 1
-    name = f"twitchcheck_normalize_{_COMPONENT_COUNTER[0]}"
-    Language.component(
-        name, func=_normalizer_component(normalize, fuzzy, known, protected, grammar.numbers.placeholder)
+    return Recipe(
+        findings=kb.findings,
+        grammar=grammar,
+        vocabulary=vocabulary,
+        known=known,
+        protected=_grammar_words(),
+        targets=_compile_targets(template, vocabulary),
     )
-    nlp.add_pipe(name)
-    if "twitchcheck_sentences" not in Language.factories:
-        Language.component("twitchcheck_sentences", func=_split_sentences)
-    nlp.add_pipe("twitchcheck_sentences")
 
-    Language.component(
-        f"twitchcheck_targets_{_COMPONENT_COUNTER[0]}", func=_target_component(nlp, vocabulary)
-    )
-    nlp.add_pipe(f"twitchcheck_targets_{_COMPONENT_COUNTER[0]}")
-    context = BlockConText(nlp, load_rules(grammar), SPAN_GROUP)
-    Language.component(f"twitchcheck_context_{_COMPONENT_COUNTER[0]}", func=context)
-    nlp.add_pipe(f"twitchcheck_context_{_COMPONENT_COUNTER[0]}")
+
+def assemble(recipe: Recipe) -> Pipeline:
+    """A ready pipeline from ``recipe``, with its own spaCy vocabulary and empty caches."""
+    grammar = recipe.grammar
+    nlp = _blank(grammar)
+    normalize = Normalizer(grammar.normalize)
+    fuzzy = FuzzyVocabulary(recipe.vocabulary.surface_norms)
+    placeholder = grammar.numbers.placeholder
+    normalizer = _normalizer_component(normalize, fuzzy, recipe.known, recipe.protected, placeholder)
+    _add(nlp, "twitchcheck_normalize", normalizer)
+    _add(nlp, "twitchcheck_sentences", _split_sentences)
+    _add(nlp, "twitchcheck_targets", _target_component(recipe.targets.rebind(nlp)))
+    _add(nlp, "twitchcheck_context", BlockConText(nlp, load_rules(grammar), SPAN_GROUP))
     return Pipeline(
-        nlp=nlp, findings=kb.findings, grammar=grammar, vocabulary=vocabulary, normalize=normalize
+        nlp=nlp,
+        findings=recipe.findings,
+        grammar=grammar,
+        vocabulary=recipe.vocabulary,
+        normalize=normalize,
+        recipe=recipe,
+        strings=len(nlp.vocab.strings),
     )
 
 
@@ -225,14 +337,27 @@ def _split_contractions(nlp: Language, words: Mapping[str, str]) -> None:
             tokenizer.add_special_case(form, [{ORTH: head}, {ORTH: form[len(stem) :]}])
 
 
-def _target_component(nlp: Language, vocabulary: Vocabulary) -> Callable[[Doc], Doc]:
-    """Finding words -> spans in ``doc.spans[SPAN_GROUP]`` (what medspaCy's TargetMatcher made).
+@dataclass(frozen=True)
+class TargetRules:
+    """Finding words compiled into matchers: spans in ``doc.spans[SPAN_GROUP]`` (what medspaCy's
+    TargetMatcher made).
 
     The span label carries the rule's index: spaCy keys span extensions by offsets only, so two
     findings matched on the same words ("vomiting") could not be told apart by an extension.
-    One-word targets go to spaCy's PhraseMatcher (a hash lookup on the normal form); multi-word
-    synonyms with optional fillers to token patterns, tried only where they can match.
+    One-word targets are looked up by their normal form; multi-word synonyms with optional fillers
+    become token patterns, tried only where they can match (see ``matching.py``).
     """
+
+    matcher: RuleMatcher
+    labels: dict[int, str]
+    frames: FrameMatcher
+
+    def rebind(self, nlp: Language) -> TargetRules:
+        """The same rules for ``nlp``'s vocabulary (see :meth:`RuleMatcher.rebind`)."""
+        return TargetRules(self.matcher.rebind(nlp.vocab, nlp.tokenizer), self.labels, self.frames)
+
+
+def _compile_targets(nlp: Language, vocabulary: Vocabulary) -> TargetRules:
     matcher = RuleMatcher(nlp.vocab, "NORM", nlp.tokenizer)
     labels: dict[int, str] = {}
     for i, (info, pattern) in enumerate(vocabulary.targets):
@@ -260,6 +385,11 @@ def _target_component(nlp: Language, vocabulary: Vocabulary) -> Callable[[Doc], 
         )
         for i, parts, change, window, before in vocabulary.frames
     )
+    return TargetRules(matcher, labels, frames)
+
+
+def _target_component(rules: TargetRules) -> Callable[[Doc], Doc]:
+    matcher, labels, frames = rules.matcher, rules.labels, rules.frames
 
     def component(doc: Doc) -> Doc:
         matches = matcher(doc)
@@ -277,10 +407,135 @@ def _single_word(pattern: tuple[dict[str, Any], ...]) -> bool:
     return len(pattern) == 1 and isinstance(norm, str) and norm.isalnum()
 
 
-@lru_cache(maxsize=8)
+class _Slot:
+    """The current pipeline for one knowledge base, renewed in the background as it grows."""
+
+    def __init__(self, kb: HasFindings) -> None:
+        self.current = assemble(compile_recipe(kb))
+        self.renewals = 0
+        self._pending: threading.Event | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Pipeline:
+        current = self.current
+        grown = current.new_strings()
+        if grown >= RENEW_AFTER_STRINGS:
+            done = self._renew(current)
+            if grown >= WAIT_AFTER_STRINGS:
+                done.wait(RENEWAL_WAIT_SECONDS)  # a flood of new words, faster than renewals
+                return self.current
+        return current
+
+    def _renew(self, current: Pipeline) -> threading.Event:
+        with self._lock:
+            if self._pending is None:
+                self._pending = threading.Event()
+                _renewer().put((self, current))
+            return self._pending
+
+    def pending(self) -> threading.Event | None:
+        with self._lock:
+            return self._pending
+
+    def replace(self, old: Pipeline) -> None:
+        """Run by the renewal thread: assemble a fresh pipeline and swap it in."""
+        try:
+            if self.current is old:
+                fresh = assemble(old.recipe)
+                self.current = fresh
+                self.renewals += 1
+                weakref.finalize(old, _release_freed_memory)
+                logger.debug("text pipeline renewed after {} new strings", old.new_strings())
+        finally:
+            with self._lock:
+                pending, self._pending = self._pending, None
+            if pending is not None:
+                pending.set()
+
+
+_RENEWALS: tuple[int, queue.SimpleQueue[tuple[_Slot, Pipeline]]] | None = None
+_RENEWER_LOCK = threading.Lock()
+
+
+def _renewer() -> queue.SimpleQueue[tuple[_Slot, Pipeline]]:
+    """The one long-lived thread that renews pipelines (one thread: its allocations stay in one
+    malloc arena, instead of spreading over a new arena per renewal); started again in a child
+    process, which inherits the queue but not the thread."""
+    global _RENEWALS
+    with _RENEWER_LOCK:
+        if _RENEWALS is None or _RENEWALS[0] != os.getpid():
+            jobs: queue.SimpleQueue[tuple[_Slot, Pipeline]] = queue.SimpleQueue()
+            threading.Thread(
+                target=_renew_forever, args=(jobs,), name="twitchcheck-pipeline-renewal", daemon=True
+            ).start()
+            _RENEWALS = (os.getpid(), jobs)
+        return _RENEWALS[1]
+
+
+def _renew_forever(jobs: queue.SimpleQueue[tuple[_Slot, Pipeline]]) -> None:
+    while True:
+        slot, old = jobs.get()
+        try:
+            slot.replace(old)
+        except Exception:  # noqa: BLE001 - the old pipeline keeps serving; the next request retries
+            logger.exception("text pipeline renewal failed")
+        del slot, old
+
+
+def _release_freed_memory() -> None:
+    """Hand the freed pages of a retired pipeline back to the system (glibc only)."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _find_malloc_trim() -> Any:
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _find_malloc_trim()
+
+
+_SLOTS: OrderedDict[HasFindings, _Slot] = OrderedDict()
+_SLOTS_LOCK = threading.Lock()
+MAX_KNOWLEDGE_BASES = 8
+
+
+def _slot(kb: HasFindings) -> _Slot:
+    with _SLOTS_LOCK:
+        slot = _SLOTS.get(kb)
+        if slot is None:
+            slot = _SLOTS[kb] = _Slot(kb)
+            while len(_SLOTS) > MAX_KNOWLEDGE_BASES:
+                _SLOTS.popitem(last=False)
+        else:
+            _SLOTS.move_to_end(kb)
+        return slot
+
+
 def get_pipeline(kb: HasFindings) -> Pipeline:
-    """The pipeline for ``kb``, built on first use (about a second) and reused afterwards."""
-    return build_pipeline(kb)
+    """The pipeline for ``kb``, built on first use (about a second) and reused afterwards (renewed
+    in the background once it has taken in many new words; see the module docstring)."""
+    return _slot(kb).get()
+
+
+def pipeline_renewals(kb: HasFindings) -> int:
+    """How many times the pipeline for ``kb`` has been renewed (for tests and benchmarks)."""
+    with _SLOTS_LOCK:
+        slot = _SLOTS.get(kb)
+    return slot.renewals if slot is not None else 0
+
+
+def wait_for_renewal(kb: HasFindings, timeout: float | None = None) -> bool:
+    """Wait until no renewal of ``kb``'s pipeline is under way; False if it is still running."""
+    with _SLOTS_LOCK:
+        slot = _SLOTS.get(kb)
+    pending = slot.pending() if slot is not None else None
+    return pending is None or pending.wait(timeout)
 
 
 def target_info(pipeline: Pipeline, span: Any) -> TargetInfo:

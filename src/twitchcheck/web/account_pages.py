@@ -1,7 +1,8 @@
 """Account pages: register, log in, log out, profile, password, API tokens, export and delete.
 
 Only people who ask for a diary get an account; assessments never need one. Log-in answers the
-same for an unknown name and a wrong password, and is limited per address and per username.
+same for an unknown name and a wrong password, and is limited per address and per (address,
+username) pair. Sign-up says when a name is taken (it has to), a few times per address and hour.
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary import accounts, exports
-from twitchcheck.diary.schemas import ProfileUpdate, UserCreate, UserPublic
+from twitchcheck.diary.models import MAX_ID
+from twitchcheck.diary.schemas import ProfileUpdate, UserCreate, UserPublic, unstorable
 from twitchcheck.web.auth import (
     SESSION_COOKIE,
     accounts_of,
+    address_hash,
     address_wait,
+    heavy_operation,
     new_csrf_anchor,
     require_page_user,
     set_cookies,
+    taken_wait,
 )
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.forms import FormData
@@ -44,6 +49,12 @@ def safe_next(target: str) -> str:
     if target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return "/diary"
+
+
+def _sentence(message: str) -> str:
+    """'token name contains a NUL...' -> 'Token name contains a NUL....' (str.capitalize would lower
+    the rest)."""
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
 
 
 def _validation_errors(exc: ValidationError) -> dict[str, str]:
@@ -90,10 +101,20 @@ async def register(request: Request) -> Response:
         new = UserCreate(username=data.get("username"), password=data.get("password"))
     except ValidationError as exc:
         return _auth_page(request, "register.html", data, _validation_errors(exc), 422)
+    wait = await taken_wait(request, record=False)
+    if wait is not None:
+        message = (
+            f"Too many sign-ups with names that were taken from this device. Try again in {int(wait) + 1} "
+            "seconds."
+        )
+        response = _auth_page(request, "register.html", data, {"form": message}, 429)
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
     try:
         user = await accounts_of(request).run(accounts.register, new)
     except accounts.AccountError as exc:
-        return _auth_page(request, "register.html", data, {"username": str(exc).capitalize() + "."}, 422)
+        await taken_wait(request, record=True)
+        return _auth_page(request, "register.html", data, {"username": _sentence(str(exc))}, 422)
     return await _start_session(request, user, "/diary?welcome=1")
 
 
@@ -105,12 +126,15 @@ async def login_page(request: Request) -> HTMLResponse:
 @router.post("/login")
 async def login(request: Request) -> Response:
     data = await form_data(request)
+    problem = unstorable(data.get("username"))
+    if problem is not None:
+        return _auth_page(request, "login.html", data, {"username": f"This username {problem}."}, 422)
     wait = await address_wait(request)
     try:
         if wait is not None:
             raise accounts.LoginThrottled(timedelta(seconds=wait))
         user = await accounts_of(request).run(
-            accounts.authenticate, data.get("username"), data.get("password")
+            accounts.authenticate, data.get("username"), data.get("password"), address=address_hash(request)
         )
     except accounts.LoginThrottled as exc:
         message = (
@@ -175,7 +199,7 @@ async def change_password(request: Request) -> Response:
             request, user, 422, errors={"old_password": "That is not your current password."}
         )
     except accounts.AccountError as exc:
-        return await _account_page(request, user, 422, errors={"new_password": str(exc).capitalize() + "."})
+        return await _account_page(request, user, 422, errors={"new_password": _sentence(str(exc))})
     # Changing the password ends every session, this one included: start a new one here.
     return await _start_session(request, user, "/account?saved=password")
 
@@ -187,15 +211,23 @@ async def create_token(request: Request) -> Response:
     try:
         token = await accounts_of(request).run(accounts.create_api_token, user.id, data.get("name"))
     except accounts.AccountError as exc:
-        return await _account_page(request, user, 422, errors={"name": str(exc).capitalize() + "."})
+        return await _account_page(request, user, 422, errors={"name": _sentence(str(exc))})
     return await _account_page(request, user, new_token=token)
 
 
+def page_id(raw: str, what: str, field: str) -> int:
+    """An id from a page address: digits within the columns' range, else 404 (never a database error)."""
+    if not raw.isdigit() or len(raw) > len(str(MAX_ID)) or not 1 <= int(raw) <= MAX_ID:
+        raise InputError(f"There is no {what} {raw!r}.", field, 404)
+    return int(raw)
+
+
 @router.post("/account/tokens/{token_id}/revoke")
-async def revoke_token(request: Request, token_id: int) -> Response:
+async def revoke_token(request: Request, token_id: str) -> Response:
     user = await require_page_user(request)
+    number = page_id(token_id, "API token", "token_id")
     await form_data(request)
-    await accounts_of(request).run(accounts.revoke_api_token, user.id, token_id)
+    await accounts_of(request).run(accounts.revoke_api_token, user.id, number)
     return RedirectResponse("/account?saved=token", status_code=303)
 
 
@@ -205,7 +237,8 @@ async def export(request: Request, fmt: str) -> Response:
     if fmt not in EXPORTS:
         raise InputError(f"There is no export as {fmt!r}: choose json, csv or zip.", "format", 404)
     media_type, make, filename = EXPORTS[fmt]
-    body = await accounts_of(request).run(make, user.id)
+    async with heavy_operation(request, user, "export"):
+        body = await accounts_of(request).run(make, user.id)
     return download(body, media_type, filename)
 
 
@@ -215,7 +248,9 @@ async def delete_account(request: Request) -> Response:
     user = await require_page_user(request)
     data = await form_data(request)
     try:
-        await accounts_of(request).run(accounts.authenticate, user.username, data.get("password"))
+        await accounts_of(request).run(
+            accounts.authenticate, user.username, data.get("password"), address=address_hash(request)
+        )
     except (accounts.InvalidCredentials, accounts.LoginThrottled):
         errors = {"password": "That is not your password, so nothing was deleted."}
         return await _account_page(request, user, 422, errors=errors)

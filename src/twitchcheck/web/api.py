@@ -11,13 +11,13 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from twitchcheck import __version__
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.knowledge.schema import Condition, Finding
 from twitchcheck.web import schemas, service
 from twitchcheck.web.errors import InputError
+from twitchcheck.web.limits import BODY_LIMIT_TEXT
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": schemas.ErrorOut, "description": "The input is not valid; the message names the field."},
@@ -25,11 +25,17 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 BODY_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     400: {"model": schemas.ErrorOut, "description": "Malformed request (for example a bad Content-Length)."},
-    413: {"model": schemas.ErrorOut, "description": "The request body is over the size limit (64 KiB)."},
+    413: {"model": schemas.ErrorOut, "description": f"The body is over the limit ({BODY_LIMIT_TEXT})."},
+}
+TEXT_ERRORS: dict[int | str, dict[str, Any]] = {
+    **BODY_ERRORS,
+    503: {
+        "model": schemas.ErrorOut,
+        "description": "Too many descriptions are being read; try again after `Retry-After` seconds.",
+    },
 }
 
 router = APIRouter(prefix=f"/api/{schemas.API_VERSION}")
-INLINE_TEXT_CHARS = 2000
 
 
 def _json(data: dict[str, Any]) -> Response:
@@ -45,7 +51,7 @@ def _kb(request: Request) -> KnowledgeBase:
 @router.post(
     "/assess",
     response_model=schemas.AssessmentOut,
-    responses=BODY_ERRORS,
+    responses=TEXT_ERRORS,
     tags=["assessment"],
     summary="Assess a description and/or structured answers",
 )
@@ -55,26 +61,23 @@ async def assess(body: schemas.AssessRequest, request: Request) -> Response:
     Give free ``text``, structured ``evidence``, or both; explicit evidence beats what the text
     implied, and ``"unknown"`` withdraws a finding the text implied.
     """
-    # A structured or short request takes about 2 ms: computing it on the event loop saves the
-    # thread hand-off. Long texts take longer to read, so they go to a worker thread instead.
+    # Structured evidence alone takes about 2 ms and is computed on the event loop; any text is
+    # read on a text worker within a CPU budget (503 when too busy, 422 when over budget).
     args = (_kb(request), body.text, body.evidence, body.age, body.sex, body.id)
-    if body.text is not None and len(body.text) > INLINE_TEXT_CHARS:
-        result = await run_in_threadpool(service.assess, *args)
-    else:
-        result = service.assess(*args)
+    result = await service.assess_text(*args)
     return _json(result.to_json())
 
 
 @router.post(
     "/interview",
     response_model=schemas.InterviewStepOut,
-    responses=BODY_ERRORS,
+    responses=TEXT_ERRORS,
     tags=["interview"],
     summary="Start an interview",
 )
-def interview_start(body: schemas.InterviewStartRequest, request: Request) -> Response:
+async def interview_start(body: schemas.InterviewStartRequest, request: Request) -> Response:
     """The first question (or, rarely, the result). Keep ``state`` and send it back with each answer."""
-    step = service.start(_kb(request), body.text, body.evidence, body.age, body.sex, body.mode)
+    step = await service.start_text(_kb(request), body.text, body.evidence, body.age, body.sex, body.mode)
     return _json(step.to_json())
 
 

@@ -19,12 +19,18 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from twitchcheck import __version__
 from twitchcheck.knowledge import KnowledgeBase, load_kb
 from twitchcheck.web import account_pages, api, auth, diary_api, diary_pages, pages
 from twitchcheck.web.errors import HANDLERS
-from twitchcheck.web.limits import DEFAULT_MAX_BODY, BodyLimitMiddleware, SecurityHeadersMiddleware
+from twitchcheck.web.limits import (
+    DEFAULT_MAX_BODY,
+    BodyLimitMiddleware,
+    RequestHygieneMiddleware,
+    SecurityHeadersMiddleware,
+)
 from twitchcheck.web.openapi import patch_openapi
 
 STATIC = Path(__file__).parent / "static"
@@ -40,6 +46,14 @@ Evidence-based assessment and triage of muscle twitching and twitch-like symptom
 Errors are JSON `{"detail": "...", "field": "..."}` with a 4xx status. Nothing you send is stored.
 This is not a diagnosis and does not replace a clinician.
 """
+
+
+class TwitchcheckApp(FastAPI):
+    """FastAPI with the security headers outside everything, the server-error answer included
+    (Starlette puts its ServerErrorMiddleware outside every middleware added to the app)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
 def _warm_up(kb: KnowledgeBase) -> None:
@@ -75,7 +89,7 @@ def create_app(
         yield
         users.close()
 
-    app = FastAPI(
+    app = TwitchcheckApp(
         title="twitchcheck",
         version=__version__,
         description=DESCRIPTION,
@@ -89,7 +103,7 @@ def create_app(
     for exc_type, handler in {**HANDLERS, **auth.HANDLERS}.items():
         app.add_exception_handler(exc_type, handler)
     app.add_middleware(BodyLimitMiddleware, max_body=max_body)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestHygieneMiddleware)
     app.include_router(api.router)
     app.include_router(diary_api.router)
     app.include_router(api.health_router)

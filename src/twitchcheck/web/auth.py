@@ -15,7 +15,8 @@ import hmac
 import os
 import secrets
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlencode
@@ -32,7 +33,9 @@ from twitchcheck.diary.accounts import LoginThrottled
 from twitchcheck.diary.db import Database, DatabaseError, default_data_dir
 from twitchcheck.diary.repository import NotFound
 from twitchcheck.diary.schemas import UserPublic
+from twitchcheck.web import quota
 from twitchcheck.web.errors import InputError, error_response
+from twitchcheck.web.quota import HeavyWork
 
 SESSION_COOKIE = "tc_session"
 CSRF_COOKIE = "tc_csrf"
@@ -63,21 +66,29 @@ def load_secret() -> bytes:
 
 
 class Accounts:
-    """The app's diary database (opened lazily), signing secret and login throttle."""
+    """The app's diary database (opened lazily), signing secret, and the limits on log-in, sign-up and
+    expensive operations."""
 
     def __init__(
         self,
         database_url: str | None = None,
         secret: bytes | None = None,
         login_limit: tuple[int, float] = (20, 600.0),
+        taken_limit: tuple[int, float] = (5, 3600.0),
+        heavy: HeavyWork | None = None,
     ) -> None:
         """``login_limit``: at most this many password checks and registrations per client address in
-        this many seconds."""
+        this many seconds. ``taken_limit``: at most this many sign-ups that find their name taken (or
+        reserved) per address in this many seconds; then every sign-up from the address waits, so
+        nobody can test many names for existence. ``heavy``: the limits on the PDF report, export
+        and import (:class:`twitchcheck.web.quota.HeavyWork`)."""
         self._url = database_url
         self._db: Database | None = None
         self._lock = threading.Lock()
         self._secret = secret
         self.login_limit = login_limit
+        self.taken_limit = taken_limit
+        self.heavy = heavy if heavy is not None else HeavyWork()
 
     @property
     def secret(self) -> bytes:
@@ -117,18 +128,63 @@ def accounts_of(request: Request) -> Accounts:
 
 
 def client_key(request: Request) -> str:
+    """The client's address as the server saw it (a proxy's ``X-Forwarded-For`` only when the server
+    was told to trust that proxy: ``twitchcheck serve --forwarded-allow-ips``)."""
     return request.client.host if request.client else "unknown"
+
+
+def keyed(request: Request, value: str) -> str:
+    """A keyed hash (HMAC-SHA256, hex) of ``value``: what the database keeps instead of an address."""
+    return hmac.new(accounts_of(request).secret, value.encode(), hashlib.sha256).hexdigest()
+
+
+def address_hash(request: Request) -> str:
+    return keyed(request, client_key(request))
 
 
 async def address_wait(request: Request) -> float | None:
     """Count a password check or registration from this client's address; seconds to wait if over."""
     users = accounts_of(request)
     limit, window = users.login_limit
-    key = hmac.new(users.secret, client_key(request).encode(), hashlib.sha256).hexdigest()
     wait = await users.run(
-        accounts.note_address_attempt, key, limit=limit, window=timedelta(seconds=window)
+        accounts.note_address_attempt, address_hash(request), limit=limit, window=timedelta(seconds=window)
     )
     return None if wait is None else wait.total_seconds()
+
+
+async def taken_wait(request: Request, *, record: bool) -> float | None:
+    """The sign-up budget of names found taken from this address: ``record=False`` asks whether any
+    is left (seconds to wait if not), ``record=True`` spends one."""
+    users = accounts_of(request)
+    limit, window = users.taken_limit
+    key = keyed(request, f"taken:{client_key(request)}")
+    wait = await users.run(
+        accounts.note_address_attempt, key, limit=limit, window=timedelta(seconds=window), record=record
+    )
+    return None if wait is None else wait.total_seconds()
+
+
+@asynccontextmanager
+async def heavy_operation(request: Request, user: UserPublic, kind: str) -> AsyncIterator[None]:
+    """Run an expensive operation (``kind`` in :data:`twitchcheck.web.quota.KINDS`) within the
+    person's budget and a free slot; 429 with ``Retry-After`` otherwise."""
+    users = accounts_of(request)
+    limit, window = users.heavy.per_user[kind]
+    wait = await users.run(
+        accounts.note_address_attempt,
+        keyed(request, f"{kind}:{user.id}"),
+        limit=limit,
+        window=timedelta(seconds=window),
+    )
+    if wait is not None:
+        what = quota.WHAT[kind]
+        raise quota.too_many(
+            f"You have asked for {limit} {what} in {int(window // 60)} minutes, the most allowed; "
+            "try again in {seconds} seconds.",
+            wait.total_seconds(),
+        )
+    async with users.heavy.slot(user.id):
+        yield
 
 
 def secure(request: Request) -> bool:

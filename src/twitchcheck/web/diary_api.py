@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Security
 from fastapi.responses import Response
 from fastapi.security import HTTPBearer
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -37,6 +38,7 @@ from starlette.exceptions import HTTPException
 from twitchcheck.diary import accounts, exports, plots, repository
 from twitchcheck.diary import retriage as retriage_service
 from twitchcheck.diary.accounts import AccountError, InvalidCredentials
+from twitchcheck.diary.models import MAX_ID
 from twitchcheck.diary.patterns import Patterns, compute_patterns
 from twitchcheck.diary.repository import NotFound
 from twitchcheck.diary.retriage import RetriagePublic, RetriageResult
@@ -46,18 +48,26 @@ from twitchcheck.diary.schemas import (
     EntryUpdate,
     NewToken,
     ProfileUpdate,
+    StorableText,
     TokenPublic,
     UserCreate,
     UserPublic,
     vocabulary,
 )
 from twitchcheck.engine.evidence import EvidenceError
-from twitchcheck.web.auth import accounts_of, address_wait, api_user
+from twitchcheck.web.auth import (
+    accounts_of,
+    address_hash,
+    address_wait,
+    api_user,
+    heavy_operation,
+    taken_wait,
+)
 from twitchcheck.web.errors import InputError, describe_validation
+from twitchcheck.web.limits import BODY_LIMIT_TEXT
 from twitchcheck.web.render import download
 from twitchcheck.web.schemas import API_VERSION, ErrorOut, whole_number
 
-MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns on PostgreSQL
 MAX_AGE = 130  # the engine's limit for an age (engine/evidence.py, age_state)
 MAX_PAGE = 1000
 MAX_TOKEN_DAYS = 3650
@@ -91,11 +101,18 @@ INVALID: Responses = {422: _error("The input is not valid; the message names the
 BODY: Responses = {
     **INVALID,
     400: _error("Malformed request (for example a bad Content-Length)."),
-    413: _error("The request body is over the size limit (64 KiB)."),
+    413: _error(f"The request body is over the size limit ({BODY_LIMIT_TEXT})."),
 }
 THROTTLED: Responses = {
     429: _error(
-        "Too many attempts from this address or for this username.", **{"Retry-After": "Seconds to wait."}
+        "Too many attempts from this address, or for this username from this address.",
+        **{"Retry-After": "Seconds to wait."},
+    )
+}
+BUSY: Responses = {
+    429: _error(
+        "Too many of these recently, one already running, or the server is busy with others.",
+        **{"Retry-After": "Seconds to wait."},
     )
 }
 NO_ENTRY: Responses = {404: _error("No entry with this id in your diary.")}
@@ -143,9 +160,9 @@ class TokenRequest(_Strict):
         }
     )
 
-    username: str = Field(min_length=1, max_length=64)
+    username: StorableText = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024, repr=False)
-    name: str = Field(
+    name: StorableText = Field(
         min_length=1,
         max_length=100,
         pattern=r"\S",
@@ -238,6 +255,19 @@ def rfc3339(value: Any) -> Any:
 DateTimeText = Annotated[AwareDatetime, BeforeValidator(rfc3339)]
 
 
+def in_utc_range(value: datetime) -> datetime:
+    """A filter moment must exist in UTC: 0001-01-01T00:00:00+14:00 is before the first moment a
+    datetime can hold once converted, 9999-12-31T23:59:59-14:00 after the last."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range: in UTC it falls outside the years 1 to 9999") from None
+    return value
+
+
+FilterTime = Annotated[DateTimeText, AfterValidator(in_utc_range)]
+
+
 class _JsonEntry(BaseModel):
     """How the JSON API reads an entry: strictly, as the document states it ('3' is not a number).
 
@@ -307,6 +337,18 @@ class ImportReportOut(BaseModel):
 # ---------------------------------------------------------------------------------------------- helpers
 
 
+async def _taken_budget(request: Request) -> None:
+    """429 once this address has found too many names taken (whatever name it asks for now)."""
+    wait = await taken_wait(request, record=False)
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        raise HTTPException(
+            429,
+            f"too many sign-ups with names that were taken from this address; try again in {seconds} seconds",
+            headers={"Retry-After": str(seconds)},
+        )
+
+
 async def _throttle(request: Request) -> None:
     """The per-address limit on password checks and registrations (429 with Retry-After)."""
     wait = await address_wait(request)
@@ -348,16 +390,21 @@ async def register(
     request: Request,
     body: RegisterIn,
 ) -> UserPublic:
-    """Then get an API token with ``POST /api/v1/account/tokens``. Passwords: 8-1024 characters."""
+    """Then get an API token with ``POST /api/v1/account/tokens``. Passwords: 8-1024 characters.
+
+    A taken name is answered 409 (sign-up has to say so), but only a few per address and hour: then
+    every sign-up from the address waits (429), so names cannot be tested for existence in bulk."""
     await _throttle(request)
+    await _taken_budget(request)
     try:
         return await accounts_of(request).run(accounts.register, body)
     except AccountError as exc:  # taken, or kept for the system ('admin', 'local'...)
+        await taken_wait(request, record=True)
         raise InputError(str(exc), "username", 409) from None
 
 
-def _login_token(session: Session, body: TokenRequest) -> NewToken:
-    user = accounts.authenticate(session, body.username, body.password)
+def _login_token(session: Session, body: TokenRequest, address: str) -> NewToken:
+    user = accounts.authenticate(session, body.username, body.password, address=address)
     expires = timedelta(days=body.expires_in_days) if body.expires_in_days is not None else None
     return accounts.create_api_token(session, user.id, body.name, expires_in=expires)
 
@@ -379,7 +426,7 @@ async def create_token(request: Request, body: TokenRequest) -> NewToken:
     """The token is in the answer only (the server keeps a hash): send it as ``Authorization: Bearer``."""
     await _throttle(request)
     try:
-        return await accounts_of(request).run(_login_token, body)
+        return await accounts_of(request).run(_login_token, body, address_hash(request))
     except InvalidCredentials:
         raise HTTPException(
             401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"}
@@ -491,6 +538,7 @@ EXPORTS: dict[str, tuple[Callable[[Session, int], str | bytes], str]] = {
         },
         **AUTH,
         **INVALID,
+        **BUSY,
     },
     tags=["account"],
     summary="Export all your data",
@@ -502,9 +550,12 @@ async def export(
         ExportFormat, Query(alias="format", description="json (everything), csv or zip.")
     ] = "json",
 ) -> Response:
-    """The JSON and CSV files can be imported again with ``POST /api/v1/account/import``."""
+    """The JSON and CSV files can be imported again with ``POST /api/v1/account/import``.
+
+    At most 20 exports per 10 minutes, one at a time (429 with Retry-After)."""
     make, media_type = EXPORTS[fmt]
-    content = await accounts_of(request).run(make, user.id)
+    async with heavy_operation(request, user, "export"):
+        content = await accounts_of(request).run(make, user.id)
     return _attachment(content, media_type, user, fmt)
 
 
@@ -554,7 +605,7 @@ def _parse_import_json(raw: bytes) -> Any:
 @private.post(
     "/account/import",
     response_model=ImportReportOut,
-    responses={**AUTH, **BODY, 415: _error("The body is neither JSON nor CSV.")},
+    responses={**AUTH, **BODY, **BUSY, 415: _error("The body is neither JSON nor CSV.")},
     tags=["account"],
     summary="Import entries from a JSON or CSV export",
     openapi_extra={"requestBody": _IMPORT_BODY},
@@ -566,7 +617,14 @@ async def import_entries(
         bool, Query(description="Leave out entries already in the diary (same moment and kind).")
     ] = True,
 ) -> ImportReportOut:
-    """All or nothing: one bad entry and nothing is imported; the message names the entry and field."""
+    """All or nothing: one bad entry and nothing is imported; the message names the entry and field.
+
+    At most 10 imports per 10 minutes, one at a time (429 with Retry-After)."""
+    async with heavy_operation(request, user, "import"):
+        return await _import(request, user, skip_duplicates)
+
+
+async def _import(request: Request, user: UserPublic, skip_duplicates: bool) -> ImportReportOut:
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     raw = await request.body()
     try:
@@ -634,10 +692,10 @@ async def list_entries(
     user: CurrentUser,
     response: Response,
     since: Annotated[
-        DateTimeText | None, Query(description="From this moment (inclusive), with a timezone.")
+        FilterTime | None, Query(description="From this moment (inclusive), with a timezone.")
     ] = None,
     until: Annotated[
-        DateTimeText | None, Query(description="Before this moment (exclusive), with a timezone.")
+        FilterTime | None, Query(description="Before this moment (exclusive), with a timezone.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,

@@ -21,7 +21,8 @@ from twitchcheck.diary.plots import body_map_svg, timeline_svg
 from twitchcheck.diary.retriage import RetriagePublic, RetriageResult
 from twitchcheck.diary.schemas import EntryPublic, EntryUpdate, UserPublic, vocabulary
 from twitchcheck.knowledge import KnowledgeBase
-from twitchcheck.web.auth import accounts_of, require_page_user
+from twitchcheck.web.account_pages import page_id
+from twitchcheck.web.auth import accounts_of, heavy_operation, require_page_user
 from twitchcheck.web.bodymap import regions
 from twitchcheck.web.diary_forms import EntryForm, parse_entry_form
 from twitchcheck.web.errors import InputError
@@ -166,9 +167,7 @@ async def add_entry(request: Request) -> Response:
 
 
 def _entry_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 18:
-        raise InputError(f"There is no diary entry {raw!r}.", "entry_id", 404)
-    return int(raw)
+    return page_id(raw, "diary entry", "entry_id")
 
 
 async def _entry_page(
@@ -237,13 +236,15 @@ def _report_with_plots(session: Session, user_id: int) -> tuple[Report, dict[str
 async def report_pdf(request: Request) -> Response:
     """The same report as a PDF file, with its plots, drawn on the server."""
     user = await require_page_user(request)
-    report, plots = await accounts_of(request).run(_report_with_plots, user.id)
-    context = {**_report_context(request, report, print_view=True), "pdf": True}
-    html = render_text(request, "report.html", context)
-    try:
-        pdf = await anyio.to_thread.run_sync(html_to_pdf, html, plots)
-    except PdfUnavailable as exc:
-        raise InputError(f"{exc}. Use the report page and your browser's Print instead.", None, 503) from None
+    async with heavy_operation(request, user, "report"):
+        report, plots = await accounts_of(request).run(_report_with_plots, user.id)
+        context = {**_report_context(request, report, print_view=True), "pdf": True}
+        html = render_text(request, "report.html", context)
+        try:
+            pdf = await anyio.to_thread.run_sync(html_to_pdf, html, plots)
+        except PdfUnavailable as exc:
+            detail = f"{exc}. Use the report page and your browser's Print instead."
+            raise InputError(detail, None, 503) from None
     filename = f"twitchcheck-report-{report.overview.check.created_at:%Y-%m-%d}.pdf"
     return download(pdf, "application/pdf", filename)
 
@@ -255,7 +256,7 @@ def _report_context(request: Request, report: Report, *, print_view: bool) -> di
         "report": report,
         "overview": report.overview,
         "patterns": report.patterns,
-        "view": result_view(_kb(request), assessment) if assessment else None,
+        "view": result_view(_kb(request), assessment, mode="clinician") if assessment else None,
         "print_view": print_view,
         **_labels(_kb(request)),
     }

@@ -9,15 +9,51 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+
+from fastapi import Request
+from starlette.datastructures import FormData as StarletteForm
+from starlette.datastructures import QueryParams
 
 from twitchcheck.engine.evidence import UNKNOWN
 from twitchcheck.engine.interview import Mode
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.pipeline import MAX_TEXT_CHARS
 from twitchcheck.web.bodymap import regions
+from twitchcheck.web.errors import InputError
 
 SEXES = ("female", "male")
 MAX_EVIDENCE_FIELDS = 400
+
+
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+async def read_form(request: Request) -> StarletteForm | QueryParams:
+    """The posted form (or the query parameters of a GET).
+
+    Our forms are sent the way browsers send a form without files (URL-encoded); Starlette would
+    read bytes that are not UTF-8 as Latin-1 without a word, so a form whose percent-decoded bytes
+    are not UTF-8 is refused (400), and so is any other encoding (415), whose text cannot be
+    checked: nothing is stored as something other than what was typed."""
+    if request.method != "POST":
+        return request.query_params
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    raw = await request.body()
+    if raw and media != URLENCODED:
+        sent = media or "without a type"
+        detail = f"This form must be sent as {URLENCODED}, as a browser sends it, not {sent}."
+        raise InputError(detail, None, 415)
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(
+            "The form arrived with characters that are not UTF-8 text, so nothing was changed. "
+            "Reload the page and send it again.",
+            None,
+            400,
+        ) from None
+    return await request.form()
 
 
 class FormData:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from twitchcheck.diary.patterns import MIN_ASSOCIATION_DAYS
 from twitchcheck.engine.assessment import Assessment
 from twitchcheck.engine.evidence import UNKNOWN
 from twitchcheck.engine.interview import InterviewState
@@ -24,11 +25,15 @@ from twitchcheck.web import guide, service
 from twitchcheck.web.auth import CSRF_FIELD, check_csrf
 from twitchcheck.web.bodymap import regions
 from twitchcheck.web.errors import InputError
-from twitchcheck.web.forms import AssessForm, FormData, carried_evidence, parse_assess_form
-from twitchcheck.web.present import SourceList, addable_findings, result_view
-from twitchcheck.web.render import render
+from twitchcheck.web.forms import AssessForm, FormData, carried_evidence, parse_assess_form, read_form
+from twitchcheck.web.present import SourceList, ViewMode, addable_findings, faq_view, lay_text, result_view
+from twitchcheck.web.render import TEMPLATES, render
 
 router = APIRouter(include_in_schema=False)
+TEMPLATES.env.filters["lay"] = lay_text  # guideline numbers out of lay text
+TEMPLATES.env.globals["MIN_ASSOCIATION_DAYS"] = MIN_ASSOCIATION_DAYS
+VIEW_COOKIE = "tc_view"  # lay (plain words) or clinician (clinical labels and codes); a preference only
+VIEW_MODES = ("lay", "clinician")
 
 
 def _kb(request: Request) -> KnowledgeBase:
@@ -38,11 +43,31 @@ def _kb(request: Request) -> KnowledgeBase:
 
 async def form_data(request: Request) -> FormData:
     """Query parameters, or a posted form after its CSRF token is checked."""
-    source = await request.form() if request.method == "POST" else request.query_params
+    source = await read_form(request)
     data = FormData({k: [v for v in source.getlist(k) if isinstance(v, str)] for k in source})
     if request.method == "POST":
         check_csrf(request, data.get(CSRF_FIELD))
     return data
+
+
+def view_mode(request: Request, data: FormData | None = None) -> tuple[ViewMode, bool]:
+    """The reader's choice of plain words or clinical terms: from the page's switch (a ``view`` field or
+    query parameter; then True, and the choice is remembered in a cookie), else the cookie, else lay."""
+    chosen = (data.get("view") if data is not None else "") or request.query_params.get("view", "")
+    if chosen in VIEW_MODES:
+        return ("clinician" if chosen == "clinician" else "lay"), True
+    return ("clinician" if request.cookies.get(VIEW_COOKIE) == "clinician" else "lay"), False
+
+
+def remember_view(request: Request, response: Response, mode: ViewMode) -> None:
+    response.set_cookie(
+        VIEW_COOKIE,
+        mode,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
 
 
 def _start_page(request: Request, form: AssessForm, status_code: int = 200) -> HTMLResponse:
@@ -68,6 +93,9 @@ def _result_page(
     form: AssessForm | None = None,
     state: InterviewState | None = None,
     stop_reason: str | None = None,
+    mode: ViewMode = "lay",
+    before: dict[str, str] | None = None,
+    open_understood: bool = False,
 ) -> HTMLResponse:
     kb = _kb(request)
     data = result.to_json()
@@ -77,9 +105,10 @@ def _result_page(
         assert state is not None
         evidence = {**state.seeded, **state.answers}
     known = {e["finding"] for e in data["evidence"]}
+    view = result_view(kb, data, text=form.text if form else "", mode=mode, before=before)
     context: dict[str, Any] = {
         "nav": "start",
-        "view": result_view(kb, data),
+        "view": view,
         "print_view": print_view,
         "carry": {
             "text": form.text if form else "",
@@ -90,8 +119,10 @@ def _result_page(
         "from_interview": state is not None,
         "state_json": _state_json(state) if state is not None else None,
         "stop_reason": stop_reason,
-        "addable": addable_findings(kb, known),
+        "addable": addable_findings(kb, known, mode),
         "print_url": _with_params(request, print="1"),
+        "switch_url": _with_params(request, view="lay" if mode == "clinician" else "clinician"),
+        "open_understood": open_understood or not view["understood"],
     }
     return render(request, "result.html", context)
 
@@ -106,8 +137,24 @@ async def assess_page(request: Request) -> Response:
     form.print_view = form.print_view or request.query_params.get("print") == "1"
     if form.errors:
         return _start_page(request, form, 422)
-    result = service.assess(kb, form.text or None, form.evidence, form.age, form.sex)
-    return _result_page(request, result, print_view=form.print_view, form=form)
+    result = await service.assess_text(kb, form.text or None, form.evidence, form.age, form.sex)
+    mode, switched = view_mode(request, data)
+    corrected = bool(data.get("set") or data.get("add"))
+    before = None
+    if not switched and data.get("prev_level"):
+        before = {"level": data.get("prev_level"), "top": data.get("prev_top")}
+    response = _result_page(
+        request,
+        result,
+        print_view=form.print_view,
+        form=form,
+        mode=mode,
+        before=before,
+        open_understood=corrected,
+    )
+    if switched:
+        remember_view(request, response, mode)
+    return response
 
 
 def _with_params(request: Request, **extra: str) -> str:
@@ -129,18 +176,23 @@ async def interview_start(request: Request) -> Response:
     form = parse_assess_form(await form_data(request), kb)
     if form.errors:
         return _start_page(request, form, 422)
-    step = service.start(kb, form.text or None, form.evidence, form.age, form.sex, form.mode)
+    step = await service.start_text(kb, form.text or None, form.evidence, form.age, form.sex, form.mode)
     return RedirectResponse(_interview_url(step.state), status_code=303)
 
 
 def _question_page(request: Request, step: InterviewStep) -> HTMLResponse:
     assert step.question is not None
+    # After "Back", the answer given before (only shown, never trusted: it is matched against the options).
+    was = request.query_params.get("was", "")
     context = {
         "nav": "start",
         "step": step,
         "question": step.question,
         "state_json": _state_json(step.state),
         "percent": round(step.progress * 100),
+        "left": max(step.state.max_questions - step.asked, 0),
+        "was": was,
+        "was_ticked": set(was.split(",")) if was else set(),
     }
     return render(request, "interview.html", context)
 
@@ -162,21 +214,30 @@ async def interview_page(request: Request) -> Response:
         step = service.answer(kb, state, finding, params.getlist("tick") if checklist else value)
         return RedirectResponse(_interview_url(step.state), status_code=303)
     if params.get("back") == "1":
-        return RedirectResponse(_interview_url(service.back(kb, state).state), status_code=303)
+        last = state.asked[-1] if state.asked else None
+        was = state.answers.get(last, "") if last else ""
+        if last is not None and last not in state.answers and state.ticked:  # the opening checklist
+            was = ",".join(state.ticked)
+        back = service.back(kb, state).state
+        return RedirectResponse(_interview_url(back, **({"was": was} if was else {})), status_code=303)
     print_view = params.get("print") == "1"
+    mode, switched = view_mode(request)
     if params.get("finish") == "1":
-        result = service.finish_now(kb, state)
-        stopped = "you chose to stop"
-        return _result_page(request, result, print_view=print_view, state=state, stop_reason=stopped)
-    step = service.resume(kb, state)
-    if step.question is not None and not print_view:
-        return _question_page(request, step)
-    if step.assessment is None:
-        step_result = service.finish_now(kb, state)
-        return _result_page(request, step_result, print_view=print_view, state=state, stop_reason=None)
-    return _result_page(
-        request, step.assessment, print_view=print_view, state=state, stop_reason=step.stop_reason
+        result, stop_reason = service.finish_now(kb, state), "you chose to stop"
+    else:
+        step = service.resume(kb, state)
+        if step.question is not None and not print_view:
+            return _question_page(request, step)
+        if step.assessment is None:
+            result, stop_reason = service.finish_now(kb, state), None
+        else:
+            result, stop_reason = step.assessment, step.stop_reason
+    response = _result_page(
+        request, result, print_view=print_view, state=state, stop_reason=stop_reason, mode=mode
     )
+    if switched:
+        remember_view(request, response, mode)
+    return response
 
 
 @router.get("/conditions", response_class=HTMLResponse)
@@ -198,8 +259,34 @@ async def condition_page(request: Request, condition_id: str) -> HTMLResponse:
         raise InputError(f"There is no condition called {condition_id!r} in twitchcheck.", None, 404)
     sources = SourceList(kb)
     sources.cite(condition.sources)
-    context = {"nav": "conditions", "condition": condition, "sources": sources.entries()}
-    return render(request, "condition.html", context)
+    mode, switched = view_mode(request)
+    faq = [(e.id, e.question) for e in kb.faq if condition_id in e.conditions]
+    context = {
+        "nav": "conditions",
+        "condition": condition,
+        "sources": sources.entries(),
+        "mode": mode,
+        "faq": faq,
+        "switch_url": _with_params(request, view="lay" if mode == "clinician" else "clinician"),
+    }
+    response = render(request, "condition.html", context)
+    if switched:
+        remember_view(request, response, mode)
+    return response
+
+
+@router.get("/faq", response_class=HTMLResponse)
+async def faq_page(request: Request) -> HTMLResponse:
+    """Questions people ask (the knowledge base's faq.yaml), each answer with its sources."""
+    kb = _kb(request)
+    mode, switched = view_mode(request)
+    entries, sources = faq_view(kb, mode)
+    response = render(
+        request, "faq.html", {"nav": "faq", "entries": entries, "sources": sources, "mode": mode}
+    )
+    if switched:
+        remember_view(request, response, mode)
+    return response
 
 
 @router.get("/twitch-types", response_class=HTMLResponse)

@@ -1,0 +1,96 @@
+"""Bounds on what one text may cost: tokeniser pieces of bounded length, and a CPU budget.
+
+**Pieces.** spaCy's tokenizer strips prefixes and suffixes from a stretch of text without
+whitespace one character at a time, searching the rest of the stretch each time: quadratic in
+the stretch's length. 8,000 ``$`` or ``(`` or emoji in a row took 4 to 19 seconds. The text is
+therefore handed to the tokenizer in pieces (:func:`pieces`), and the pieces' documents are joined
+into one whose text is the input, character for character, so every offset stays exact:
+
+* a stretch without whitespace longer than :data:`MAX_RUN` characters is cut into pieces of at most
+  that length, where possible between a letter or digit and a sign (where the tokenizer splits
+  anyway), so every piece costs at most ``MAX_RUN`` squared and the whole text stays linear;
+* ordinary text is cut about every :data:`SEGMENT` characters where whitespace ends, which leaves
+  its tokens as they were (the tokenizer splits at whitespace first) and bounds how long one call
+  into the tokenizer holds the interpreter lock.
+
+No stretch in the annotated, blind or vignette texts comes near ``MAX_RUN`` (the longest is 29
+characters, "salbutamol/lithium/valproate,"), so their reading is unchanged.
+
+**Budget.** :func:`budget` sets a CPU-time allowance for the reading done in the current thread;
+:func:`checkpoint`, called between stages, raises :class:`ReadingTooLong` once it is spent, so a
+text that would take too long stops instead of running on. Time is the thread's own CPU time,
+so waiting for the processor behind other requests does not count against a text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+MAX_RUN = 32
+SEGMENT = 1000
+
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN + 1},}}")
+_SEGMENT_START = re.compile(r"(?<=\s)\S")
+
+
+def pieces(text: str) -> list[tuple[int, int]]:
+    """Consecutive ``(start, end)`` pieces covering ``text`` (see the module docstring)."""
+    cuts: set[int] = set()
+    for run in _LONG_RUN.finditer(text):
+        cuts.update(_run_cuts(text, run.start(), run.end()))
+    position = SEGMENT
+    while position < len(text):
+        found = _SEGMENT_START.search(text, position)
+        if found is None:
+            break
+        cuts.add(found.start())
+        position = found.start() + SEGMENT
+    bounds = [0, *sorted(cuts), len(text)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+
+
+def _run_cuts(text: str, start: int, end: int) -> Iterator[int]:
+    """Cut points inside one stretch without whitespace, at most ``MAX_RUN`` apart."""
+    position = start
+    while end - position > MAX_RUN:
+        limit = position + MAX_RUN
+        cut = limit
+        for candidate in range(limit, position + MAX_RUN // 2, -1):
+            if text[candidate - 1].isalnum() != text[candidate].isalnum():
+                cut = candidate
+                break
+        yield cut
+        position = cut
+
+
+class ReadingTooLong(Exception):
+    """The text used up its CPU budget before it was read (see :func:`budget`)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"reading the text took more than {seconds:g} s of processor time")
+        self.seconds = seconds
+
+
+_local = threading.local()
+
+
+@contextmanager
+def budget(seconds: float | None) -> Iterator[None]:
+    """Allow the reading in this thread at most ``seconds`` of its CPU time (None: no limit)."""
+    previous = getattr(_local, "limit", None)
+    _local.limit = None if seconds is None else (time.thread_time() + seconds, seconds)
+    try:
+        yield
+    finally:
+        _local.limit = previous
+
+
+def checkpoint() -> None:
+    """Raise :class:`ReadingTooLong` if this thread's reading budget is spent."""
+    limit = getattr(_local, "limit", None)
+    if limit is not None and time.thread_time() > limit[0]:
+        raise ReadingTooLong(limit[1])

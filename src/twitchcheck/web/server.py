@@ -1,0 +1,119 @@
+"""How ``twitchcheck serve`` runs the app under uvicorn: proxy headers and slow clients.
+
+* **Proxy headers** (``X-Forwarded-For``, ``X-Forwarded-Proto``) decide the client address that the
+  log-in limits count. uvicorn trusts them from 127.0.0.1 by default, so anyone on the machine, or
+  a proxy that passes on what the client wrote, could claim any address. Here they are trusted
+  only from the addresses given with ``--forwarded-allow-ips`` or ``$TWITCHCHECK_FORWARDED_ALLOW_IPS``
+  (default: none, and the headers are ignored). Behind a reverse proxy, give its address.
+* **Slow clients**: uvicorn closes idle keep-alive connections (``timeout_keep_alive``) but waits
+  for ever for a request that never finishes arriving. :class:`GuardedHttpToolsProtocol` gives the
+  request line and headers :data:`HEADER_TIMEOUT` seconds from the first byte (or from the
+  connection, when nothing is sent), at most :data:`MAX_HEADER_BYTES`, and the body
+  :data:`BODY_TIMEOUT` seconds; then the connection is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+FORWARDED_ENV = "TWITCHCHECK_FORWARDED_ALLOW_IPS"
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 60.0  # 16 MiB (the import limit) at 280 KB/s
+MAX_HEADER_BYTES = 64 * 1024
+KEEP_ALIVE_TIMEOUT = 5
+TIMEOUT_RESPONSE = b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+
+
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with deadlines for the request's headers and body, and a cap on
+    the bytes of the request line and headers (httptools keeps an unfinished header in memory)."""
+
+    header_timeout = HEADER_TIMEOUT
+    body_timeout = BODY_TIMEOUT
+    max_header_bytes = MAX_HEADER_BYTES
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._deadline: asyncio.TimerHandle | None = None
+        self._in_headers = True
+        self._header_bytes = 0
+        super().connection_made(transport)
+        self._arm(self.header_timeout)
+
+    def _arm(self, seconds: float) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(seconds, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self) -> None:
+        self._deadline = None
+        if self.transport.is_closing():
+            return
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.write(TIMEOUT_RESPONSE)  # no response under way: say why before closing
+        self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._in_headers:
+            self._header_bytes += len(data)
+        super().data_received(data)
+        too_large = self._in_headers and self._header_bytes > self.max_header_bytes
+        if too_large and not self.transport.is_closing():
+            self._disarm()
+            self.send_400_response("Request line and headers are too large.")
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._deadline is None:  # the connection's first request is already timed from its start
+            self._arm(self.header_timeout)
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        self._in_headers = False
+        self._arm(self.body_timeout)
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._disarm()
+        self._in_headers = True
+        self._header_bytes = 0
+
+
+def forwarded_allow_ips(option: str | None = None) -> str:
+    """The addresses whose proxy headers are trusted: the option, else the environment, else none."""
+    value = option if option is not None else os.environ.get(FORWARDED_ENV, "")
+    return ",".join(part.strip() for part in value.split(",") if part.strip())
+
+
+def server_options(forwarded: str | None = None) -> dict[str, Any]:
+    """uvicorn settings for the app (everything but the app, host, port and logging)."""
+    trusted = forwarded_allow_ips(forwarded)
+    options: dict[str, Any] = {
+        "http": GuardedHttpToolsProtocol,
+        "proxy_headers": bool(trusted),
+        "timeout_keep_alive": KEEP_ALIVE_TIMEOUT,
+        "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
+        "timeout_graceful_shutdown": 30,
+    }
+    if trusted:
+        options["forwarded_allow_ips"] = trusted
+    return options
+
+
+def run(host: str, port: int, *, access_log: bool = False, forwarded: str | None = None) -> None:
+    from twitchcheck.web import create_app
+
+    options = server_options(forwarded)
+    uvicorn.run(create_app(), host=host, port=port, access_log=access_log, log_level="info", **options)
