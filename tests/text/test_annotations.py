@@ -42,11 +42,12 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from twitchcheck.blind import Counts as ScoreCounts
 
 ROOT = Path(__file__).resolve().parents[2]
 ANNOTATIONS = ROOT / "tests" / "data" / "text_annotations.jsonl"
@@ -95,29 +96,13 @@ def test_annotation_file_is_well_formed() -> None:
     assert negated >= 80
 
 
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class Counts(ScoreCounts):
+    """The blind set's precision/recall counts, filled from sets of (finding, state) pairs."""
 
     def add(self, predicted: set[Pair], expected: set[Pair]) -> None:
         self.tp += len(predicted & expected)
         self.fp += len(predicted - expected)
         self.fn += len(expected - predicted)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     def line(self, name: str) -> str:
         return (
