@@ -45,6 +45,8 @@ UNITS = {
     "run of ?": "?",
     "run of !": "!",
     "run of emoji": "😀",
+    "letter, question mark": "a?",
+    "letter, dollar": "a$",
     "digits": "0",
     "letters": "a",
     "dots": ".",

@@ -439,18 +439,19 @@ class _Slot:
 
     def replace(self, old: Pipeline) -> None:
         """Run by the renewal thread: assemble a fresh pipeline and swap it in."""
-        try:
-            if self.current is old:
-                fresh = assemble(old.recipe)
-                self.current = fresh
-                self.renewals += 1
-                weakref.finalize(old, _release_freed_memory)
-                logger.debug("text pipeline renewed after {} new strings", old.new_strings())
-        finally:
-            with self._lock:
-                pending, self._pending = self._pending, None
-            if pending is not None:
-                pending.set()
+        if self.current is old:
+            fresh = assemble(old.recipe)
+            self.current = fresh
+            self.renewals += 1
+            weakref.finalize(old, _release_freed_memory)
+            logger.trace("text pipeline renewed after {} new strings", old.new_strings())
+
+    def finish(self) -> None:
+        """Run by the renewal thread once it holds the old pipeline no more: wake the waiters."""
+        with self._lock:
+            pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.set()
 
 
 _RENEWALS: tuple[int, queue.SimpleQueue[tuple[_Slot, Pipeline]]] | None = None
@@ -479,7 +480,9 @@ def _renew_forever(jobs: queue.SimpleQueue[tuple[_Slot, Pipeline]]) -> None:
             slot.replace(old)
         except Exception:  # noqa: BLE001 - the old pipeline keeps serving; the next request retries
             logger.exception("text pipeline renewal failed")
-        del slot, old
+        del old  # before waking anyone: the old pipeline is freed once its last reader finishes
+        slot.finish()
+        del slot
 
 
 def _release_freed_memory() -> None:
