@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench browser postgres reliability clean
+.PHONY: run test lint bench browser postgres reliability train clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: lint browser postgres
 # Abuse and limits on SQLite and PostgreSQL (also part of `make test`; leave out with -m "not reliability").
 reliability: $(STAMP) postgres
 	$(BIN)/pytest -m reliability tests/reliability
+
+# The learned second reader: text/data/learned/corpus -> text/data/learned/model.npz (deterministic).
+train: $(STAMP)
+	$(BIN)/python scripts/train_reader.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py

@@ -221,19 +221,35 @@ def brief_findings(path: str | Path) -> frozenset[str] | None:
 
 
 def evaluate_reading(
-    texts: Sequence[BlindText], kb: KnowledgeBase, scored: frozenset[str] | None = None
+    texts: Sequence[BlindText],
+    kb: KnowledgeBase,
+    scored: frozenset[str] | None = None,
+    readers: frozenset[str] | None = None,
 ) -> ReadingReport:
     """Read every text and run both the read and the gold findings through the engine; reading is
-    scored on ``scored`` findings only (default: all)."""
-    from twitchcheck.pipeline import assess
+    scored on ``scored`` findings only (default: all); ``readers``: rules, learned or both (None)."""
+    from twitchcheck.pipeline import assess, warning_findings
     from twitchcheck.text import extract
 
+    warning = warning_findings(kb)
     rows = []
     for t in texts:
         gold = {g.finding: g.state for g in t.findings if g.finding in kb.findings}
-        read = extract(t.text, kb, reference=t.written_at).as_evidence()
+        extraction = (
+            extract(t.text, kb, reference=t.written_at)
+            if readers is None
+            else extract(t.text, kb, reference=t.written_at, readers=readers)
+        )
+        # Scored as evidence: a warning sign only the learned reader saw is asked, not read.
+        read = {
+            m.finding: m.state
+            for m in extraction.mentions
+            if not (m.source == "learned" and m.state == "present" and m.finding in warning)
+        }
         level_gold = assess(evidence=gold, age=t.age, sex=t.sex, kb=kb).triage.level
-        level_text = assess(t.text, age=t.age, sex=t.sex, kb=kb, reference=t.written_at).triage.level
+        level_text = assess(
+            t.text, age=t.age, sex=t.sex, kb=kb, reference=t.written_at, readers=readers
+        ).triage.level
         rows.append(
             TextResult(
                 id=t.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -215,6 +216,12 @@ def evaluate(
             "A blind text's own written_at wins.",
         ),
     ] = None,
+    readers: Annotated[
+        str,
+        typer.Option(
+            help="Which readers read the texts: both (the product), rules or learned (to measure each)."
+        ),
+    ] = "both",
 ) -> None:
     """Score the system on vignettes: top-1/top-3, triage, under/over-triage, Brier, time.
 
@@ -224,8 +231,12 @@ def evaluate(
     from rich.progress import Progress
 
     from twitchcheck import blind, evaluation
+    from twitchcheck.pipeline import assess
 
     is_blind = path.exists() and blind.is_blind_file(path)
+    if readers not in ("both", "rules", "learned"):
+        raise _fail(f"--readers must be both, rules or learned, not {readers!r}")
+    chosen = None if readers == "both" else frozenset({readers})
     try:
         vignettes: list[Any] = blind.load_blind(path) if is_blind else evaluation.load_vignettes(path)
     except evaluation.VignetteError as exc:
@@ -242,10 +253,16 @@ def evaluate(
             report, summary = interviewed.interview, dict(interviewed.summary())
         else:
             report = evaluation.evaluate(
-                vignettes, progress=advance, reference=reference_date, unknown_ok=is_blind
+                vignettes,
+                progress=advance,
+                reference=reference_date,
+                unknown_ok=is_blind,
+                assess_fn=None if chosen is None else partial(assess, readers=chosen),
             )
             summary = dict(report.summary())
-    reading = blind.evaluate_reading(vignettes, load_kb(), blind.brief_findings(path)) if is_blind else None
+    reading = (
+        blind.evaluate_reading(vignettes, load_kb(), blind.brief_findings(path), chosen) if is_blind else None
+    )
     if reading is not None:
         summary["reading"] = reading.summary()
     if plot is not None:

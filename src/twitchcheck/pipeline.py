@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -30,10 +31,31 @@ def observations_from_text(
     return _observations(extraction.mentions), extraction.age, extraction.sex
 
 
-def _read(kb: KnowledgeBase, text: str, reference: datetime | None) -> Extraction:
+def _read(
+    kb: KnowledgeBase, text: str, reference: datetime | None, readers: frozenset[str] | None = None
+) -> Extraction:
     from twitchcheck.text import extract
 
-    return extract(text, kb, reference=reference)
+    if readers is None:
+        return extract(text, kb, reference=reference)
+    return extract(text, kb, reference=reference, readers=readers)
+
+
+def warning_findings(kb: KnowledgeBase) -> frozenset[str]:
+    """Findings an emergency or urgent red-flag rule asks for present."""
+    return _warning_findings(kb)
+
+
+@cache
+def _warning_findings(kb: KnowledgeBase) -> frozenset[str]:
+    from twitchcheck.engine.triage import positive_leaves
+
+    return frozenset(
+        leaf["finding"]
+        for flag in kb.red_flags
+        if flag.level in ("emergency", "urgent")
+        for leaf in positive_leaves(flag.when)
+    )
 
 
 def _observations(mentions: Sequence[Mention]) -> list[ev.Observation]:
@@ -59,18 +81,30 @@ def _gather(
     age: float | None,
     sex: str | None,
     reference: datetime | None,
+    readers: frozenset[str] | None = None,
 ) -> tuple[list[ev.Observation], list[ev.Observation]]:
     """The evidence and, from the same reading, the findings the text said with doubt."""
     text_obs: list[ev.Observation] = []
     possible: list[ev.Observation] = []
+    learned: list[ev.Observation] = []
     if text is not None:
         if not isinstance(text, str):
             raise ev.EvidenceError("text must be a string")
         if len(text) > MAX_TEXT_CHARS:
             raise ev.EvidenceError(f"text is too long ({len(text)} characters; at most {MAX_TEXT_CHARS})")
         if text.strip():
-            extraction = _read(kb, text, reference)
-            text_obs, possible = _observations(extraction.mentions), _observations(extraction.possible)
+            extraction = _read(kb, text, reference, readers)
+            # A warning sign only the learned reader saw is the readers disagreeing: asked, not evidence.
+            warning = warning_findings(kb)
+            disputed = [
+                m
+                for m in extraction.mentions
+                if m.source == "learned" and m.state == "present" and m.finding in warning
+            ]
+            agreed = [m for m in extraction.mentions if m not in disputed]
+            text_obs = _observations(agreed)
+            possible = _observations([m for m in extraction.possible if m.source != "learned"])
+            learned = _observations([*[m for m in extraction.possible if m.source == "learned"], *disputed])
             age = age if age is not None else extraction.age
             sex = sex if sex is not None else extraction.sex
     answers = ev.from_answers(kb, evidence or {})
@@ -78,7 +112,15 @@ def _gather(
         # An explicit "unknown" withdraws what the text implied (a person correcting a misreading).
         withdrawn = {f for f, s in evidence.items() if s == ev.UNKNOWN}
         text_obs = [o for o in text_obs if o.finding not in withdrawn]
-    return ev.merge(text_obs, answers, ev.demographics(kb, age, sex)), possible
+    merged = ev.merge(text_obs, answers, ev.demographics(kb, age, sex))
+    if learned:
+        # The learned reader's doubtful or disputed signs are asked only where they would make an
+        # emergency: its guesses at urgent-only signs cost more false alarms than they catch.
+        model = compile_model(kb)
+        possible += [
+            p for p in learned if any(f.level == "emergency" for f in possible_red_flags(model, merged, [p]))
+        ]
+    return merged, possible
 
 
 def assess(
@@ -90,14 +132,15 @@ def assess(
     id: str | None = None,
     kb: KnowledgeBase | None = None,
     reference: datetime | None = None,
+    readers: frozenset[str] | None = None,
 ) -> Assessment:
     """Assess free text and/or structured evidence. Raises ``EvidenceError`` on bad input.
 
     ``reference`` is the moment the text was written (default: now): "since sunday" and
-    "20 minutes ago" are read against it.
+    "20 minutes ago" are read against it. ``readers``: see :func:`twitchcheck.text.extract` (None: both).
     """
     kb = kb or load_kb()
-    observations, possible = _gather(kb, text, evidence, age, sex, reference)
+    observations, possible = _gather(kb, text, evidence, age, sex, reference, readers)
     return assess_observations(compile_model(kb), observations, id, possible)
 
 

@@ -19,7 +19,7 @@ from twitchcheck.engine.evidence import Observation
 from twitchcheck.engine.explain import Explainer, Factor
 from twitchcheck.engine.inference import evidence_columns, posterior_from_columns
 from twitchcheck.engine.model import Model
-from twitchcheck.engine.triage import TriageDecision, decide, fired_red_flags
+from twitchcheck.engine.triage import TriageDecision, decide, fired_red_flags, open_red_flags
 from twitchcheck.knowledge.schema import Level, LevelName, RedFlag, Test
 
 SELF_CARE_LEVELS = (Level.self_care, Level.routine)
@@ -90,6 +90,9 @@ class PossibleRedFlag:
     rule: str
     level: LevelName
     question: str
+    # For an open rule (``RedFlag.opens_on``): the plain words of the sign that was said; the question asks
+    # the finding that would complete the rule. None when the finding itself was said with doubt.
+    sign: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ class Assessment:
                     "rule": p.rule,
                     "level": p.level,
                     "question": p.question,
+                    "sign": p.sign,
                 }
                 for p in self.possible_red_flags
             ],
@@ -208,7 +212,8 @@ def _next_steps(model: Model, ranked: Sequence[tuple[str, float]], level: Level)
 def possible_red_flags(
     model: Model, observations: Sequence[Observation], possible: Sequence[Observation]
 ) -> tuple[PossibleRedFlag, ...]:
-    """Doubtful findings that, if confirmed, would fire an urgent or emergency rule not yet fired."""
+    """Doubtful findings that, if confirmed, would fire an urgent or emergency rule not yet fired; then
+    the open rules' missing findings (a sign said, the rest of its rule unknown)."""
     known = {o.finding for o in observations}
     fired = {f.id for f in fired_red_flags(model, observations)}
     out = []
@@ -224,6 +229,22 @@ def possible_red_flags(
             flag = would[0]  # most urgent first
             question = model.kb.findings[p.finding].question
             out.append(PossibleRedFlag(p.finding, p.span, p.start, p.end, flag.id, flag.level, question))
+    for opened in open_red_flags(model, observations):
+        if Level.parse(opened.flag.level) < Level.urgent or opened.missing in {f.finding for f in out}:
+            continue
+        sign = opened.sign
+        out.append(
+            PossibleRedFlag(
+                opened.missing,
+                sign.span,
+                sign.start,
+                sign.end,
+                opened.flag.id,
+                opened.flag.level,
+                model.kb.findings[opened.missing].question,
+                model.kb.lay_label(sign.finding),
+            )
+        )
     out.sort(key=lambda f: Level.parse(f.level), reverse=True)
     return tuple(out)
 
@@ -251,7 +272,12 @@ def assess_observations(
     reasons = _reasons(model, decision)
     if doubtful:
         reasons = (
-            *(kb.policy.possible_warning.format(question=p.question) for p in doubtful),
+            *(
+                kb.policy.open_warning.format(sign=p.sign[0].lower() + p.sign[1:], question=p.question)
+                if p.sign
+                else kb.policy.possible_warning.format(question=p.question)
+                for p in doubtful
+            ),
             *(r for r in reasons if decision.fired or decision.mass_rule is not None),
         )
     if not understood:

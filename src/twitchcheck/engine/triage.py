@@ -27,6 +27,59 @@ def holds(expr: Mapping[str, Any], states: Mapping[str, str]) -> bool:
     return not holds(expr["not"], states)
 
 
+def settled(expr: Mapping[str, Any], states: Mapping[str, str]) -> bool | None:
+    """Three-valued ``holds``: None while the unknown findings could still make the rule hold or fail."""
+    if "finding" in expr:
+        state = states.get(expr["finding"])
+        return None if state is None else state in (expr.get("states") or [expr["state"]])
+    if "not" in expr:
+        inner = settled(expr["not"], states)
+        return None if inner is None else not inner
+    values = [settled(e, states) for e in expr["all" if "all" in expr else "any"]]
+    decisive = "all" not in expr  # any: one True decides; all: one False decides
+    if decisive in values:
+        return decisive
+    return None if None in values else not decisive
+
+
+def positive_leaves(expr: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    if "finding" in expr:
+        return [expr]
+    if "not" in expr:
+        return []
+    return [leaf for e in expr["all" if "all" in expr else "any"] for leaf in positive_leaves(e)]
+
+
+@dataclass(frozen=True)
+class OpenFlag:
+    """A rule one of whose ``opens_on`` findings is present but which is not yet decided."""
+
+    flag: RedFlag
+    sign: Observation
+    missing: str  # the finding to ask first: the one that would complete the rule on its own, if any
+
+
+def open_red_flags(model: Model, observations: Sequence[Observation]) -> tuple[OpenFlag, ...]:
+    """Rules that have not fired but could once the unknown findings are answered, most urgent first."""
+    states = {o.finding: o.state for o in observations}
+    by_finding = {o.finding: o for o in observations}
+    out = []
+    for flag, _ in model.red_flags:
+        signs = [by_finding[f] for f in flag.opens_on if states.get(f) == "present"]
+        if not signs or holds(flag.when, states) or settled(flag.when, states) is not None:
+            continue
+        unknown = [leaf for leaf in positive_leaves(flag.when) if leaf["finding"] not in states]
+        completing = [
+            leaf
+            for leaf in unknown
+            if holds(flag.when, {**states, leaf["finding"]: (leaf.get("states") or [leaf["state"]])[0]})
+        ]
+        if unknown:
+            out.append(OpenFlag(flag, signs[0], (completing or unknown)[0]["finding"]))
+    out.sort(key=lambda o: Level.parse(o.flag.level), reverse=True)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class MassRule:
     level: Level

@@ -262,6 +262,10 @@ def _cross_check(kb: KnowledgeBase, finding_files: dict[Path, FindingFile]) -> N
                     f"{where}.when: finding {finding.id!r} has no state {bad[0]!r}; "
                     f"states: {finding.state_ids}"
                 )
+        in_rule = {leaf["finding"] for leaf in iter_leaves(flag.when)}
+        for anchor in flag.opens_on:
+            if anchor not in in_rule:
+                raise KnowledgeError(f"{where}.opens_on: {anchor!r} is not a finding of this rule")
         if flag.examples is not None:
             _check_examples(kb, flag.examples.fires, f"{where}.examples.fires")
             _check_examples(kb, flag.examples.not_fires, f"{where}.examples.not")

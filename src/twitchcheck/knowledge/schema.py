@@ -296,6 +296,11 @@ class RedFlag(Strict):
     action: str = Field(min_length=10, description="what to do now")
     source: list[Id] = Field(min_length=1)
     examples: RedFlagExamples | None = None
+    opens_on: list[Id] = Field(
+        default_factory=list,
+        description="findings that, present while the rule is still undecided, make it an open warning: "
+        "its missing findings are asked first and triage is at least urgent until they are answered",
+    )
 
     @field_validator("when")
     @classmethod
@@ -356,6 +361,10 @@ class TriagePolicy(Strict):
         min_length=10, description="reason shown for a warning sign said with doubt; {question} is filled in"
     )
     not_understood: str = Field(min_length=10, description="shown when nothing in the input was recognised")
+    open_warning: str = Field(
+        min_length=10,
+        description="shown for an open warning rule; {sign} is what was said, {question} the missing part",
+    )
 
 
 class FaqEntry(Strict):

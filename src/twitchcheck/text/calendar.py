@@ -32,11 +32,12 @@ class CalendarReader:
         self._months = {w.lower(): i + 1 for i, words in enumerate(rules.months) for w in words}
         self._holidays = {k.lower(): v for k, v in rules.holidays.items()}
         self._times = {k.lower(): v for k, v in rules.times_of_day.items()}
+        self._seasons = {k.lower(): v for k, v in rules.seasons.items()}
         leads = _alternation(rules.leads)
         fillers = (
             r"(?:(?:about|around|approx\.?|roughly|maybe|like|last|early|late|mid|the|this|past)\s+){0,3}"
         )
-        when = _alternation([*self._weekdays, *self._months, *self._holidays, *self._times])
+        when = _alternation([*self._weekdays, *self._months, *self._holidays, *self._times, *self._seasons])
         self._since = re.compile(
             rf"\b(?P<lead>{leads})\s+{fillers}(?:(?P<when>{when})\b|[~≈]?{_CLOCK})",
             re.I,
@@ -81,6 +82,8 @@ class CalendarReader:
             if month == reference.month:
                 return float(max(1, (reference.date() - start).days))
             return float((reference.date() - start).days - 14)
+        if word in self._seasons:
+            return _since_season(reference, self._seasons[word], "last" in match.group(0).lower().split())
         if word in self._holidays:
             month, day = self._holidays[word]
             when = date(reference.year, month, day)
@@ -88,6 +91,16 @@ class CalendarReader:
                 when = date(reference.year - 1, month, day)
             return float(max(1, (reference.date() - when).days))
         return None
+
+
+def _since_season(reference: datetime, month: int, last: bool) -> float:
+    """Days since the season starting in ``month`` began: the latest such start, or the one before
+    it for "last summer" said while it is still that season."""
+    year = reference.year if month <= reference.month else reference.year - 1
+    start = date(year, month, 1)
+    if last and (reference.date() - start).days < 92:
+        start = date(year - 1, month, 1)
+    return float(max(1, (reference.date() - start).days))
 
 
 def _hours_ago(reference: datetime, hour: int, minute: int) -> float:

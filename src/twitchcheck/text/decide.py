@@ -34,6 +34,7 @@ CURRENT_ONLY = frozenset({"symptom", "character", "location"})
 VALUE = 2
 STATEMENT = 1
 GUESS = 0
+LEARNED = -1  # the learned second reader: never overrides what the rules read about a finding
 
 
 @dataclass(frozen=True)

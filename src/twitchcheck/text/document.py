@@ -71,6 +71,10 @@ class Compiled:
 _UNSURE = frozenset({POSSIBLE, FEAR, HYPOTHETICAL})
 _NOT_CONTRACTED = re.compile(r"(?:do|does|did|has|have|had|is|was|were|wo|would|could|ca)n'?t")
 _SINCE = re.compile(r"\b(?:ever since|since then|since)\b", re.I)
+# "fell off the trampoline an hour ago, now his legs keep jumping": "now" opening the next clause.
+# Only a recent event links by "now": "cracked my skull two years ago, now my hand jerks" began later.
+_NOW_LINK_DAYS = 31
+_NOW_OPENING = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:right\s+)?now\b", re.I)
 _CAFFEINE_MG = re.compile(rf"(?<!\d)(?<!\d,)(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
 
 
@@ -547,7 +551,9 @@ class DocumentReader:
             if phrase.days >= rule.within_days or phrase.kind not in ("ago", "since"):
                 continue
             clause = self._clause_at(phrase.start)
-            if self._anchored(clause, anchors):
+            if self._anchored(clause, anchors) or (
+                phrase.kind == "ago" and self._linked_by_since(clause, anchors)
+            ):
                 return Candidate(rule.finding, "present", phrase.start, phrase.end)
             sentence = self.layout.sentence_of[clause.start]
             nearby = {sentence, sentence - 1}
@@ -565,7 +571,12 @@ class DocumentReader:
         dated = (p for p in self._phrases if p.kind == "since")
         if any(following.char_start <= p.start < following.char_end for p in dated):
             return False
-        return self._says(_SINCE, following) and self._anchored(following, anchors)
+        opening = self.text[following.char_start : following.char_end]
+        recent = any(
+            p.days <= _NOW_LINK_DAYS for p in self._phrases if clause.char_start <= p.start < clause.char_end
+        )
+        linked = self._says(_SINCE, following) or (recent and bool(_NOW_OPENING.match(opening)))
+        return linked and self._anchored(following, anchors)
 
     def frequency(self) -> Candidate | None:
         rule = self.grammar.frequency

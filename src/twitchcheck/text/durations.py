@@ -49,6 +49,8 @@ _SINGLE_LETTER = {"d", "y", "h", "w"}
 _IN_BEFORE = re.compile(r"\bin\s+(?:(?:about|around|approx\.?|approximately|roughly|~)\s*)?$", re.I)
 _TIME_AFTER = re.compile(r"\s*(?:'s|')?\s*time\b", re.I)
 _AGO_AFTER = re.compile(r"\s*ago\b", re.I)
+# A form's "How long:" label: what follows is how long the complaint has lasted.
+_HOW_LONG = re.compile(r"how\s+long(?:\s+for|\s+has\s+it\s+been)?\s*[:?\-–]*\s*$", re.I)
 _PAST_LEAD = frozenset({"the", "a", "past", "last", "previous"})  # "in the last 3 weeks"
 # Words that say an age is not an age ("since I was 8 weeks pregnant", "since I was 8 stone").
 _NOT_AGE = (
@@ -79,7 +81,14 @@ class DurationReader:
         )
         self._bare = re.compile(
             r"\b(?:(?:for|over|in|since|been|already)\s+(?:the\s+(?:past|last)\s+)?(?P<unit>days|weeks|months|years)\b"
-            r"|(?P<unit2>days|weeks|months|years)\s+now\b)",
+            r"|(?P<unit2>days|weeks|months|years)\s+(?:now|of\s+it|of\s+this)\b"
+            r"|how\s+long\s*[:?\-–]*\s*(?:(?:a\s+few|a\s+couple\s+of|some|many)\s+)?(?P<unit3>days|weeks|months|years)\b)",
+            re.I,
+        )
+        # "3rd day now", "day 4 of it": an ordinal count of days still going.
+        self._ordinal = re.compile(
+            r"\b(?:(?P<num>\d{1,2})(?:st|nd|rd|th)\s+(?P<unit>day|week|month)\s+(?:now|of\s+(?:it|this)|running)"
+            r"|(?P<unit2>day|week)\s+(?P<num2>\d{1,2})\s+(?:now|of\s+(?:it|this)))\b",
             re.I,
         )
         self._past = re.compile(
@@ -133,8 +142,12 @@ class DurationReader:
             phrase = self._measured(match, text)
             if phrase is not None:
                 found.append(phrase)
-        for match in self._bare.finditer(text):
+        for match in self._ordinal.finditer(text):
+            count = float(match.group("num") or match.group("num2"))
             unit = (match.group("unit") or match.group("unit2")).lower()
+            found.append(TimePhrase(count * self._units[unit], "since", match.start(), match.end()))
+        for match in self._bare.finditer(text):
+            unit = (match.group("unit") or match.group("unit2") or match.group("unit3")).lower()
             days = self._units[unit] * self.rules.bare_plural_count
             found.append(TimePhrase(days, "for", match.start(), match.end()))
         for match in self._past.finditer(text):
@@ -177,7 +190,8 @@ class DurationReader:
         digits = raw_num[:1].isdigit()
         if unit in _SINGLE_LETTER and not digits:
             return None
-        if not digits and not lead and not match.group("ago") and not match.group("now"):
+        how_long = bool(_HOW_LONG.search(text, max(0, match.start() - 30), match.start()))
+        if not digits and not lead and not match.group("ago") and not match.group("now") and not how_long:
             return None
         end = match.end()
         if any(follow.match(text, end) for follow in (_FOLLOW_RATE, _FOLLOW_AGE, _FOLLOW_RELATIVE)):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from twitchcheck.text.clauses import Layout, layout
 from twitchcheck.text.context_rules import FAMILY, FEAR, HYPOTHETICAL, OTHER_PERSON, POSSIBLE, RESOLVED
-from twitchcheck.text.decide import Candidate, Decider
+from twitchcheck.text.decide import LEARNED, STATEMENT, Candidate, Decider
 from twitchcheck.text.document import (
     Compiled,
     DocumentReader,
@@ -19,7 +19,15 @@ from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.guard import checkpoint
 from twitchcheck.text.model import Extraction
 from twitchcheck.text.people import SubjectReader
-from twitchcheck.text.pipeline import HasFindings, Pipeline, Recipe, get_pipeline
+from twitchcheck.text.pipeline import (
+    BOTH_READERS,
+    DENIED_KEY,
+    DOUBTFUL_KEY,
+    HasFindings,
+    Pipeline,
+    Recipe,
+    get_pipeline,
+)
 from twitchcheck.text.resolve import apply_implications, resolve, to_mentions
 from twitchcheck.text.targets import Target, collect_targets
 
@@ -65,18 +73,26 @@ def _prepared(pipeline: Pipeline) -> _Prepared:
     return found
 
 
-def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Extraction:
+def extract(
+    text: str,
+    kb: HasFindings,
+    reference: datetime | None = None,
+    readers: frozenset[str] = BOTH_READERS,
+) -> Extraction:
     """Read ``text`` (lay or clinical) into evidence for the findings of ``kb``.
 
     Every mention keeps its span (``text[start:end]``); at most one mention per finding.
-    ``reference`` is when the text was written (default: now), for relative times.
+    ``reference`` is when the text was written (default: now), for relative times. ``readers``:
+    the rules, the learned second reader, or both (the default; one alone is for measuring).
     """
     if not text or not text.strip():
         return Extraction(mentions=())
     pipeline = get_pipeline(kb)
     prepared = _prepared(pipeline)
     clean = _LONG_SIGN_RUN.sub(_quiet, text.translate(_SAME_LENGTH))
-    doc = pipeline(clean)
+    doc = pipeline(clean, readers)
+    doubtful: set[tuple[int, int]] = doc.user_data.get(DOUBTFUL_KEY, set())
+    denied: set[tuple[int, int]] = doc.user_data.get(DENIED_KEY, set())
     checkpoint()
     lay = layout(doc)
     questions = {
@@ -99,8 +115,10 @@ def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Ex
         )
 
     decider = Decider(grammar, prepared.compiled.values, clean, questions)
+    # A doubtful learned hit is only ever asked: the document readers never see it.
+    sure = [t for t in targets if not (t.info.kind == "learned" and (t.tok_start, t.tok_end) in doubtful)]
     reader = DocumentReader(
-        grammar, prepared.compiled, findings, pipeline.normalize, decider, doc, clean, lay, targets, reference
+        grammar, prepared.compiled, findings, pipeline.normalize, decider, doc, clean, lay, sure, reference
     )
     location_only = reader.denied_only_by_location()
     checkpoint()
@@ -112,8 +130,14 @@ def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Ex
             continue
         if (target.start, target.end) in location_only:
             continue
+        if target.info.kind == "learned" and (target.tok_start, target.tok_end) in doubtful:
+            continue  # a doubtful learned hit is asked, never evidence (see _possible)
         clause = lay.clauses[target.clause]
         cand = decider.decide(target, (clause.char_start, clause.char_end))
+        if cand is not None and target.info.kind == "learned":
+            # ConText decided whose it is and whether it was said; the learned reader may deny it.
+            denial = (target.tok_start, target.tok_end) in denied
+            cand = replace(cand, state="absent" if denial else cand.state, priority=LEARNED)
         if cand is not None:
             candidates.append(cand)
     checkpoint()
@@ -148,7 +172,7 @@ def extract(text: str, kb: HasFindings, reference: datetime | None = None) -> Ex
         chosen = resolve([*chosen.values(), *extra])
     chosen = _prefer_specific(chosen, grammar, lay)
     chosen = apply_implications(chosen, grammar.implications, findings)
-    possible = _possible(targets, decider, chosen, questions)
+    possible = _possible(targets, decider, chosen, questions, doubtful, denied)
     return Extraction(
         mentions=to_mentions(chosen, text),
         age=subject.age,
@@ -162,9 +186,15 @@ _NOT_DOUBT = frozenset({HYPOTHETICAL, OTHER_PERSON, FAMILY, RESOLVED})
 
 
 def _possible(
-    targets: list[Target], decider: Decider, chosen: dict[str, Candidate], questions: set[int]
+    targets: list[Target],
+    decider: Decider,
+    chosen: dict[str, Candidate],
+    questions: set[int],
+    doubtful: set[tuple[int, int]],
+    denied: set[tuple[int, int]],
 ) -> dict[str, Candidate]:
-    """Symptoms said with doubt or in a question, about the patient, not denied, not already read."""
+    """Symptoms said with doubt or in a question, or read with doubt by the learned reader, about the
+    patient, not denied, not already read."""
     out: dict[str, Candidate] = {}
     for t in targets:
         f = t.finding
@@ -172,8 +202,10 @@ def _possible(
             continue
         if f.category not in ("symptom", "character") or t.mods & _NOT_DOUBT:
             continue
-        if t.mods & _DOUBT or t.sentence in questions:
-            out[f.id] = Candidate(f.id, "present", t.start, t.end)
+        unsure_reading = t.info.kind == "learned" and (t.tok_start, t.tok_end) in doubtful - denied
+        if t.mods & _DOUBT or t.sentence in questions or unsure_reading:
+            priority = LEARNED if t.info.kind == "learned" else STATEMENT
+            out[f.id] = Candidate(f.id, "present", t.start, t.end, priority)
     return out
 
 

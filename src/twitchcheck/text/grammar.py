@@ -71,6 +71,7 @@ class Calendar(_Strict):
     months: list[list[str]]  # January first
     holidays: dict[str, tuple[int, int]]  # (month, day)
     times_of_day: dict[str, int]  # hour
+    seasons: dict[str, int] = Field(default_factory=dict)  # the month a season starts
 
 
 class Durations(_Strict):
@@ -223,6 +224,9 @@ class Grammar(_Strict):
     durations: Durations
     location_context: LocationContext
     head_categories: list[str]
+    # Body functions that several findings share ("breathing is fine" denies breathlessness and
+    # breathing failure alike): head word -> the findings it denies. A head never affirms.
+    shared_heads: dict[str, list[str]] = Field(default_factory=dict)
     frequency: Frequency
     spread: Spread
     laterality: Laterality

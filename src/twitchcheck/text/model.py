@@ -18,6 +18,8 @@ class Mention:
     span: str
     start: int
     end: int
+    # "rules" (synonyms, heads, frames, value and time readers) or "learned" (the second reader alone).
+    source: str = "rules"
 
 
 @dataclass(frozen=True)

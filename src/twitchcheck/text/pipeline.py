@@ -31,7 +31,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Protocol, cast
 
@@ -51,6 +51,7 @@ from twitchcheck.text.frames import FrameMatcher, FrameRule
 from twitchcheck.text.fuzzy import FuzzyVocabulary
 from twitchcheck.text.grammar import Grammar, load_grammar
 from twitchcheck.text.guard import checkpoint, pieces
+from twitchcheck.text.learned import LearnedModel, learned_spans, load_model
 from twitchcheck.text.matching import RuleMatcher
 from twitchcheck.text.normalize import Normalizer
 from twitchcheck.text.vocabulary import TargetInfo, Vocabulary, build_vocabulary
@@ -60,6 +61,14 @@ from twitchcheck.text.vocabulary import TargetInfo, Vocabulary, build_vocabulary
 logger.disable("PyRuSH")
 
 NEGATED_PREFIX_KEY = "twitchcheck_negated_prefix"
+# Which readers run on a document (doc.user_data; default both): "rules" (synonyms, heads, frames) and
+# "learned" (the second reader, ``learned.py``); one alone is for measuring each reader.
+READERS_KEY = "twitchcheck_readers"
+BOTH_READERS: frozenset[str] = frozenset({"rules", "learned"})
+# Learned target spans below the sure threshold: (start, end) token offsets, doubtful (never evidence).
+DOUBTFUL_KEY = "twitchcheck_doubtful"
+# Learned target spans in a clause the learned reader judges a denial: (start, end) token offsets.
+DENIED_KEY = "twitchcheck_denied"
 _LABEL_PREFIX = "T"
 _SENTENCE_END = {".", "!", "?", ";", "...", "…"}
 MAX_SENTENCE_TOKENS = 150
@@ -108,8 +117,21 @@ class Pipeline:
     recipe: Recipe
     strings: int  # the size of the string store when the pipeline was ready
 
-    def __call__(self, text: str) -> Doc:
+    def __call__(self, text: str, readers: frozenset[str] = BOTH_READERS) -> Doc:
         """Tokenize ``text`` piece by piece (see ``guard.py``), then run the components."""
+        doc = self._tokens(text)
+        doc.user_data[READERS_KEY] = readers
+        for _, component in self.nlp.pipeline:
+            checkpoint()
+            doc = component(doc)
+        return doc
+
+    def norms(self, text: str) -> list[str]:
+        """The normal forms of ``text``'s tokens, as the readers see them (for training)."""
+        doc = self._tokens(text)
+        return [t.norm_ for t in self.nlp.get_pipe("twitchcheck_normalize")(doc)]
+
+    def _tokens(self, text: str) -> Doc:
         tokenizer = self.nlp.tokenizer
         bounds = pieces(text)
         if len(bounds) <= 1:
@@ -120,9 +142,6 @@ class Pipeline:
                 docs.append(tokenizer(text[start:end]))
                 checkpoint()
             doc = Doc.from_docs(docs, ensure_whitespace=False)
-        for _, component in self.nlp.pipeline:
-            checkpoint()
-            doc = component(doc)
         return doc
 
     def new_strings(self) -> int:
@@ -288,6 +307,16 @@ def compile_recipe(kb: HasFindings) -> Recipe:
         return [t.text for t in template.tokenizer(phrase)]
 
     vocabulary = build_vocabulary(kb.findings, grammar, tokenize, Normalizer(grammar.normalize))
+    learned = load_model()
+    if learned is not None:
+        readable = [f for f in learned.findings if f in kb.findings]
+        vocabulary = replace(
+            vocabulary,
+            targets=(
+                *vocabulary.targets,
+                *((TargetInfo(f, f, "learned", (), False, False), ()) for f in readable),
+            ),
+        )
     known = frozenset(
         {n for info, _ in vocabulary.targets for n in info.norms} | set(vocabulary.surface_norms.values())
     )
@@ -297,7 +326,7 @@ def compile_recipe(kb: HasFindings) -> Recipe:
         vocabulary=vocabulary,
         known=known,
         protected=_grammar_words(),
-        targets=_compile_targets(template, vocabulary),
+        targets=_compile_targets(template, vocabulary, learned),
     )
 
 
@@ -351,20 +380,29 @@ class TargetRules:
     matcher: RuleMatcher
     labels: dict[int, str]
     frames: FrameMatcher
+    finding_of: dict[int, str]  # label key -> finding id
+    learned: LearnedModel | None = None
+    learned_labels: Mapping[str, str] | None = None  # finding id -> span label of its learned target
 
     def rebind(self, nlp: Language) -> TargetRules:
         """The same rules for ``nlp``'s vocabulary (see :meth:`RuleMatcher.rebind`)."""
-        return TargetRules(self.matcher.rebind(nlp.vocab, nlp.tokenizer), self.labels, self.frames)
+        return replace(self, matcher=self.matcher.rebind(nlp.vocab, nlp.tokenizer))
 
 
-def _compile_targets(nlp: Language, vocabulary: Vocabulary) -> TargetRules:
+def _compile_targets(nlp: Language, vocabulary: Vocabulary, learned: LearnedModel | None) -> TargetRules:
     matcher = RuleMatcher(nlp.vocab, "NORM", nlp.tokenizer)
     labels: dict[int, str] = {}
+    finding_of: dict[int, str] = {}
+    learned_labels: dict[str, str] = {}
     for i, (info, pattern) in enumerate(vocabulary.targets):
         label = f"{_LABEL_PREFIX}{i}"
-        labels[nlp.vocab.strings.add(label)] = label
+        key = nlp.vocab.strings.add(label)
+        labels[key] = label
+        finding_of[key] = info.finding
+        if info.kind == "learned":
+            learned_labels[info.finding] = label
         if not pattern:
-            continue  # a frame, matched below
+            continue  # a frame or a learned target, matched below
         if _single_word(pattern):
             matcher.add(label, None, pattern[0]["NORM"])
         else:
@@ -385,17 +423,28 @@ def _compile_targets(nlp: Language, vocabulary: Vocabulary) -> TargetRules:
         )
         for i, parts, change, window, before in vocabulary.frames
     )
-    return TargetRules(matcher, labels, frames)
+    return TargetRules(matcher, labels, frames, finding_of, learned, learned_labels)
 
 
 def _target_component(rules: TargetRules) -> Callable[[Doc], Doc]:
     matcher, labels, frames = rules.matcher, rules.labels, rules.frames
 
     def component(doc: Doc) -> Doc:
-        matches = matcher(doc)
-        if frames:
-            matches = [*matches, *frames(doc)]
-        doc.spans[SPAN_GROUP] = [Span(doc, start, end, label=labels[key]) for key, start, end in matches]
+        readers = doc.user_data.get(READERS_KEY, BOTH_READERS)
+        matches = []
+        if "rules" in readers:
+            matches = matcher(doc)
+            if frames:
+                matches = [*matches, *frames(doc)]
+        spans = [Span(doc, start, end, label=labels[key]) for key, start, end in matches]
+        if rules.learned is not None and rules.learned_labels and "learned" in readers:
+            found = {rules.finding_of[key] for key, _, _ in matches}
+            covered = frozenset(i for _, start, end in matches for i in range(start, end))
+            hits = learned_spans(rules.learned, doc, found, frozenset(rules.learned_labels), covered)
+            spans += [Span(doc, h.start, h.end, label=rules.learned_labels[h.finding]) for h in hits]
+            doc.user_data[DOUBTFUL_KEY] = {(h.start, h.end) for h in hits if h.doubtful}
+            doc.user_data[DENIED_KEY] = {(h.start, h.end) for h in hits if h.denied}
+        doc.spans[SPAN_GROUP] = spans
         return doc
 
     return component

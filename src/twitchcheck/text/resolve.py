@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from twitchcheck.text.decide import Candidate
+from twitchcheck.text.decide import LEARNED, Candidate
 from twitchcheck.text.model import Mention
 
 
@@ -44,6 +44,16 @@ def apply_implications(
 
 
 def to_mentions(chosen: Mapping[str, Candidate], text: str) -> tuple[Mention, ...]:
-    mentions = [Mention(c.finding, c.state, text[c.start : c.end], c.start, c.end) for c in chosen.values()]
+    mentions = [
+        Mention(
+            c.finding,
+            c.state,
+            text[c.start : c.end],
+            c.start,
+            c.end,
+            "learned" if c.priority == LEARNED else "rules",
+        )
+        for c in chosen.values()
+    ]
     mentions.sort(key=lambda m: (m.start, m.finding))
     return tuple(mentions)

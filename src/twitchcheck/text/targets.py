@@ -143,7 +143,10 @@ def collect_targets(
                 negation_words |= words
                 strong_neg = strong_neg or bool(words & strong)
         span_negs = sum(1 for t in span if t.lower_ in normalize_negations)
-        own_negs = sum(1 for n in info.norms if n in normalize_negations)
+        # A learned target includes a "not" only when its reader judged it part of the problem.
+        own_negs = (
+            span_negs if info.kind == "learned" else sum(1 for n in info.norms if n in normalize_negations)
+        )
         internal = span_negs > own_negs or any(t.i in negated_prefix for t in span)
         targets.append(
             Target(

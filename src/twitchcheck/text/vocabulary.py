@@ -21,7 +21,7 @@ from twitchcheck.knowledge.schema import Finding
 from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.normalize import Normalizer
 
-TargetKind = Literal["synonym", "head", "frame"]
+TargetKind = Literal["synonym", "head", "frame", "learned"]
 Tokenize = Callable[[str], list[str]]
 
 _PAREN = re.compile(r"\([^)]*\)")
@@ -238,4 +238,8 @@ def _derive_heads(
                 continue
             if runner_up * grammar.head_dominance <= best_count:
                 heads[fid].add(word)
+    for word, shared_by in grammar.shared_heads.items():
+        for fid in shared_by:
+            if fid in findings:
+                heads[fid].add(normalize(word))
     return heads
