@@ -71,7 +71,14 @@ def gather(
     reference: datetime | None = None,
 ) -> list[ev.Observation]:
     """Merge text, explicit answers and demographics; explicit input beats what the text implied."""
-    return _gather(kb, text, evidence, age, sex, reference)[0]
+    return _gather(kb, text, evidence, age, sex, reference).observations
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    observations: list[ev.Observation]
+    possible: list[ev.Observation]
+    foreign: bool = False  # the text is in another language (read as not understood)
 
 
 def _gather(
@@ -82,11 +89,12 @@ def _gather(
     sex: str | None,
     reference: datetime | None,
     readers: frozenset[str] | None = None,
-) -> tuple[list[ev.Observation], list[ev.Observation]]:
+) -> _Gathered:
     """The evidence and, from the same reading, the findings the text said with doubt."""
     text_obs: list[ev.Observation] = []
     possible: list[ev.Observation] = []
     learned: list[ev.Observation] = []
+    foreign = False
     if text is not None:
         if not isinstance(text, str):
             raise ev.EvidenceError("text must be a string")
@@ -94,6 +102,7 @@ def _gather(
             raise ev.EvidenceError(f"text is too long ({len(text)} characters; at most {MAX_TEXT_CHARS})")
         if text.strip():
             extraction = _read(kb, text, reference, readers)
+            foreign = extraction.language is not None
             # A warning sign only the learned reader saw is the readers disagreeing: asked, not evidence.
             warning = warning_findings(kb)
             disputed = [
@@ -120,7 +129,7 @@ def _gather(
         possible += [
             p for p in learned if any(f.level == "emergency" for f in possible_red_flags(model, merged, [p]))
         ]
-    return merged, possible
+    return _Gathered(merged, possible, foreign)
 
 
 def assess(
@@ -140,8 +149,8 @@ def assess(
     "20 minutes ago" are read against it. ``readers``: see :func:`twitchcheck.text.extract` (None: both).
     """
     kb = kb or load_kb()
-    observations, possible = _gather(kb, text, evidence, age, sex, reference, readers)
-    return assess_observations(compile_model(kb), observations, id, possible)
+    got = _gather(kb, text, evidence, age, sex, reference, readers)
+    return assess_observations(compile_model(kb), got.observations, id, got.possible, got.foreign)
 
 
 class Option(BaseModel):
@@ -256,7 +265,8 @@ def start_interview(
 ) -> InterviewStep:
     """Begin from whatever the person said or marked (or nothing); returns the first question."""
     kb = kb or load_kb()
-    observations, possible = _gather(kb, text, evidence, age, sex, None)
+    got = _gather(kb, text, evidence, age, sex, None)
+    observations, possible = got.observations, got.possible
     seeded = {o.finding: o.state for o in observations}
     doubtful = possible_red_flags(compile_model(kb), observations, possible)
     state = interview.InterviewState(

@@ -43,7 +43,13 @@ STORIES = {
     "urgent": (ALS, "61", "urgent"),
     "emergency": (STROKE, "70", "emergency"),
 }
-NOT_UNDERSTOOD = ["", "asdf qwerty zxcv", "what is this website", "hello, I'm 34"]
+NOT_UNDERSTOOD = [
+    "",
+    "asdf qwerty zxcv",
+    "what is this website",
+    "hello, I'm 34",
+    "mi padre tiene la cara caída y no puede hablar bien desde hace una hora",
+]
 FEAR = "Could this be ALS? My calf has been twitching for 2 weeks and I'm terrified it is MND."
 DOUBT = "I think her face might be drooping a bit? Her arm keeps twitching."
 # Timeframes that belong to one level only; a card on a result of another level must not use them.
@@ -204,6 +210,15 @@ def test_nothing_understood_is_never_self_care(tab: Any, server: str, artifacts:
 def test_the_api_says_not_understood(client: TestClient, text: str) -> None:
     result = client.post("/api/v1/assess", json={"text": text}).json()
     assert result["understood"] is False
+
+
+def test_another_language_is_said_with_emergency_advice_in_it(client: TestClient) -> None:
+    result = client.post("/api/v1/assess", json={"text": NOT_UNDERSTOOD[-1]}).json()
+    assert result["understood"] is False
+    reason = result["triage"]["reasons"][0]
+    assert "only read English" in reason and "Español" in reason
+    page = client.get("/assess", params={"text": NOT_UNDERSTOOD[-1]})
+    assert "only read English" in page.text
 
 
 def test_a_warning_sign_said_with_doubt_is_asked_first(tab: Any, server: str, artifacts: Path) -> None:

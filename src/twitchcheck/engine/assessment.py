@@ -254,6 +254,7 @@ def assess_observations(
     observations: Sequence[Observation],
     assessment_id: str | None = None,
     possible: Sequence[Observation] = (),
+    foreign: bool = False,
 ) -> Assessment:
     """Run the engine on validated observations.
 
@@ -266,7 +267,9 @@ def assess_observations(
     post = posterior_from_columns(model, columns)
     decision = decide(model, post, observations)
     doubtful = possible_red_flags(model, observations, possible)
-    level_value = max(decision.level, Level.urgent) if doubtful else decision.level
+    # A text mostly in another language was read only in part: what was read counts, but a warning
+    # sign may be in the words not read, so it is never less than urgent, and it says so.
+    level_value = max(decision.level, Level.urgent) if doubtful or foreign else decision.level
     level = level_value.label
     understood = bool(possible) or any(o.origin != "demographic" for o in observations)
     reasons = _reasons(model, decision)
@@ -280,7 +283,9 @@ def assess_observations(
             ),
             *(r for r in reasons if decision.fired or decision.mass_rule is not None),
         )
-    if not understood:
+    if foreign:
+        reasons = (kb.policy.not_english, *reasons) if understood else (kb.policy.not_english,)
+    elif not understood:
         reasons = (kb.policy.not_understood,)
     n = model.n_conditions
     explainer = Explainer(model, observations, columns)

@@ -361,6 +361,10 @@ class TriagePolicy(Strict):
         min_length=10, description="reason shown for a warning sign said with doubt; {question} is filled in"
     )
     not_understood: str = Field(min_length=10, description="shown when nothing in the input was recognised")
+    not_english: str = Field(
+        min_length=10,
+        description="shown when the text is in another language: the reader reads English only",
+    )
     open_warning: str = Field(
         min_length=10,
         description="shown for an open warning rule; {sign} is what was said, {question} the missing part",

@@ -519,7 +519,7 @@ class DocumentReader:
             return False
         if self._anchored(clause, anchors):
             return True
-        if phrase.kind == "ago" and self._linked_by_since(clause, anchors):
+        if phrase.kind in ("ago", "since") and self._linked_by_since(clause, anchors):
             return True
         sentence = self.layout.sentence_of[clause.start]
         if self._says(self.c.onset, clause) and sentence not in self._finding_sentences:

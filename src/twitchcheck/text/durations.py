@@ -43,6 +43,12 @@ _LEAD = (
 )
 _FOLLOW_RATE = re.compile(r"\s*+(?:\w+\s+)?(?:a|per|each|every|/)\s*(?:day|night|week|month|year|d)\b", re.I)
 _FOLLOW_AGE = re.compile(r"\s*+(?:old|o\b|yo\b|y/o|yrs?\s+old|years?\s+of\s+age|pregnant|gestation)", re.I)
+# "I am 21 years", "my son is 8 years": an age said without "old" (common in non-native English).
+_AGE_BEFORE = re.compile(
+    r"(?:\b(?:i\s+am|i'm|im|am|he's|she's|hes|shes|is\s+now|aged?|age\s+of|(?:he|she|son|daughter|boy|girl|"
+    r"child|kid|baby|mum|mom|dad|father|mother|husband|wife|brother|sister|patient|pt)\s+is)\s+)$",
+    re.I,
+)
 _FOLLOW_RELATIVE = re.compile(r"\s*+(?:after|later|before|earlier|prior)\b", re.I)
 _SINGLE_LETTER = {"d", "y", "h", "w"}
 # "in 2/52", "in about 3/12": a slash time after "in" is when something will happen.
@@ -106,7 +112,7 @@ class DurationReader:
         # "This morning I couldn't stand up": a time word opening a sentence dates the onset.
         self._opening = re.compile(
             r"\b(?:this\s+morning|this\s+afternoon|this\s+evening|today|tonight|last\s+night|yesterday|this\s+week"
-            r"|this\s+month|earlier\s+today)\b",
+            r"|this\s+month|earlier\s+today|last\s+week|last\s+weekend|last\s+month|the\s+other\s+day)\b",
             re.I,
         )
         # A follow-up word right before a slash time ("R/V 6/52", "f/u: 3/12").
@@ -195,6 +201,12 @@ class DurationReader:
             return None
         end = match.end()
         if any(follow.match(text, end) for follow in (_FOLLOW_RATE, _FOLLOW_AGE, _FOLLOW_RELATIVE)):
+            return None
+        if (
+            unit.startswith(("year", "yr"))
+            and not lead
+            and _AGE_BEFORE.search(text, max(0, match.start() - 12), match.start())
+        ):
             return None
         before = text[max(0, match.start() - 12) : match.start()].lower()
         if re.search(r"(?:every|each|per|a|times)\s*$", before) and not lead:

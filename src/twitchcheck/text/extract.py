@@ -17,6 +17,7 @@ from twitchcheck.text.document import (
 )
 from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.guard import checkpoint
+from twitchcheck.text.language import foreign_language
 from twitchcheck.text.model import Extraction
 from twitchcheck.text.people import SubjectReader
 from twitchcheck.text.pipeline import (
@@ -178,6 +179,7 @@ def extract(
         age=subject.age,
         sex=subject.sex,
         possible=to_mentions(possible, text),
+        language=foreign_language(text, grammar.languages),
     )
 
 

@@ -205,6 +205,14 @@ class People(_Strict):
     third_person: list[str]
 
 
+class Languages(_Strict):
+    min_hits: int = Field(ge=1)
+    ratio: float = Field(gt=0)
+    script_share: float = Field(gt=0, le=1)
+    english: list[str]
+    others: dict[str, list[str]]
+
+
 class Grammar(_Strict):
     normalize: Normalize
     fillers: list[str]
@@ -241,6 +249,7 @@ class Grammar(_Strict):
     thresholds: list[ThresholdRule]
     implications: dict[str, list[str]]
     questions: Questions
+    languages: Languages
     people: People
 
 

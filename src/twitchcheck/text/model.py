@@ -33,6 +33,9 @@ class Extraction:
     # that his speech is slurred?"): not evidence, but never dropped; the engine asks about the ones
     # that would be warning signs.
     possible: tuple[Mention, ...] = ()
+    # The language the text seems to be in when not English ("es", "pl", "script" for another
+    # alphabet); the reader reads English only, so such a text is not understood.
+    language: str | None = None
 
     def as_evidence(self) -> dict[str, str]:
         """Finding id -> state, the shape the engine takes as evidence."""

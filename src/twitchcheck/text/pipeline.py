@@ -199,7 +199,7 @@ def _normalizer_component(
 
 
 def _split_sentences(doc: Doc) -> Doc:
-    """Sentence and clause boundaries for lay text: . ! ? ; and line breaks.
+    """Sentence and clause boundaries for lay text: . ! ? ; line breaks and runs of spaces.
 
     PyRuSH's clinical rules leave "30F teacher. 10 d twitching" as one sentence; ConText scopes
     are sentence-wide, so over-long sentences let a negation leak into the next statement.
@@ -220,6 +220,9 @@ def _split_sentences(doc: Doc) -> Doc:
         boundary = (
             text in _SENTENCE_END
             or "\n" in text
+            # Two or more spaces (spaCy keeps the extra ones as a token): phone texts without
+            # punctuation separate statements so ("calf twitches  no weakness  legs heavy now").
+            or (token.is_space and i > 0)
             or (
                 text.endswith(".")
                 and len(text) > 1

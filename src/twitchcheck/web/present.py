@@ -458,7 +458,7 @@ def result_view(
         "action": action,
         "advice_more": advice_more,
         "reasons": reasons,
-        "not_understood": kb.policy.not_understood,
+        "not_understood": reasons[0] if not understood and reasons else kb.policy.not_understood,
         "possible": possible,
         "fears": fear_answers(kb, data, text, mode),
         "changed": _what_changed(kb, data, before),
