@@ -499,7 +499,7 @@ class DocumentReader:
             return None
         for phrase in phrases:
             clause = self._clause_at(phrase.start)
-            if self.layout.sentence_of[clause.start] in self.decider.questions:
+            if phrase.kind == "at" or self.layout.sentence_of[clause.start] in self.decider.questions:
                 continue
             if phrase.days < self.grammar.durations.min_course_days and phrase.kind not in ("ago", "since"):
                 continue
@@ -519,10 +519,11 @@ class DocumentReader:
             return False
         if self._anchored(clause, anchors):
             return True
-        if phrase.kind in ("ago", "since") and self._linked_by_since(clause, anchors):
+        if phrase.kind in ("ago", "since", "at") and self._linked_by_since(clause, anchors):
             return True
         sentence = self.layout.sentence_of[clause.start]
-        if self._says(self.c.onset, clause) and sentence not in self._finding_sentences:
+        onset = phrase.kind != "at" and self._says(self.c.onset, clause)
+        if onset and sentence not in self._finding_sentences:
             return bool(self._anchor_index(anchors)[0])
         return False
 

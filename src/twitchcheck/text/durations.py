@@ -19,7 +19,9 @@ from twitchcheck.text.values import _alternation
 if TYPE_CHECKING:
     from twitchcheck.text.calendar import CalendarReader
 
-Kind = Literal["for", "ago", "since", "slash"]
+# "at": a point in time that dates nothing by itself ("retired last month"); it dates a complaint only
+# in the complaint's own clause or when the next clause links back ("... last week. Since then ...").
+Kind = Literal["for", "ago", "since", "slash", "at"]
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,11 @@ class DurationReader:
         # "This morning I couldn't stand up": a time word opening a sentence dates the onset.
         self._opening = re.compile(
             r"\b(?:this\s+morning|this\s+afternoon|this\s+evening|today|tonight|last\s+night|yesterday|this\s+week"
-            r"|this\s+month|earlier\s+today|last\s+week|last\s+weekend|last\s+month|the\s+other\s+day)\b",
+            r"|this\s+month|earlier\s+today)\b",
             re.I,
         )
+        # A point in the past that dates only what is said with it (kind "at").
+        self._point = re.compile(r"\b(?:last\s+week|last\s+weekend|last\s+month|the\s+other\s+day)\b", re.I)
         # A follow-up word right before a slash time ("R/V 6/52", "f/u: 3/12").
         self._follow_up = re.compile(
             rf"(?<![\w/])(?:{_alternation(rules.follow_up)})\s*:?\s*(?:in\s+)?$", re.I
@@ -181,6 +185,10 @@ class DurationReader:
             opening = self._since_values.get(" ".join(match.group(0).lower().split()))
             if opening is not None:
                 found.append(TimePhrase(opening, "since", match.start(), match.end()))
+        for match in self._point.finditer(text):
+            point = self._since_values.get(" ".join(match.group(0).lower().split()))
+            if point is not None:
+                found.append(TimePhrase(point, "at", match.start(), match.end()))
         found.sort(key=lambda p: (p.start, -(p.end - p.start)))
         result: list[TimePhrase] = []
         for phrase in found:

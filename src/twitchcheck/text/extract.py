@@ -174,6 +174,7 @@ def extract(
     chosen = _prefer_specific(chosen, grammar, lay)
     chosen = apply_implications(chosen, grammar.implications, findings)
     possible = _possible(targets, decider, chosen, questions, doubtful, denied)
+    chosen, possible = _consistent(chosen, grammar), _consistent(possible, grammar, chosen)
     return Extraction(
         mentions=to_mentions(chosen, text),
         age=subject.age,
@@ -209,6 +210,20 @@ def _possible(
             priority = LEARNED if t.info.kind == "learned" else STATEMENT
             out[f.id] = Candidate(f.id, "present", t.start, t.end, priority)
     return out
+
+
+def _consistent(
+    found: dict[str, Candidate], grammar: Grammar, read: dict[str, Candidate] | None = None
+) -> dict[str, Candidate]:
+    """Drop a learned hit for a specific finding whose general finding the text denies ("rapidly
+    worsening weakness" where the person wrote "no weakness")."""
+    read = found if read is None else read
+    denied = {f for f, c in read.items() if c.state == "absent" and c.priority != LEARNED}
+    return {
+        f: c
+        for f, c in found.items()
+        if c.priority != LEARNED or not denied & set(grammar.implications.get(f, ()))
+    }
 
 
 def _prefer_specific(chosen: dict[str, Candidate], grammar: Grammar, lay: Layout) -> dict[str, Candidate]:
