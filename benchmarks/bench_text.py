@@ -18,6 +18,9 @@ from twitchcheck.engine.assessment import assess_observations
 from twitchcheck.engine.model import compile_model
 from twitchcheck.knowledge import load_kb
 from twitchcheck.pipeline import assess, gather
+from twitchcheck.text.learned import load_model
+
+RULES_ONLY = frozenset({"rules"})
 
 DEV = Path(__file__).resolve().parents[1] / "tests" / "data" / "blind" / "dev-2026-12-06.jsonl"
 LENGTH = 600
@@ -43,7 +46,13 @@ def main() -> None:
     assess(items[0], kb=kb)  # the one-off pipeline load
     evidence = [gather(kb, t) for t in items]
 
+    load_model.cache_clear()
+    t0 = time.perf_counter()
+    load_model()
+    load_seconds = time.perf_counter() - t0
+
     full: list[float] = []
+    rules: list[float] = []
     engine: list[float] = []
     for r in range(args.rounds):
         for i, text in enumerate(items):
@@ -52,6 +61,9 @@ def main() -> None:
             assess(unique, kb=kb).to_json()
             full.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
+            assess(f"{unique}.", kb=kb, readers=RULES_ONLY).to_json()
+            rules.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
             assess_observations(model, evidence[i]).to_json()
             engine.append(time.perf_counter() - t0)
 
@@ -59,10 +71,16 @@ def main() -> None:
         return sorted(xs)[int(q * (len(xs) - 1))] * 1e3
 
     print(f"{len(full)} texts of {LENGTH} characters")
-    for name, xs in (("free text: assess + to_json", full), ("engine only, same evidence", engine)):
+    for name, xs in (
+        ("free text: assess + to_json", full),
+        ("the same, rules only", rules),
+        ("engine only, same evidence", engine),
+    ):
         mean = statistics.mean(xs) * 1e3
         print(f"{name:<32} p50 {ms(xs, 0.5):6.2f} ms  p99 {ms(xs, 0.99):6.2f} ms  mean {mean:6.2f} ms")
     print(f"ratio free text / engine (p50): {ms(full, 0.5) / ms(engine, 0.5):.1f}x")
+    share = ms(full, 0.5) - ms(rules, 0.5)
+    print(f"the learned reader's share (p50): {share:.2f} ms; model load {load_seconds:.2f} s")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -37,6 +37,7 @@ OTHER = "__other__"
 # A unit the model reads: clauses joined up to this many tokens (the training clauses are 3-30 words).
 UNIT_TOKENS = 25
 CHAR_NGRAMS = (3, 4)
+WORD_CACHE = 50_000  # words whose columns are remembered (about 10 MB at most)
 
 
 def features(norms: Sequence[str]) -> list[str]:
@@ -76,6 +77,7 @@ class LearnedModel:
     doubtful: float  # between this and ``sure``: marked doubtful (asked, never evidence)
     denied_above: float  # the clause's denial estimate above which a "not" before the word denies
     other_above: float  # the clause is about someone else: no hits from it
+    _word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def findings(self) -> tuple[str, ...]:
@@ -85,16 +87,35 @@ class LearnedModel:
         vocab = self.vocabulary
         return [vocab[f] for f in feats if f in vocab]
 
+    def unit_columns(self, norms: Sequence[str]) -> list[int]:
+        """The columns of ``features(norms)`` that the model knows, without building every n-gram
+        string again for words it has seen (a bounded cache per word)."""
+        words = [n.lower() for n in norms if any(c.isalnum() for c in n)]
+        cache, vocab = self._word_cache, self.vocabulary
+        cols: list[int] = []
+        for w in words:
+            known = cache.get(w)
+            if known is None:
+                if len(cache) >= WORD_CACHE:
+                    cache.clear()
+                known = cache[w] = tuple(self.columns(token_features(w)))
+            cols.extend(known)
+        for a, b in zip(words, words[1:], strict=False):
+            col = vocab.get(f"b:{a}_{b}")
+            if col is not None:
+                cols.append(col)
+        return list(dict.fromkeys(cols))
+
     def probabilities(self, units: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
         """Units (lists of normal forms) -> probability of each output (rows: units)."""
         out = np.empty((len(units), len(self.outputs)))
         for i, norms in enumerate(units):
-            cols = self.columns(features(norms))
-            logit = self.bias.astype(np.float64).copy()
+            cols = self.unit_columns(norms)
+            logit = self.bias.astype(np.float64)
             if cols:
-                logit += self.weights[cols].astype(np.float64).sum(axis=0) / math.sqrt(len(cols))
-            out[i] = 1.0 / (1.0 + np.exp(-logit))
-        return out
+                logit = logit + self.weights[cols].sum(axis=0, dtype=np.float64) / math.sqrt(len(cols))
+            out[i] = logit
+        return np.asarray(1.0 / (1.0 + np.exp(-out)))
 
     def anchor(self, norms: Sequence[str], output: int, taken: frozenset[int] = frozenset()) -> int | None:
         """The index of the word in ``norms`` that weighs most for ``output``, outside ``taken``
@@ -105,7 +126,7 @@ class LearnedModel:
             if i in taken or not any(c.isalnum() for c in norm):
                 continue
             cols = self.columns(token_features(norm))
-            weight = float(self.weights[cols, output].astype(np.float64).sum()) if cols else 0.0
+            weight = float(self.weights[cols, output].sum(dtype=np.float64)) if cols else 0.0
             if weight > best_weight:
                 best, best_weight = i, weight
         return best
@@ -163,16 +184,16 @@ def learned_spans(
     probs = model.probabilities(norms)
     index = {o: i for i, o in enumerate(model.outputs)}
     denied, other = probs[:, index[DENIED]], probs[:, index[OTHER]]
-    best: dict[str, tuple[float, int]] = {}
-    for j, finding in enumerate(model.outputs):
-        if finding not in readable or finding in found:
-            continue
-        column = np.where(other < model.other_above, probs[:, j], 0.0)
-        u = int(np.argmax(column))
-        if column[u] >= model.doubtful:
-            best[finding] = (float(column[u]), u)
+    wanted = [j for j, o in enumerate(model.outputs) if o in readable and o not in found]
+    if not wanted:
+        return []
+    # Each finding's most likely unit, among units not about someone else.
+    scores = probs[:, wanted] * (other < model.other_above)[:, None]
+    best_unit = scores.argmax(axis=0)
+    best_p = scores[best_unit, np.arange(len(wanted))]
     hits = []
-    for finding, (p, u) in best.items():
+    for k in np.flatnonzero(best_p >= model.doubtful):
+        finding, p, u = model.outputs[wanted[k]], float(best_p[k]), int(best_unit[k])
         a, b = ranges[u]
         at = model.anchor(norms[u], index[finding], frozenset(i - a for i in covered if a <= i < b))
         if at is None:
@@ -211,7 +232,7 @@ def load_model(path: Path = MODEL_PATH) -> LearnedModel | None:
         sure, doubtful, denied_above, other_above = (float(x) for x in data["thresholds"])
         return LearnedModel(
             vocabulary=vocabulary,
-            weights=data["weights"],
+            weights=data["weights"].astype(np.float32),  # float16 on disk, float32 to add up fast
             bias=data["bias"],
             outputs=tuple(str(o) for o in data["outputs"]),
             sure=sure,

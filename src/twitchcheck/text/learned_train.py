@@ -79,10 +79,11 @@ def train(
             weights[:, j] = fit.coef_[0]
             bias[j] = fit.intercept_[0]
     weights[np.abs(weights) < config["prune"]] = 0.0
-    used = np.flatnonzero(np.abs(weights).max(axis=1) > 0)
+    # Every kept feature stays (some with no weight left): the run-time scale 1/sqrt(n) counts them
+    # as training did.
     return LearnedModel(
-        vocabulary={kept[i]: n for n, i in enumerate(used)},
-        weights=weights[used].astype(np.float16),
+        vocabulary=vocab,
+        weights=weights.astype(np.float16),
         bias=bias,
         outputs=outputs,
         sure=config["sure"],
