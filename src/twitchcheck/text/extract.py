@@ -116,10 +116,11 @@ def extract(
         )
 
     decider = Decider(grammar, prepared.compiled.values, clean, questions)
-    # A doubtful learned hit is only ever asked: the document readers never see it.
-    sure = [t for t in targets if not (t.info.kind == "learned" and (t.tok_start, t.tok_end) in doubtful)]
+    # The document readers (places, time, medicines, episodes) read the rules' targets only: a learned
+    # hit is evidence of its own finding, never a cue that changes how the rest of the text is read.
+    ruled = [t for t in targets if t.info.kind != "learned"]
     reader = DocumentReader(
-        grammar, prepared.compiled, findings, pipeline.normalize, decider, doc, clean, lay, sure, reference
+        grammar, prepared.compiled, findings, pipeline.normalize, decider, doc, clean, lay, ruled, reference
     )
     location_only = reader.denied_only_by_location()
     checkpoint()
@@ -235,6 +236,8 @@ def _prefer_specific(chosen: dict[str, Candidate], grammar: Grammar, lay: Layout
         return chosen
     for specific in rule.specific.values():
         other = chosen.get(specific)
+        if other is not None and other.priority == LEARNED:
+            continue
         same_sentence = other is not None and _sentence_of(lay, other.start) == _sentence_of(
             lay, general.start
         )

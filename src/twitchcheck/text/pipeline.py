@@ -312,7 +312,11 @@ def compile_recipe(kb: HasFindings) -> Recipe:
     vocabulary = build_vocabulary(kb.findings, grammar, tokenize, Normalizer(grammar.normalize))
     learned = load_model()
     if learned is not None:
-        readable = [f for f in learned.findings if f in kb.findings]
+        # Medicines are named, not described: which drug a text means is the rules' drug lists' call
+        # ("started a water tablet" is no antidepressant, whatever words a change usually comes with).
+        readable = [
+            f for f in learned.findings if f in kb.findings and kb.findings[f].category != "medication"
+        ]
         vocabulary = replace(
             vocabulary,
             targets=(
