@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,7 +22,8 @@ from twitchcheck.diary.models import (
     User,
     utcnow,
 )
-from twitchcheck.diary.schemas import ProfileUpdate, UserCreate, UserPublic
+from twitchcheck.diary.schemas import ProfileUpdate, UserCreate, UserPublic, birth_years
+from twitchcheck.engine.evidence import MAX_AGE
 
 from .conftest import entry, make_user
 
@@ -194,6 +195,20 @@ def test_profile(session: Any, alice: UserPublic) -> None:
     assert (user.year_of_birth, user.sex) == (1990, None)
     with pytest.raises(ValidationError, match="year_of_birth"):
         ProfileUpdate(year_of_birth=utcnow().year + 1)
+
+
+def test_a_year_of_birth_gives_an_age_the_assessment_takes(session: Any, alice: UserPublic) -> None:
+    """1892 (age 134 in 2026) was stored and then made every re-triage fail; the range is asked anew
+    each time, not fixed when the server started."""
+    first, last = birth_years()
+    assert (first, last) == (utcnow().year - MAX_AGE, utcnow().year)
+    assert birth_years(datetime(2031, 1, 1, tzinfo=UTC)) == (2031 - MAX_AGE, 2031)
+    for year in (first - 1, 1892, last + 1):
+        with pytest.raises(ValidationError, match="year_of_birth"):
+            ProfileUpdate(year_of_birth=year)
+    repo.add_entry(session, alice.id, entry(0))
+    accounts.update_profile(session, alice.id, ProfileUpdate(year_of_birth=first))
+    assert rt.retriage(session, alice.id).entry_count == 1
 
 
 def _rows_for(db: Database, user_id: int) -> dict[str, int]:

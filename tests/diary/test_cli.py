@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from twitchcheck.cli import app
 from twitchcheck.diary import cli as diary_cli
 from twitchcheck.diary.db import DB_FILENAME
+from twitchcheck.diary.schemas import birth_years
+from twitchcheck.engine.evidence import MAX_AGE
 
 from .conftest import fake_extractor
 
@@ -60,6 +62,13 @@ def test_validation_errors_name_the_field(home: Path) -> None:
     r = run("add", "--when", "yesterday-ish")
     assert r.exit_code == 2 and "--when" in r.output
     assert not (home / "data").exists()  # nothing was opened or written
+
+
+def test_a_profile_age_the_assessment_cannot_take_is_refused(home: Path) -> None:
+    too_old = str(birth_years()[0] - 1)
+    r = run("profile", "--year-of-birth", too_old)
+    assert r.exit_code == 2 and "year_of_birth" in r.output and f"over {MAX_AGE} years" in r.output
+    assert run("add", "-r", "calf", "--json").exit_code == 0  # and the re-triage still works
 
 
 def test_rise_is_shown_prominently(home: Path) -> None:

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from twitchcheck.engine.evidence import MAX_AGE
 from twitchcheck.knowledge import KnowledgeBase, load_kb
 from twitchcheck.knowledge.schema import ID_PATTERN
 
@@ -309,18 +310,35 @@ class UserCreate(BaseModel):
         return value
 
 
+def birth_years(on: datetime | None = None) -> tuple[int, int]:
+    """The years of birth that give an age the engine takes (0 to ``MAX_AGE``), asked anew each time:
+    a server that runs over New Year must not keep last year's range."""
+    year = (on or datetime.now(UTC)).year
+    return year - MAX_AGE, year
+
+
+def _birth_year(value: int) -> int:
+    """A stored year of birth becomes the age of every re-triage, so it must give an age the engine takes."""
+    first, last = birth_years()
+    if value > last:
+        raise ValueError("is in the future")
+    if value < first:
+        raise ValueError(f"gives an age over {MAX_AGE} years; enter a year from {first} to {last}")
+    return value
+
+
+def _document_birth_years(schema: dict[str, Any]) -> None:
+    schema["minimum"], schema["maximum"] = birth_years()  # when the document is built
+
+
+YearOfBirth = Annotated[int, AfterValidator(_birth_year), Field(json_schema_extra=_document_birth_years)]
+
+
 class ProfileUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    year_of_birth: Annotated[int, Field(ge=1890, le=2200)] | None = None
+    year_of_birth: YearOfBirth | None = None
     sex: Sex | None = None
-
-    @field_validator("year_of_birth")
-    @classmethod
-    def _not_future(cls, value: int | None) -> int | None:
-        if value is not None and value > datetime.now(UTC).year:
-            raise ValueError("is in the future")
-        return value
 
 
 class UserPublic(BaseModel):

@@ -52,6 +52,7 @@ from twitchcheck.diary.schemas import (
     TokenPublic,
     UserCreate,
     UserPublic,
+    YearOfBirth,
     vocabulary,
 )
 from twitchcheck.engine.evidence import EvidenceError
@@ -68,7 +69,6 @@ from twitchcheck.web.limits import BODY_LIMIT_TEXT
 from twitchcheck.web.render import download
 from twitchcheck.web.schemas import API_VERSION, ErrorOut, whole_number
 
-MAX_AGE = 130  # the engine's limit for an age (engine/evidence.py, age_state)
 MAX_PAGE = 1000
 MAX_TOKEN_DAYS = 3650
 JSON_TYPES = ("application/json",)
@@ -184,9 +184,6 @@ class PasswordChange(_Strict):
     new_password: str = Field(min_length=8, max_length=1024, repr=False)
 
 
-_THIS_YEAR = datetime.now(UTC).year  # for the document; ProfileUpdate checks "not in the future" per call
-
-
 class ProfileIn(ProfileUpdate):
     """Year of birth and sex, used by the re-triage; ``null`` clears a field, a field left out is kept."""
 
@@ -194,10 +191,7 @@ class ProfileIn(ProfileUpdate):
         strict=True, json_schema_extra={"examples": [{"year_of_birth": 1990, "sex": "female"}]}
     )
 
-    # The engine takes ages up to MAX_AGE, so a year of birth that gives more is refused here.
-    year_of_birth: (
-        Annotated[int, Field(ge=_THIS_YEAR - MAX_AGE, le=_THIS_YEAR), BeforeValidator(whole_number)] | None
-    ) = None
+    year_of_birth: Annotated[YearOfBirth, BeforeValidator(whole_number)] | None = None
 
 
 def _vocabulary_enums(schema: dict[str, Any]) -> None:
