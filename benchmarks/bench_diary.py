@@ -35,7 +35,7 @@ from twitchcheck.diary import retriage as rt
 from twitchcheck.diary.db import Database, make_engine, sqlite_url
 from twitchcheck.diary.models import Entry, User
 from twitchcheck.diary.patterns import compute_patterns
-from twitchcheck.diary.schemas import EntryCreate, vocabulary
+from twitchcheck.diary.schemas import EntryCreate, new_entry, vocabulary
 from twitchcheck.knowledge import load_kb
 
 PG_URL = os.environ.get("TWITCHCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -53,7 +53,7 @@ def synthetic_rows(
 ) -> Iterator[tuple[Any, ...]]:
     """Plausible entries: a few regions per person, counts that go with caffeine, sleep and stress."""
     rng = np.random.default_rng(seed)
-    regions = vocabulary().regions
+    regions = vocabulary(load_kb()).regions
     kinds = ("fasciculation",) * 8 + ("cramp", "spasm")
     now = datetime.now(UTC)
     for user_id, n in zip(user_ids.tolist(), per_user.tolist(), strict=True):
@@ -109,7 +109,7 @@ def measure_user(db: Database, user_id: int, samples: int, label: str) -> list[d
             summary = repo.load_summary(session, user_id)
             session.rollback()
             t1 = time.perf_counter()
-            compute_patterns(summary)
+            compute_patterns(summary, kb)
             t2 = time.perf_counter()
             load.append(t1 - t0)
             compute.append(t2 - t1)
@@ -134,17 +134,18 @@ def measure_users(db: Database, user_ids: list[int], label: str) -> list[dict[st
 
 def validated_import_rate(db: Database, user_id: int, n: int) -> float:
     """Entries per second through EntryCreate validation and repository.add_entries (executemany)."""
+    kb = load_kb()
     start = END - timedelta(days=400)
     entries = [
-        EntryCreate(occurred_at=start + timedelta(minutes=7 * i), regions=["loc_calf"], count=i % 40,
-                    caffeine_cups=float(i % 5), sleep_hours=7.0, stress=i % 11)
+        new_entry(kb, {"occurred_at": start + timedelta(minutes=7 * i), "regions": ["loc_calf"],
+                       "count": i % 40, "caffeine_cups": float(i % 5), "sleep_hours": 7.0, "stress": i % 11})
         for i in range(n)
     ]  # fmt: skip
     with db.session() as session:
         t0 = time.perf_counter()
         for chunk in range(0, n, 1000):
             part = entries[chunk : chunk + 1000]
-            repo.add_entries(session, user_id, part, note_findings=[[]] * len(part))
+            repo.add_entries(session, user_id, part, kb=kb, note_findings=[[]] * len(part))
         elapsed = time.perf_counter() - t0
     return n / elapsed
 
@@ -260,9 +261,8 @@ def run_sqlite(args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.perf_counter()
     with db.session() as session:
         for i in range(200):
-            repo.add_entry(
-                session, other.id, EntryCreate(occurred_at=END - timedelta(hours=i)), note_findings=[]
-            )
+            entry = EntryCreate(occurred_at=END - timedelta(hours=i))
+            repo.add_entry(session, other.id, entry, kb=load_kb(), note_findings=[])
     result["single_commit_rows_per_s"] = round(200 / (time.perf_counter() - t0))
     single = result["single_commit_rows_per_s"]
     print(f"  insert rate (one entry per transaction, fsync each): {single:,} entries/s")

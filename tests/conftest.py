@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,16 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 def mini_kb() -> KnowledgeBase:
     """A tiny hand-built base (tests/data/mini_kb) whose numbers the tests can reason about."""
     return load_kb(DATA / "mini_kb")
+
+
+@pytest.fixture(scope="session")
+def diary_mini_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The mini base plus what a diary needs (tests/data/mini_kb_diary.yaml): body regions, the kinds of
+    twitch and how far and how often it goes; to run the web app and the diary on a base of its own."""
+    root = tmp_path_factory.mktemp("diary_mini_kb") / "kb"
+    shutil.copytree(DATA / "mini_kb", root)
+    shutil.copy(DATA / "mini_kb_diary.yaml", root / "findings" / "diary.yaml")
+    return load_kb(root)
 
 
 @pytest.fixture(scope="session")

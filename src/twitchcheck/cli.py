@@ -12,9 +12,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from twitchcheck.cli_options import KbOption, open_kb
 from twitchcheck.diary.cli import diary_app
 from twitchcheck.engine.evidence import EvidenceError
-from twitchcheck.knowledge import KnowledgeError, load_kb
+from twitchcheck.knowledge import KnowledgeBase, load_kb
 from twitchcheck.knowledge.check import check_kb
 
 app = typer.Typer(
@@ -68,17 +69,19 @@ def assess(
         Path | None,
         typer.Option(help="JSONL file of {id, age, sex, text, evidence}; one JSON result per line."),
     ] = None,
+    kb_path: KbOption = None,
 ) -> None:
     """Assess a description and/or answers: ranked causes, triage, reasons and next steps."""
     from twitchcheck.console import render_assessment
     from twitchcheck.pipeline import assess as run
 
-    if batch is not None:
-        raise typer.Exit(_run_batch(batch))
-    if text is None and not evidence:
+    if batch is None and text is None and not evidence:
         raise _fail("give a description, --evidence, or --batch FILE")
+    kb = open_kb(kb_path)
+    if batch is not None:
+        raise typer.Exit(_run_batch(batch, kb))
     try:
-        result = run(text=text, evidence=_parse_evidence(evidence), age=age, sex=sex)
+        result = run(text=text, evidence=_parse_evidence(evidence), age=age, sex=sex, kb=kb)
     except EvidenceError as exc:
         raise _fail(str(exc)) from None
     if as_json:
@@ -108,6 +111,7 @@ def interview(
     sex: Annotated[str | None, typer.Option(help="male or female.")] = None,
     clinician: Annotated[bool, typer.Option("--clinician", help="Also ask exam and test questions.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the transcript and result as JSON.")] = False,
+    kb_path: KbOption = None,
 ) -> None:
     """Answer questions one at a time (numbers to choose, b = back, q = quit) until the result is settled."""
     from rich.prompt import Prompt
@@ -116,8 +120,9 @@ def interview(
     from twitchcheck.pipeline import answer_interview, back_interview, start_interview
 
     out = err_console if as_json else console
+    kb = open_kb(kb_path)
     try:
-        step = start_interview(text, age, sex, mode="clinician" if clinician else "lay")
+        step = start_interview(text, age, sex, mode="clinician" if clinician else "lay", kb=kb)
     except EvidenceError as exc:
         raise _fail(str(exc)) from None
     transcript: list[dict[str, str | list[str]]] = []
@@ -134,7 +139,7 @@ def interview(
         if picked == "b":
             if transcript:
                 transcript.pop()
-            step = back_interview(step.state)
+            step = back_interview(step.state, kb=kb)
             continue
         value: str | list[str]
         if isinstance(picked, list):
@@ -142,7 +147,7 @@ def interview(
         else:
             value = question.options[int(picked) - 1].value
         transcript.append({"finding": question.finding, "question": question.text, "answer": value})
-        step = answer_interview(step.state, question.finding, value)
+        step = answer_interview(step.state, question.finding, value, kb=kb)
     assert step.assessment is not None
     if as_json:
         payload = {
@@ -159,7 +164,7 @@ def interview(
 _BATCH_KEYS = {"id", "age", "sex", "text", "evidence"}
 
 
-def _run_batch(path: Path) -> int:
+def _run_batch(path: Path, kb: KnowledgeBase) -> int:
     from twitchcheck.pipeline import assess as run
 
     try:
@@ -184,6 +189,7 @@ def _run_batch(path: Path) -> int:
                 age=record.get("age"),
                 sex=record.get("sex"),
                 id=_as_id(record.get("id")),
+                kb=kb,
             )
             typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
         except (json.JSONDecodeError, EvidenceError) as exc:
@@ -278,13 +284,9 @@ def evaluate(
 
 
 @kb_app.command("check")
-def kb_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def kb_check(as_json: Annotated[bool, typer.Option("--json")] = False, kb_path: KbOption = None) -> None:
     """Validate the whole knowledge base; exit 1 with the file and field named on any problem."""
-    try:
-        kb = load_kb()
-    except KnowledgeError as exc:
-        raise _fail(str(exc), 1) from None
-    report = check_kb(kb)
+    report = check_kb(open_kb(kb_path))
     if as_json:
         typer.echo(json.dumps(report.summary()))
     else:
@@ -303,9 +305,10 @@ def kb_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 @kb_app.command("export")
 def kb_export(
     as_json: Annotated[bool, typer.Option("--json", help="JSON (the only format).")] = True,
+    kb_path: KbOption = None,
 ) -> None:
     """Print the whole knowledge base as one JSON object."""
-    kb = load_kb()
+    kb = open_kb(kb_path)
     data = {
         "conditions": [c.model_dump(mode="json") for c in kb.conditions.values()],
         "findings": [
@@ -325,11 +328,13 @@ def _states(state_ids: list[str], declared: list[dict[str, Any]]) -> list[dict[s
 
 
 @kb_app.command("show")
-def kb_show(item_id: Annotated[str, typer.Argument(help="A condition or finding id.")]) -> None:
+def kb_show(
+    item_id: Annotated[str, typer.Argument(help="A condition or finding id.")], kb_path: KbOption = None
+) -> None:
     """Show one condition or finding readably, for a clinician reviewer."""
     from twitchcheck.console import render_condition, render_finding
 
-    kb = load_kb()
+    kb = open_kb(kb_path)
     if item_id in kb.conditions:
         render_condition(console, kb, kb.conditions[item_id])
     elif item_id in kb.findings:
@@ -354,12 +359,14 @@ def serve(
             "trusted (default: none; the headers are ignored).",
         ),
     ] = None,
+    kb_path: KbOption = None,
 ) -> None:
     """Run the web app and JSON API (pages at /, API docs at /docs)."""
     from twitchcheck.web.server import run
 
+    kb = open_kb(kb_path)
     console.print(f"twitchcheck is running at http://{host}:{port} (Ctrl+C to stop)", highlight=False)
-    run(host, port, access_log=access_log, forwarded=forwarded_allow_ips)
+    run(host, port, kb, access_log=access_log, forwarded=forwarded_allow_ips)
 
 
 if __name__ == "__main__":  # pragma: no cover

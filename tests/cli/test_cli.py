@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -8,6 +9,7 @@ from typer.testing import CliRunner
 from twitchcheck.cli import app
 
 runner = CliRunner()
+MINI_KB = Path(__file__).resolve().parents[1] / "data" / "mini_kb"
 
 
 def _json_lines(output: str) -> list[dict[str, object]]:
@@ -96,6 +98,31 @@ def test_kb_check_export_and_show() -> None:
     assert finding.exit_code == 0 and "sustained" in finding.output
     missing = runner.invoke(app, ["kb", "show", "nope"])
     assert missing.exit_code == 2
+
+
+def test_kb_option_picks_the_knowledge_base(tmp_path: Path) -> None:
+    """`--kb DIR` checks, shows and assesses with another base (the packaged one was the only choice)."""
+    check = runner.invoke(app, ["kb", "check", "--kb", str(MINI_KB), "--json"])
+    assert check.exit_code == 0, check.output
+    assert json.loads(check.output)["conditions"] == 3
+    show = runner.invoke(app, ["kb", "show", "benign", "--kb", str(MINI_KB)])
+    assert show.exit_code == 0 and "Benign fasciculations" in show.output
+    exported = json.loads(runner.invoke(app, ["kb", "export", "--kb", str(MINI_KB)]).output)
+    assert {c["id"] for c in exported["conditions"]} == {"benign", "meningitis", "motor_neuron"}
+    result = runner.invoke(app, ["assess", "-e", "weakness=present", "--kb", str(MINI_KB), "--json"])
+    assert result.exit_code == 0, result.output
+    assert {d["condition"] for d in json.loads(result.output)["differential"]} == {
+        "benign",
+        "meningitis",
+        "motor_neuron",
+    }
+    broken = tmp_path / "broken"
+    shutil.copytree(MINI_KB, broken)
+    (broken / "conditions" / "benign.yaml").write_text("id: benign\nname: [unclosed\n")
+    failed = runner.invoke(app, ["kb", "check", "--kb", str(broken)])
+    assert failed.exit_code == 1 and "benign.yaml" in failed.output and "Traceback" not in failed.output
+    nowhere = runner.invoke(app, ["kb", "check", "--kb", str(tmp_path / "nowhere")])
+    assert nowhere.exit_code == 1 and "not found" in nowhere.output
 
 
 def test_interview_numbered_choices_back_and_json_transcript() -> None:

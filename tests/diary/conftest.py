@@ -20,11 +20,13 @@ from sqlalchemy.engine import make_url
 from twitchcheck.diary import accounts
 from twitchcheck.diary.db import Database, make_engine, sqlite_url
 from twitchcheck.diary.models import TABLES
-from twitchcheck.diary.schemas import EntryCreate, NoteFinding, UserCreate, UserPublic
+from twitchcheck.diary.schemas import EntryCreate, NoteFinding, UserCreate, UserPublic, new_entry
+from twitchcheck.knowledge import load_kb
 
 PG_URL = os.environ.get("TWITCHCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+KB = load_kb()  # the packaged base, which the diary tests' ids and expectations are written for
 
 
 def _with_schema(url: str, schema: str) -> str:
@@ -191,4 +193,4 @@ def entry(day: float = 0, **fields: Any) -> EntryCreate:
     """An entry ``day`` days after START (UTC unless occurred_at is given)."""
     data: dict[str, Any] = {"occurred_at": START + timedelta(days=day), "regions": ["loc_calf"]}
     data.update(fields)
-    return EntryCreate.model_validate(data)
+    return new_entry(KB, data)

@@ -20,8 +20,10 @@ from datetime import UTC, datetime, timedelta
 from twitchcheck.diary import repository as repo
 from twitchcheck.diary.db import Database
 from twitchcheck.diary.schemas import EntryCreate
+from twitchcheck.knowledge import load_kb
 
 BATCH = 10
+KB = load_kb()
 BASE = datetime(2025, 6, 1, tzinfo=UTC)
 
 
@@ -39,11 +41,11 @@ def writer(url: str, user_id: int, seed: int, ack_path: str) -> None:
                     tag = f"batch-{seed}-{i}"
                     batch = [EntryCreate(occurred_at=when + timedelta(seconds=k), count=k, note=tag)
                              for k in range(BATCH)]  # fmt: skip
-                    ids = repo.add_entries(session, user_id, batch, note_findings=[[]] * BATCH)
+                    ids = repo.add_entries(session, user_id, batch, note_findings=[[]] * BATCH, kb=KB)
                     os.write(fd, f"B {tag} {','.join(map(str, ids))}\n".encode())
                 else:
                     entry = EntryCreate(occurred_at=when, count=i, stress=i % 11, note=f"single-{seed}-{i}")
-                    saved = repo.add_entry(session, user_id, entry, note_findings=[])
+                    saved = repo.add_entry(session, user_id, entry, note_findings=[], kb=KB)
                     os.write(fd, f"A {saved.id}\n".encode())
                 i += 1
     except BaseException:

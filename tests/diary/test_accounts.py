@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,9 +22,10 @@ from twitchcheck.diary.models import (
     User,
     utcnow,
 )
-from twitchcheck.diary.schemas import ProfileUpdate, UserCreate, UserPublic
+from twitchcheck.diary.schemas import ProfileUpdate, UserCreate, UserPublic, birth_years
+from twitchcheck.engine.evidence import MAX_AGE
 
-from .conftest import entry, make_user
+from .conftest import KB, entry, make_user
 
 POLICY = accounts.LoginPolicy(
     free_failures=3, first_wait=timedelta(seconds=30), max_wait=timedelta(minutes=8)
@@ -196,6 +197,20 @@ def test_profile(session: Any, alice: UserPublic) -> None:
         ProfileUpdate(year_of_birth=utcnow().year + 1)
 
 
+def test_a_year_of_birth_gives_an_age_the_assessment_takes(session: Any, alice: UserPublic) -> None:
+    """1892 (age 134 in 2026) was stored and then made every re-triage fail; the range is asked anew
+    each time, not fixed when the server started."""
+    first, last = birth_years()
+    assert (first, last) == (utcnow().year - MAX_AGE, utcnow().year)
+    assert birth_years(datetime(2031, 1, 1, tzinfo=UTC)) == (2031 - MAX_AGE, 2031)
+    for year in (first - 1, 1892, last + 1):
+        with pytest.raises(ValidationError, match="year_of_birth"):
+            ProfileUpdate(year_of_birth=year)
+    repo.add_entry(session, alice.id, entry(0), kb=KB)
+    accounts.update_profile(session, alice.id, ProfileUpdate(year_of_birth=first))
+    assert rt.retriage(session, alice.id, kb=KB).entry_count == 1
+
+
 def _rows_for(db: Database, user_id: int) -> dict[str, int]:
     counts = {}
     with db.engine.connect() as conn:
@@ -212,8 +227,8 @@ def _rows_for(db: Database, user_id: int) -> dict[str, int]:
 def test_delete_account_removes_everything_in_one_step(db: Database, session: Any, alice: UserPublic,
                                                        bob: UserPublic) -> None:  # fmt: skip
     for user in (alice, bob):
-        repo.add_entries(session, user.id, [entry(d, symptoms=["weakness"]) for d in range(3)])
-        rt.retriage(session, user.id, age=40, sex="female", store="always")
+        repo.add_entries(session, user.id, [entry(d, symptoms=["weakness"]) for d in range(3)], kb=KB)
+        rt.retriage(session, user.id, age=40, sex="female", store="always", kb=KB)
         accounts.create_api_token(session, user.id, "t")
         accounts.create_login_session(session, user.id)
     with pytest.raises(accounts.InvalidCredentials):
@@ -231,7 +246,7 @@ def test_delete_account_removes_everything_in_one_step(db: Database, session: An
 
 
 def test_cascade_is_in_the_database_not_just_the_orm(db: Database, session: Any, alice: UserPublic) -> None:
-    repo.add_entry(session, alice.id, entry(0))
+    repo.add_entry(session, alice.id, entry(0), kb=KB)
     accounts.create_api_token(session, alice.id, "t")
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM users WHERE id = :u"), {"u": alice.id})

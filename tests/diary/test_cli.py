@@ -14,6 +14,9 @@ from typer.testing import CliRunner
 from twitchcheck.cli import app
 from twitchcheck.diary import cli as diary_cli
 from twitchcheck.diary.db import DB_FILENAME
+from twitchcheck.diary.schemas import birth_years
+from twitchcheck.engine.evidence import MAX_AGE
+from twitchcheck.knowledge import KnowledgeBase
 
 from .conftest import fake_extractor
 
@@ -60,6 +63,28 @@ def test_validation_errors_name_the_field(home: Path) -> None:
     r = run("add", "--when", "yesterday-ish")
     assert r.exit_code == 2 and "--when" in r.output
     assert not (home / "data").exists()  # nothing was opened or written
+
+
+def test_a_profile_age_the_assessment_cannot_take_is_refused(home: Path) -> None:
+    too_old = str(birth_years()[0] - 1)
+    r = run("profile", "--year-of-birth", too_old)
+    assert r.exit_code == 2 and "year_of_birth" in r.output and f"over {MAX_AGE} years" in r.output
+    assert run("add", "-r", "calf", "--json").exit_code == 0  # and the re-triage still works
+
+
+def test_the_diary_commands_take_a_knowledge_base(home: Path, diary_mini_kb: KnowledgeBase) -> None:
+    other = ["--kb", str(diary_mini_kb.root)]
+    refused = run("add", "-r", "eyelid", *other)  # the packaged base has eyelids, this one not
+    assert refused.exit_code == 2 and "regions.0" in refused.output
+    r = run("add", "-r", "hand", "--when", "2026-01-10", "--json", *other)
+    assert r.exit_code == 0, r.output
+    conditions = {t["condition"] for t in json.loads(r.output)["retriage"]["top_conditions"]}
+    assert conditions == set(diary_mini_kb.conditions)
+    retriaged = json.loads(run("retriage", "--json", *other).output)
+    assert {t["condition"] for t in retriaged["top_conditions"]} == conditions
+    found = json.loads(run("patterns", "--json", *other).output)
+    assert [c["label"] for c in found["regions"]] == [diary_mini_kb.findings["loc_hand"].label]
+    assert run("retriage", "--kb", str(home / "nowhere")).exit_code == 1
 
 
 def test_rise_is_shown_prominently(home: Path) -> None:

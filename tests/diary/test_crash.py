@@ -26,6 +26,7 @@ from twitchcheck.diary import repository as repo
 from twitchcheck.diary.db import Database
 from twitchcheck.diary.schemas import EntryCreate, UserPublic
 
+from .conftest import KB
 from .crash_writer import BASE, BATCH
 
 KILLS = 50
@@ -123,7 +124,9 @@ def test_sigkill_never_loses_an_acknowledged_entry(db: Database, alice: UserPubl
             _integrity(fresh, conn)
         # The database still takes writes.
         with fresh.session() as session:
-            after = repo.add_entry(session, alice.id, EntryCreate(occurred_at=BASE, note="after the crashes"))
+            after = repo.add_entry(
+                session, alice.id, EntryCreate(occurred_at=BASE, note="after the crashes"), kb=KB
+            )
             assert repo.get_entry(session, alice.id, after.id).note == "after the crashes"
     finally:
         fresh.close()

@@ -17,7 +17,7 @@ from twitchcheck.diary import repository as repo
 from twitchcheck.diary import retriage as rt
 from twitchcheck.diary.schemas import EntryPublic, UserPublic
 
-from .conftest import entry, fake_extractor, make_user
+from .conftest import KB, entry, fake_extractor, make_user
 
 
 def fill(session: Any, user: UserPublic) -> list[EntryPublic]:
@@ -27,11 +27,11 @@ def fill(session: Any, user: UserPublic) -> list[EntryPublic]:
                   note="calf weak, 2 coffee", medications="started salbutamol")  # fmt: skip
     second = entry(2, symptoms=["weakness"], sleep_hours=5.5, stress=7, note='=HYPERLINK("http://evil")')
     out = [
-        repo.add_entry(session, user.id, first, extractor=fake_extractor),
-        repo.add_entry(session, user.id, second, extractor=fake_extractor),
-        repo.add_entry(session, user.id, entry(3, exercise_minutes=45, alcohol_units=2)),
+        repo.add_entry(session, user.id, first, extractor=fake_extractor, kb=KB),
+        repo.add_entry(session, user.id, second, extractor=fake_extractor, kb=KB),
+        repo.add_entry(session, user.id, entry(3, exercise_minutes=45, alcohol_units=2), kb=KB),
     ]
-    rt.retriage(session, user.id, age=35, sex="female")
+    rt.retriage(session, user.id, age=35, sex="female", kb=KB)
     accounts.create_api_token(session, user.id, "phone")
     return out
 
@@ -42,7 +42,7 @@ def comparable(e: EntryPublic) -> dict[str, Any]:
 
 def test_json_export_has_everything_and_no_secrets(session: Any, alice: UserPublic) -> None:
     entries = fill(session, alice)
-    text = exports.export_json(session, alice.id)
+    text = exports.export_json(session, alice.id, KB)
     data = json.loads(text)
     assert data["format"] == "twitchcheck-diary" and data["version"] == 1
     assert data["user"]["username"] == "alice" and "password_hash" not in data["user"]
@@ -55,11 +55,15 @@ def test_json_export_has_everything_and_no_secrets(session: Any, alice: UserPubl
 
 def test_json_round_trip_into_another_account(session: Any, alice: UserPublic, bob: UserPublic) -> None:
     entries = fill(session, alice)
-    report = exports.import_json(session, bob.id, exports.export_json(session, alice.id), extractor=_never)
+    report = exports.import_json(
+        session, bob.id, exports.export_json(session, alice.id, KB), extractor=_never, kb=KB
+    )
     assert (report.added, report.skipped) == (3, 0)
     copied = repo.list_entries(session, bob.id, newest_first=False)
     assert [comparable(e) for e in copied] == [comparable(e) for e in entries]
-    again = exports.import_json(session, bob.id, exports.export_json(session, alice.id), extractor=_never)
+    again = exports.import_json(
+        session, bob.id, exports.export_json(session, alice.id, KB), extractor=_never, kb=KB
+    )
     assert (again.added, again.skipped) == (0, 3)
 
 
@@ -75,7 +79,7 @@ def test_csv_round_trip_and_formula_guard(session: Any, alice: UserPublic, bob: 
     assert rows[0]["regions"] == "loc_calf;loc_thigh"
     assert rows[1]["note"].startswith("'=")  # a spreadsheet will not run it
     assert rows[0]["occurred_at"].endswith("+02:00")
-    report = exports.import_csv(session, bob.id, text, extractor=_never)
+    report = exports.import_csv(session, bob.id, text, extractor=_never, kb=KB)
     assert report.added == 3
     copied = repo.list_entries(session, bob.id, newest_first=False)
     assert [comparable(e) for e in copied] == [comparable(e) for e in entries]
@@ -84,7 +88,7 @@ def test_csv_round_trip_and_formula_guard(session: Any, alice: UserPublic, bob: 
 
 def test_bundle_contains_data_and_pictures(session: Any, alice: UserPublic) -> None:
     fill(session, alice)
-    blob = exports.export_bundle(session, alice.id)
+    blob = exports.export_bundle(session, alice.id, KB)
     with zipfile.ZipFile(io.BytesIO(blob)) as archive:
         names = set(archive.namelist())
         assert names == {"diary.json", "entries.csv", "timeline.svg", "body_map.svg", "README.txt"}
@@ -98,19 +102,19 @@ def test_import_is_all_or_nothing_and_names_the_problem(session: Any, alice: Use
     records = [entry(d).model_dump(mode="json") for d in range(3)]
     records[2]["intensity"] = 42
     with pytest.raises(exports.ImportFailed, match=r"entry 3: intensity"):
-        exports.import_json(session, alice.id, {"format": "twitchcheck-diary", "entries": records})
+        exports.import_json(session, alice.id, {"format": "twitchcheck-diary", "entries": records}, kb=KB)
     assert repo.count_entries(session, alice.id) == 0
     with pytest.raises(exports.ImportFailed, match="not valid JSON"):
-        exports.import_json(session, alice.id, "{oops")
+        exports.import_json(session, alice.id, "{oops", kb=KB)
     with pytest.raises(exports.ImportFailed, match="format"):
-        exports.import_json(session, alice.id, {"format": "something-else", "entries": []})
+        exports.import_json(session, alice.id, {"format": "something-else", "entries": []}, kb=KB)
     with pytest.raises(exports.ImportFailed, match="occurred_at"):
-        exports.import_csv(session, alice.id, "kind,count\ncramp,3\n")
+        exports.import_csv(session, alice.id, "kind,count\ncramp,3\n", kb=KB)
 
 
 def test_import_reads_notes_without_stored_findings(session: Any, alice: UserPublic) -> None:
     records = [{"occurred_at": "2026-01-10T10:00:00+00:00", "note": "calf"}, {"when": "2026-01-11T10:00:00Z"}]
-    report = exports.import_json(session, alice.id, records, extractor=fake_extractor)
+    report = exports.import_json(session, alice.id, records, extractor=fake_extractor, kb=KB)
     assert report.added == 2
     first = repo.get_entry(session, alice.id, report.ids[0])
     assert [f.finding for f in first.note_findings] == ["loc_calf"]
@@ -118,8 +122,8 @@ def test_import_reads_notes_without_stored_findings(session: Any, alice: UserPub
 
 def test_export_of_an_empty_account(session: Any) -> None:
     user = make_user(session, "empty")
-    data = exports.export_data(session, user.id)
+    data = exports.export_data(session, user.id, KB)
     assert data["entries"] == [] and data["patterns"]["entries"] == 0
     assert exports.export_csv(session, user.id).strip() == ",".join(exports.CSV_FIELDS)
-    with zipfile.ZipFile(io.BytesIO(exports.export_bundle(session, user.id))) as archive:
+    with zipfile.ZipFile(io.BytesIO(exports.export_bundle(session, user.id, KB))) as archive:
         assert b"No diary entries yet" in archive.read("timeline.svg")

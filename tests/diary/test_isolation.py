@@ -13,12 +13,12 @@ from twitchcheck.diary import retriage as rt
 from twitchcheck.diary.models import Entry
 from twitchcheck.diary.schemas import EntryUpdate, UserPublic
 
-from .conftest import entry
+from .conftest import KB, entry
 
 
 @pytest.fixture
 def alices_entry(session: Any, alice: UserPublic) -> int:
-    return repo.add_entry(session, alice.id, entry(0, count=5, symptoms=["weakness"])).id
+    return repo.add_entry(session, alice.id, entry(0, count=5, symptoms=["weakness"]), kb=KB).id
 
 
 def test_bob_cannot_read_alices_entry(
@@ -39,7 +39,7 @@ def test_bob_cannot_update_alices_entry(
     session: Any, alice: UserPublic, bob: UserPublic, alices_entry: int
 ) -> None:
     with pytest.raises(repo.NotFound):
-        repo.update_entry(session, bob.id, alices_entry, EntryUpdate(intensity=9))
+        repo.update_entry(session, bob.id, alices_entry, EntryUpdate(intensity=9), kb=KB)
     assert repo.get_entry(session, alice.id, alices_entry).intensity is None
 
 
@@ -55,15 +55,15 @@ def test_bob_cannot_delete_alices_entry(
 def test_patterns_retriage_and_exports_are_per_user(
     session: Any, alice: UserPublic, bob: UserPublic, alices_entry: int
 ) -> None:
-    repo.add_entry(session, bob.id, entry(1, regions=["loc_eyelid"]))
-    bob_result = rt.retriage(session, bob.id, age=30, sex="male")
+    repo.add_entry(session, bob.id, entry(1, regions=["loc_eyelid"]), kb=KB)
+    bob_result = rt.retriage(session, bob.id, age=30, sex="male", kb=KB)
     assert "weakness" not in bob_result.evidence and "loc_calf" not in bob_result.evidence
     assert bob_result.entry_count == 1
     assert rt.retriage_history(session, alice.id) == []
-    data = exports.export_data(session, bob.id)
+    data = exports.export_data(session, bob.id, KB)
     assert [e["regions"] for e in data["entries"]] == [["loc_eyelid"]]
     assert data["user"]["username"] == "bob"
-    assert "alice" not in exports.export_json(session, bob.id)
+    assert "alice" not in exports.export_json(session, bob.id, KB)
 
 
 def test_tokens_are_per_user(session: Any, alice: UserPublic, bob: UserPublic) -> None:

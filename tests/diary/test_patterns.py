@@ -23,13 +23,15 @@ from twitchcheck.diary.patterns import (
     trend,
     weekly_series,
 )
-from twitchcheck.diary.schemas import EntryCreate, NoteFinding, vocabulary
+from twitchcheck.diary.schemas import EntryCreate, NoteFinding, new_entry, vocabulary
+from twitchcheck.knowledge import load_kb
 
+KB = load_kb()
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)  # a Monday
 
 
 def make(day: float, **fields: Any) -> EntryCreate:
-    return EntryCreate.model_validate({"occurred_at": START + timedelta(days=day), **fields})
+    return new_entry(KB, {"occurred_at": START + timedelta(days=day), **fields})
 
 
 def series(entries: list[EntryCreate]) -> EntrySeries:
@@ -37,14 +39,14 @@ def series(entries: list[EntryCreate]) -> EntrySeries:
 
 
 def test_empty_diary() -> None:
-    p = compute_patterns(EntrySeries.empty())
+    p = compute_patterns(EntrySeries.empty(), KB)
     assert p.entries == 0 and p.first is None and p.trend.direction == "not enough data"
     assert all(a.status == "not enough data" for a in p.triggers)
     assert p.to_json()["entries"] == 0
 
 
 def test_span_and_active_days() -> None:
-    p = compute_patterns(series([make(0), make(0.1), make(10), make(45)]))
+    p = compute_patterns(series([make(0), make(0.1), make(10), make(45)]), KB)
     assert p.span_days == pytest.approx(45)
     assert p.active_days == 3
     assert p.first == START and p.last == START + timedelta(days=45)
@@ -56,7 +58,7 @@ def test_local_days_follow_the_writers_time_zone() -> None:
     early = datetime(2026, 3, 2, 0, 30, tzinfo=tz)  # 14:30 UTC on 1 March, but 2 March locally
     s = series([EntryCreate(occurred_at=late), EntryCreate(occurred_at=early)])
     assert list(np.diff(s.day)) == [1]
-    assert compute_patterns(s).active_days == 2
+    assert compute_patterns(s, KB).active_days == 2
 
 
 def test_weekly_series_uses_monday_weeks_and_counts() -> None:
@@ -75,7 +77,7 @@ def test_weekly_series_uses_monday_weeks_and_counts() -> None:
 def test_trend_direction(slope: float, direction: str) -> None:
     rng = random.Random(3)
     entries = [make(d, count=max(0, round(30 + slope * d / 7 + rng.gauss(0, 1.5)))) for d in range(12 * 7)]
-    t = compute_patterns(series(entries)).trend
+    t = compute_patterns(series(entries), KB).trend
     assert t.direction == direction
     assert t.ci_low is not None and t.ci_high is not None and t.ci_low <= t.slope_per_week <= t.ci_high  # type: ignore[operator]
     if slope:
@@ -89,7 +91,7 @@ def test_trend_needs_four_weeks() -> None:
 def test_regions_spread_and_new_regions() -> None:
     entries = [make(0, regions=["loc_eyelid"]), make(3, regions=["loc_eyelid", "loc_calf"]),
                make(BASELINE_DAYS + 5, regions=["loc_hand"]), make(40, regions=["loc_calf"])]  # fmt: skip
-    p = compute_patterns(series(entries))
+    p = compute_patterns(series(entries), KB)
     assert [c.finding for c in p.regions] == ["loc_eyelid", "loc_calf", "loc_hand"]
     assert p.new_regions == ["loc_hand"]
     assert [n for _, n in p.spread] == [1, 2, 3]
@@ -99,25 +101,25 @@ def test_regions_spread_and_new_regions() -> None:
 
 def test_weakness_new_and_progressive() -> None:
     base = [make(d) for d in range(0, 60, 2)]
-    none = compute_patterns(series(base)).weakness
+    none = compute_patterns(series(base), KB).weakness
     assert not none.reported
-    new = compute_patterns(series([*base, make(30, symptoms=["weakness"])])).weakness
+    new = compute_patterns(series([*base, make(30, symptoms=["weakness"])]), KB).weakness
     assert new.reported and new.new and not new.progressive
     worsening = [make(20, symptoms=["weakness"]), make(40, symptoms=["weakness"]),
                  make(55, symptoms=["weakness", "weak_grip"]), make(58, symptoms=["weak_grip"])]  # fmt: skip
-    prog = compute_patterns(series([*base, *worsening])).weakness
+    prog = compute_patterns(series([*base, *worsening]), KB).weakness
     assert prog.progressive and "getting worse" not in prog.why and "days" in prog.why
-    explicit = compute_patterns(series([*base, make(10, symptoms=["weakness_progressive"])])).weakness
+    explicit = compute_patterns(series([*base, make(10, symptoms=["weakness_progressive"])]), KB).weakness
     assert explicit.progressive
     steady_early = [make(d, symptoms=["weakness"]) for d in (1, 2, 3, 50)]
-    assert not compute_patterns(series([*base, *steady_early])).weakness.progressive
+    assert not compute_patterns(series([*base, *steady_early]), KB).weakness.progressive
 
 
 def test_symptoms_from_notes_count() -> None:
     e = make(0, note="weak hand")
     found = NoteFinding(finding="weakness", state="present", span="weak", start=0, end=4)
     s = EntrySeries.from_entries([e], [[found]])
-    p = compute_patterns(s)
+    p = compute_patterns(s, KB)
     assert [c.finding for c in p.symptoms] == ["weakness"] and p.weakness.reported
 
 
@@ -127,12 +129,12 @@ def test_a_real_caffeine_link_is_found_and_noise_is_not() -> None:
     linked = [
         make(d, caffeine_cups=float(c), count=int(5 + 4 * c + rng.integers(0, 4))) for d, c in enumerate(cups)
     ]
-    caffeine = next(a for a in compute_patterns(series(linked)).triggers if a.factor == "caffeine")
+    caffeine = next(a for a in compute_patterns(series(linked), KB).triggers if a.factor == "caffeine")
     assert caffeine.status == "ok" and caffeine.supports_trigger and caffeine.rho > 0.7  # type: ignore[operator]
     assert caffeine.n_days == 60 and caffeine.mean_twitches_high > caffeine.mean_twitches_low  # type: ignore[operator]
     assert "not proof of cause" in caffeine.summary
     noise = [make(d, caffeine_cups=float(c), count=int(rng.integers(0, 20))) for d, c in enumerate(cups)]
-    caffeine = next(a for a in compute_patterns(series(noise)).triggers if a.factor == "caffeine")
+    caffeine = next(a for a in compute_patterns(series(noise), KB).triggers if a.factor == "caffeine")
     assert not caffeine.supports_trigger and caffeine.ci_low < 0 < caffeine.ci_high  # type: ignore[operator]
 
 
@@ -142,7 +144,7 @@ def test_less_sleep_more_twitching_supports_the_sleep_trigger() -> None:
     entries = [
         make(d, sleep_hours=float(h), count=int(40 - 4 * h + rng.integers(0, 3))) for d, h in enumerate(sleep)
     ]
-    sleep_assoc = next(a for a in compute_patterns(series(entries)).triggers if a.factor == "sleep")
+    sleep_assoc = next(a for a in compute_patterns(series(entries), KB).triggers if a.factor == "sleep")
     assert (
         sleep_assoc.rho < 0 and sleep_assoc.supports_trigger and sleep_assoc.finding == "trigger_sleep_loss"
     )  # type: ignore[operator]
@@ -150,13 +152,13 @@ def test_less_sleep_more_twitching_supports_the_sleep_trigger() -> None:
 
 def test_too_few_days_gives_no_association() -> None:
     entries = [make(d, stress=d % 10, count=d) for d in range(MIN_ASSOCIATION_DAYS - 1)]
-    stress = next(a for a in compute_patterns(series(entries)).triggers if a.factor == "stress")
+    stress = next(a for a in compute_patterns(series(entries), KB).triggers if a.factor == "stress")
     assert stress.status == "not enough data" and stress.rho is None and not stress.supports_trigger
 
 
 def test_several_entries_on_one_day_are_summed_per_day() -> None:
     entries = [make(d + h / 24, caffeine_cups=1.0, count=2) for d in range(12) for h in range(d % 3 + 1)]
-    p = compute_patterns(series(entries))
+    p = compute_patterns(series(entries), KB)
     caffeine = next(a for a in p.triggers if a.factor == "caffeine")
     assert caffeine.n_days == 12 and caffeine.rho == pytest.approx(1.0)
 
@@ -173,7 +175,7 @@ def test_spearman_agrees_with_scipy() -> None:
 
 # ---------------------------------------------------------------------------------------------- properties
 
-REGIONS = vocabulary().regions
+REGIONS = vocabulary(KB).regions
 PROPERTY_START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -185,16 +187,21 @@ def diaries(draw: st.DrawFn) -> list[EntryCreate]:
         day = draw(st.floats(0, 400, allow_nan=False))
         offset = draw(st.integers(-12, 14))
         out.append(
-            EntryCreate(
-                occurred_at=(PROPERTY_START + timedelta(days=day)).astimezone(
-                    timezone(timedelta(hours=offset))
-                ),
-                regions=draw(st.lists(st.sampled_from(REGIONS), max_size=3)),
-                count=draw(st.none() | st.integers(0, 200)),
-                caffeine_cups=draw(st.none() | st.floats(0, 10)),
-                sleep_hours=draw(st.none() | st.floats(0, 24)),
-                stress=draw(st.none() | st.integers(0, 10)),
-                symptoms=draw(st.lists(st.sampled_from(["weakness", "cramps", "dysphagia"]), max_size=2)),
+            new_entry(
+                KB,
+                {
+                    "occurred_at": (PROPERTY_START + timedelta(days=day)).astimezone(
+                        timezone(timedelta(hours=offset))
+                    ),
+                    "regions": draw(st.lists(st.sampled_from(REGIONS), max_size=3)),
+                    "count": draw(st.none() | st.integers(0, 200)),
+                    "caffeine_cups": draw(st.none() | st.floats(0, 10)),
+                    "sleep_hours": draw(st.none() | st.floats(0, 24)),
+                    "stress": draw(st.none() | st.integers(0, 10)),
+                    "symptoms": draw(
+                        st.lists(st.sampled_from(["weakness", "cramps", "dysphagia"]), max_size=2)
+                    ),
+                },
             )
         )
     return out
@@ -203,7 +210,7 @@ def diaries(draw: st.DrawFn) -> list[EntryCreate]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(diaries(), st.randoms(use_true_random=False))
 def test_patterns_are_sane_for_any_diary(entries: list[EntryCreate], rnd: random.Random) -> None:
-    p = compute_patterns(series(entries))
+    p = compute_patterns(series(entries), KB)
     assert p.entries == len(entries)
     assert p.span_days >= 0
     assert p.active_days <= max(len(entries), 0)
@@ -219,7 +226,7 @@ def test_patterns_are_sane_for_any_diary(entries: list[EntryCreate], rnd: random
     # Order of input does not matter.
     shuffled = entries[:]
     rnd.shuffle(shuffled)
-    again = compute_patterns(series(shuffled))
+    again = compute_patterns(series(shuffled), KB)
     assert again.to_json() == p.to_json() or _same_up_to_ties(again.to_json(), p.to_json())
 
 

@@ -20,12 +20,12 @@ from twitchcheck.diary.patterns import EntrySeries, compute_patterns
 from twitchcheck.diary.schemas import EntryCreate, ProfileUpdate, UserPublic, vocabulary
 from twitchcheck.knowledge import KnowledgeBase, KnowledgeError
 
-from .conftest import entry, fake_extractor
+from .conftest import KB, entry, fake_extractor
 
 
 def evidence_of(entries: list[EntryCreate], notes: list[list[Any]] | None = None) -> rt.DiaryEvidence:
     series = EntrySeries.from_entries(entries, notes or [[] for _ in entries])
-    return rt.diary_evidence(series, compute_patterns(series))
+    return rt.diary_evidence(series, compute_patterns(series, KB), KB)
 
 
 @pytest.mark.parametrize(("days", "state"), [(0, "days"), (13.9, "days"), (30, "weeks"), (120, "months"),
@@ -61,8 +61,8 @@ def test_states_are_checked_against_the_knowledge_base(kb: KnowledgeBase) -> Non
 
 def test_every_mapped_finding_and_state_exists(kb: KnowledgeBase) -> None:
     rng = random.Random(5)
-    regions = vocabulary().regions
-    symptoms = vocabulary().symptoms
+    regions = vocabulary(KB).regions
+    symptoms = vocabulary(KB).symptoms
     for _ in range(40):
         entries = [
             entry(
@@ -147,7 +147,7 @@ def test_notes_add_evidence_with_their_words() -> None:
 
 
 def test_empty_diary_is_assessed_but_not_stored(session: Any, alice: UserPublic) -> None:
-    result = rt.retriage(session, alice.id, age=30, sex="female")
+    result = rt.retriage(session, alice.id, age=30, sex="female", kb=KB)
     assert result.entry_count == 0 and not result.stored and result.evidence == {}
     assert rt.retriage_history(session, alice.id) == []
 
@@ -155,20 +155,20 @@ def test_empty_diary_is_assessed_but_not_stored(session: Any, alice: UserPublic)
 def test_rose_previous_level_and_reasons(session: Any, alice: UserPublic) -> None:
     accounts.update_profile(session, alice.id, ProfileUpdate(year_of_birth=1996, sex="female"))
     for d in range(3):
-        repo.add_entry(session, alice.id, entry(d, regions=["loc_eyelid"], count=5))
-    first = rt.retriage(session, alice.id)
+        repo.add_entry(session, alice.id, entry(d, regions=["loc_eyelid"], count=5), kb=KB)
+    first = rt.retriage(session, alice.id, kb=KB)
     assert first.stored and first.previous_level is None and not first.rose
     assert first.level == "self_care", first.reasons
     assert first.changes and all(line.startswith("New:") for line in first.changes)
 
-    repo.add_entry(session, alice.id, entry(3, regions=["loc_eyelid"], count=4))
-    same = rt.retriage(session, alice.id)
+    repo.add_entry(session, alice.id, entry(3, regions=["loc_eyelid"], count=4), kb=KB)
+    same = rt.retriage(session, alice.id, kb=KB)
     assert not same.stored and not same.rose and same.level == first.level and same.changes == []
 
     repo.add_entry(
-        session, alice.id, entry(4, regions=["loc_eyelid"], symptoms=["dysphagia", "slurred_speech"])
+        session, alice.id, entry(4, regions=["loc_eyelid"], symptoms=["dysphagia", "slurred_speech"]), kb=KB
     )
-    worse = rt.retriage(session, alice.id)
+    worse = rt.retriage(session, alice.id, kb=KB)
     assert worse.stored and worse.rose and worse.previous_level == "self_care"
     assert worse.level in ("urgent", "emergency")
     assert "up from 'self care'" in worse.reasons[0]
@@ -190,11 +190,11 @@ def worse_age(user: UserPublic, session: Any) -> int:
 
 
 def test_store_modes(session: Any, alice: UserPublic) -> None:
-    repo.add_entry(session, alice.id, entry(0))
-    assert not rt.retriage(session, alice.id, age=30, store="never").stored
-    assert rt.retriage(session, alice.id, age=30).stored
-    assert not rt.retriage(session, alice.id, age=30).stored
-    assert rt.retriage(session, alice.id, age=30, store="always").stored
+    repo.add_entry(session, alice.id, entry(0), kb=KB)
+    assert not rt.retriage(session, alice.id, age=30, store="never", kb=KB).stored
+    assert rt.retriage(session, alice.id, age=30, kb=KB).stored
+    assert not rt.retriage(session, alice.id, age=30, kb=KB).stored
+    assert rt.retriage(session, alice.id, age=30, store="always", kb=KB).stored
     count = session.scalar(
         select(func.count()).select_from(RetriageRecord).where(RetriageRecord.user_id == alice.id)
     )
@@ -202,24 +202,24 @@ def test_store_modes(session: Any, alice: UserPublic) -> None:
 
 
 def test_a_falling_level_is_not_a_rise(session: Any, alice: UserPublic) -> None:
-    saved = repo.add_entry(session, alice.id, entry(0, symptoms=["dysphagia", "slurred_speech"]))
-    high = rt.retriage(session, alice.id, age=30, sex="male")
+    saved = repo.add_entry(session, alice.id, entry(0, symptoms=["dysphagia", "slurred_speech"]), kb=KB)
+    high = rt.retriage(session, alice.id, age=30, sex="male", kb=KB)
     repo.delete_entry(session, alice.id, saved.id)
-    repo.add_entry(session, alice.id, entry(0, regions=["loc_eyelid"]))
-    low = rt.retriage(session, alice.id, age=30, sex="male")
+    repo.add_entry(session, alice.id, entry(0, regions=["loc_eyelid"]), kb=KB)
+    low = rt.retriage(session, alice.id, age=30, sex="male", kb=KB)
     assert low.previous_level == high.level and not low.rose
     assert any(line.startswith("No longer") for line in low.changes)
 
 
 def test_full_assessment_on_request(session: Any, alice: UserPublic) -> None:
-    repo.add_entry(session, alice.id, entry(0))
-    result = rt.retriage(session, alice.id, age=30, include_assessment=True, store="never")
+    repo.add_entry(session, alice.id, entry(0), kb=KB)
+    result = rt.retriage(session, alice.id, age=30, include_assessment=True, store="never", kb=KB)
     assert result.assessment is not None and result.assessment["triage"]["level"] == result.level
 
 
 def test_unknown_user(session: Any) -> None:
     with pytest.raises(repo.NotFound):
-        rt.retriage(session, 123456)
+        rt.retriage(session, 123456, kb=KB)
 
 
 def test_anonymous_assessments_store_nothing(

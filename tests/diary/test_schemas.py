@@ -1,4 +1,4 @@
-"""Entry validation: knowledge-base ids only, and errors that name the field."""
+"""Entry validation: ids of the knowledge base it is given only, and errors that name the field."""
 
 from __future__ import annotations
 
@@ -11,19 +11,23 @@ from pydantic import ValidationError
 from twitchcheck.diary.schemas import (
     KIND_FINDINGS,
     EntryCreate,
+    EntryPublic,
     EntryUpdate,
     build_vocabulary,
     format_errors,
+    new_entry,
     vocabulary,
 )
 from twitchcheck.knowledge import KnowledgeBase
+
+from .conftest import KB
 
 NOW = datetime(2026, 2, 1, 8, tzinfo=UTC)
 
 
 def errors(**fields: Any) -> list[str]:
     with pytest.raises(ValidationError) as exc:
-        EntryCreate.model_validate({"occurred_at": NOW, **fields})
+        new_entry(KB, {"occurred_at": NOW, **fields})
     return format_errors(exc.value)
 
 
@@ -44,8 +48,22 @@ def test_a_minimal_entry() -> None:
 
 
 def test_regions_accept_short_names_and_deduplicate() -> None:
-    e = EntryCreate(occurred_at=NOW, regions=["Calf", "loc_calf", "eyelid"])
+    e = new_entry(KB, {"occurred_at": NOW, "regions": ["Calf", "loc_calf", "eyelid"]})
     assert e.regions == ["loc_calf", "loc_eyelid"]
+
+
+def test_ids_are_those_of_the_knowledge_base_given(diary_mini_kb: KnowledgeBase) -> None:
+    """An app or a command checks entries against its own base, never a default one."""
+    data = {"occurred_at": NOW, "regions": ["eyelid"], "symptoms": ["dysphagia"]}
+    assert new_entry(KB, data).regions == ["loc_eyelid"]
+    with pytest.raises(ValidationError) as exc:
+        new_entry(diary_mini_kb, data)  # the mini base has neither
+    assert [e["loc"] for e in exc.value.errors()] == [("regions", 0), ("symptoms", 0)]
+    assert new_entry(diary_mini_kb, {"occurred_at": NOW, "regions": ["hand"]}).regions == ["loc_hand"]
+    with pytest.raises(TypeError, match="knowledge base"):
+        EntryCreate.model_validate({"occurred_at": NOW, "regions": ["loc_calf"]})  # which base? a bug
+    stored = {"id": 1, "occurred_at": NOW, "regions": ["loc_gone"], "created_at": NOW, "updated_at": NOW}
+    assert EntryPublic.model_validate(stored).regions == ["loc_gone"]  # stored rows are taken as they are
 
 
 @pytest.mark.parametrize(
@@ -87,7 +105,7 @@ def test_exercise_minutes_and_flag_agree() -> None:
 
 
 def test_blank_text_is_no_text() -> None:
-    e = EntryCreate(occurred_at=NOW, note="   ", medications="")
+    e = EntryCreate(occurred_at=NOW, note="   ", medications="")  # no ids: no base needed
     assert e.note is None and e.medications is None
 
 
@@ -98,5 +116,5 @@ def test_update_knows_which_fields_were_given() -> None:
         EntryUpdate.model_validate({"colour": "red"})
 
 
-def test_vocabulary_is_cached() -> None:
-    assert vocabulary() is vocabulary()
+def test_vocabulary_is_cached_per_knowledge_base(kb: KnowledgeBase) -> None:
+    assert vocabulary(kb) is vocabulary(kb)

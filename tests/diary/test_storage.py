@@ -16,7 +16,7 @@ from twitchcheck.diary.db import Database, current_revision, downgrade, head_rev
 from twitchcheck.diary.models import TABLES, Base
 from twitchcheck.diary.schemas import EntryUpdate, NoteFinding, UserPublic
 
-from .conftest import BACKENDS, entry, fake_extractor
+from .conftest import BACKENDS, KB, entry, fake_extractor
 
 
 def test_schema_is_at_head_and_matches_the_models(db: Database) -> None:
@@ -65,6 +65,7 @@ def test_add_get_round_trip_keeps_the_writers_time_zone(session: Any, alice: Use
               exercise_minutes=30, medications="started salbutamol", symptoms=["weakness"],
               note="Calf felt weak after coffee"),
         extractor=fake_extractor,
+kb=KB,
     )  # fmt: skip
     got = repo.get_entry(session, alice.id, saved.id)
     assert got == saved
@@ -84,7 +85,7 @@ def test_add_get_round_trip_keeps_the_writers_time_zone(session: Any, alice: Use
 
 def test_stored_times_are_utc_and_aware(session: Any, alice: UserPublic) -> None:
     when = datetime(2026, 3, 1, 8, 0, tzinfo=timezone(timedelta(hours=-5)))
-    saved = repo.add_entry(session, alice.id, entry(occurred_at=when), note_findings=[])
+    saved = repo.add_entry(session, alice.id, entry(occurred_at=when), note_findings=[], kb=KB)
     series = repo.load_series(session, alice.id)
     assert series.t[0] == when.timestamp()
     assert series.offset[0] == -300
@@ -92,7 +93,7 @@ def test_stored_times_are_utc_and_aware(session: Any, alice: UserPublic) -> None
 
 
 def test_list_orders_filters_and_pages(session: Any, alice: UserPublic) -> None:
-    ids = [repo.add_entry(session, alice.id, entry(day)).id for day in (3, 1, 2, 0)]
+    ids = [repo.add_entry(session, alice.id, entry(day), kb=KB).id for day in (3, 1, 2, 0)]
     listed = repo.list_entries(session, alice.id)
     assert [e.id for e in listed] == [ids[0], ids[2], ids[1], ids[3]]
     oldest = repo.list_entries(session, alice.id, newest_first=False, limit=2)
@@ -105,7 +106,7 @@ def test_list_orders_filters_and_pages(session: Any, alice: UserPublic) -> None:
 
 
 def test_update_validates_the_merged_entry_and_rereads_the_note(session: Any, alice: UserPublic) -> None:
-    saved = repo.add_entry(session, alice.id, entry(0, note="calf"), extractor=fake_extractor)
+    saved = repo.add_entry(session, alice.id, entry(0, note="calf"), extractor=fake_extractor, kb=KB)
     assert [f.finding for f in saved.note_findings] == ["loc_calf"]
     updated = repo.update_entry(
         session,
@@ -113,21 +114,24 @@ def test_update_validates_the_merged_entry_and_rereads_the_note(session: Any, al
         saved.id,
         EntryUpdate(intensity=4, note="trouble to swallow"),
         extractor=fake_extractor,
+        kb=KB,
     )
     assert updated.intensity == 4
     assert [f.finding for f in updated.note_findings] == ["dysphagia"]
     assert updated.updated_at >= saved.updated_at and updated.created_at == saved.created_at
     cleared = repo.update_entry(
-        session, alice.id, saved.id, EntryUpdate(intensity=None), extractor=fake_extractor
+        session, alice.id, saved.id, EntryUpdate(intensity=None), extractor=fake_extractor, kb=KB
     )
     assert cleared.intensity is None and cleared.note == "trouble to swallow"
     with pytest.raises(ValueError, match="exercised"):
-        repo.update_entry(session, alice.id, saved.id, EntryUpdate(exercised=False, exercise_minutes=20))
+        repo.update_entry(
+            session, alice.id, saved.id, EntryUpdate(exercised=False, exercise_minutes=20), kb=KB
+        )
     assert repo.get_entry(session, alice.id, saved.id).exercise_minutes is None
 
 
 def test_delete(session: Any, alice: UserPublic) -> None:
-    saved = repo.add_entry(session, alice.id, entry(0))
+    saved = repo.add_entry(session, alice.id, entry(0), kb=KB)
     repo.delete_entry(session, alice.id, saved.id)
     with pytest.raises(repo.NotFound):
         repo.get_entry(session, alice.id, saved.id)
@@ -137,7 +141,7 @@ def test_delete(session: Any, alice: UserPublic) -> None:
 
 def test_entries_need_an_existing_user(session: Any) -> None:
     with pytest.raises(repo.NotFound):
-        repo.add_entry(session, 999_999, entry(0))
+        repo.add_entry(session, 999_999, entry(0), kb=KB)
 
 
 def test_a_batch_is_all_or_nothing(session: Any, alice: UserPublic) -> None:
@@ -147,9 +151,9 @@ def test_a_batch_is_all_or_nothing(session: Any, alice: UserPublic) -> None:
         raise RuntimeError("reader crashed")
 
     with pytest.raises(RuntimeError):
-        repo.add_entries(session, alice.id, [*good, entry(9, note="x")], extractor=broken_reader)
+        repo.add_entries(session, alice.id, [*good, entry(9, note="x")], extractor=broken_reader, kb=KB)
     assert repo.count_entries(session, alice.id) == 0
-    ids = repo.add_entries(session, alice.id, good)
+    ids = repo.add_entries(session, alice.id, good, kb=KB)
     assert len(ids) == 5 and ids == sorted(ids)
     assert repo.count_entries(session, alice.id) == 5
 
@@ -198,7 +202,7 @@ def test_naive_datetimes_never_reach_the_database(session: Any, alice: UserPubli
 
 def test_load_series_is_time_ordered(session: Any, alice: UserPublic) -> None:
     for day in (5, 1, 3):
-        repo.add_entry(session, alice.id, entry(day, count=day))
+        repo.add_entry(session, alice.id, entry(day, count=day), kb=KB)
     series = repo.load_series(session, alice.id)
     assert list(series.count) == [1.0, 3.0, 5.0]
     assert list(series.t) == sorted(series.t)

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import PASSWORD
+from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.web import create_app
 from twitchcheck.web.auth import Accounts
 from twitchcheck.web.quota import KINDS, HeavyWork
@@ -21,9 +22,12 @@ API = "/api/v1"
 NO_LIMIT = (100_000, 60.0)
 
 
-def make_app(directory: Path, login_limit: tuple[int, float] = NO_LIMIT) -> FastAPI:
+def make_app(
+    directory: Path, login_limit: tuple[int, float] = NO_LIMIT, kb: KnowledgeBase | None = None
+) -> FastAPI:
     """The limits on sign-ups with taken names and on exports, imports and PDFs are off here (the
-    reliability suite tests them); the per-address log-in limit is ``login_limit``."""
+    reliability suite tests them); the per-address log-in limit is ``login_limit``; ``kb`` is the
+    app's knowledge base (default: the packaged one)."""
     heavy = HeavyWork(per_user=dict.fromkeys(KINDS, NO_LIMIT))
     users = Accounts(
         f"sqlite:///{directory}/d.db",
@@ -32,7 +36,7 @@ def make_app(directory: Path, login_limit: tuple[int, float] = NO_LIMIT) -> Fast
         taken_limit=NO_LIMIT,
         heavy=heavy,
     )
-    return create_app(warm=False, accounts=users)
+    return create_app(kb, warm=False, accounts=users)
 
 
 def signup(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:

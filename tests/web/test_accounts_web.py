@@ -13,6 +13,8 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from tests.web.conftest import PASSWORD, app_routes, csrf, register
+from twitchcheck.diary.schemas import birth_years
+from twitchcheck.engine.evidence import MAX_AGE
 from twitchcheck.web.auth import CSRF_FIELD, SESSION_COOKIE
 
 
@@ -243,6 +245,23 @@ def test_patterns_report_and_plots(diary_app: Any) -> None:
         assert "Twitching diary report" in report and "print-view" in report
         assert "What could be causing it" in report and "Sources" in report and "not a diagnosis" in report
         assert report.count("<tr>") >= 6
+
+
+def test_a_year_of_birth_the_assessment_cannot_take_is_refused(diary_app: Any) -> None:
+    """A year of birth giving an age over MAX_AGE (1892 in 2026) was saved, and then every re-triage
+    of the diary failed; now the form says why and keeps the diary usable."""
+    first, last = birth_years()
+    with TestClient(diary_app) as client:
+        register(client, "mira")
+        assert _add(client, kind="fasciculation", loc=["loc_calf"]).status_code == 303
+        too_old = {"year_of_birth": str(first - 1), **csrf(client, "/account")}
+        bad = client.post("/account/profile", data=too_old)
+        assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
+        assert f"over {MAX_AGE} years" in bad.text and f"from {first} to {last}" in bad.text
+        assert client.get("/diary").status_code == 200
+        ok = client.post("/account/profile", data={"year_of_birth": str(first), **csrf(client, "/account")})
+        assert ok.status_code == 200 and "Saved." in ok.text
+        assert client.get("/diary").status_code == 200  # the oldest year accepted is an age the engine takes
 
 
 def test_account_profile_tokens_export_and_delete(diary_app: Any) -> None:

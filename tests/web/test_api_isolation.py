@@ -142,8 +142,9 @@ def test_other_users_cannot_reach_a_diary(client: TestClient) -> None:
         if path.endswith(".svg"):  # the picture is drawn from B's diary alone
             with _database(client).session() as session:
                 summary = load_summary(session, bob_id)
-            draw = plots.timeline_svg if "timeline" in path else plots.body_map_svg
-            assert response.text == draw(summary)
+            kb = client.app.state.kb  # type: ignore[attr-defined]
+            drawn = plots.timeline_svg(summary) if "timeline" in path else plots.body_map_svg(summary, kb)
+            assert response.text == drawn
         if path.endswith("/patterns"):
             assert {r["finding"] for r in response.json()["regions"]} == {"loc_foot"}
         if path == f"{API}/diary/entries" and method == "GET":

@@ -77,7 +77,7 @@ class Fuzzer:
             user = accounts.register(session, UserCreate(username=f"fuzzer{next(names)}", password=PASSWORD))
             start = datetime.now(UTC) - timedelta(days=30)
             entries = [EntryCreate(occurred_at=start + timedelta(days=d)) for d in range(5)]
-            repository.add_entries(session, user.id, entries, extractor=lambda _text: [])
+            repository.add_entries(session, user.id, entries, kb=APP.state.kb, extractor=lambda _text: [])
             self.token = accounts.create_api_token(session, user.id, "schemathesis").token
         return self.token
 
@@ -87,7 +87,8 @@ class Fuzzer:
             assert user is not None
             ids = [e.id for e in repository.list_entries(session, user.id)]
             if not ids:  # the generated requests deleted them all
-                ids = [repository.add_entry(session, user.id, EntryCreate(occurred_at=datetime.now(UTC))).id]
+                entry = EntryCreate(occurred_at=datetime.now(UTC))
+                ids = [repository.add_entry(session, user.id, entry, kb=APP.state.kb).id]
         return ids
 
     def current(self) -> str:

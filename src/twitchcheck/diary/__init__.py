@@ -2,12 +2,13 @@
 
 Service layer for the CLI and the web app. Typical use::
 
-    from twitchcheck.diary import Database, accounts, repository, retriage
+    from twitchcheck.diary import Database, accounts, new_entry, repository, retriage
+    kb = load_kb()                            # the caller picks the knowledge base; the diary never does
     db = Database.open()                      # TWITCHCHECK_DATABASE_URL or the local SQLite file
     with db.session() as session:
         user = accounts.get_or_create_local_user(session)
-        repository.add_entry(session, user.id, EntryCreate(...))
-        result = retriage.retriage(session, user.id)
+        repository.add_entry(session, user.id, new_entry(kb, {...}), kb=kb)
+        result = retriage.retriage(session, user.id, kb=kb)
         if result.rose: ...
 
 Every repository function takes the user id and scopes every query by it; write functions commit
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         UserCreate,
         UserPublic,
         format_errors,
+        new_entry,
     )
 
 # Imported on first use, so `twitchcheck assess` does not pay for SQLAlchemy.
@@ -48,6 +50,7 @@ _LAZY = {
     "UserCreate": "schemas",
     "UserPublic": "schemas",
     "format_errors": "schemas",
+    "new_entry": "schemas",
 }
 
 
@@ -72,4 +75,5 @@ __all__ = [
     "database_url",
     "default_data_dir",
     "format_errors",
+    "new_entry",
 ]

@@ -12,16 +12,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from twitchcheck.cli_options import KbOption, open_kb
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from twitchcheck.diary.exports import ExportFormat
     from twitchcheck.diary.repository import NoteExtractor
     from twitchcheck.diary.retriage import RetriageResult
 
@@ -169,13 +172,14 @@ def add(
     note: Annotated[str | None, typer.Option(help="Free note; findings in it are read and kept.")] = None,
     no_retriage: Annotated[bool, typer.Option("--no-retriage", help="Skip re-checking the triage.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the entry and re-triage as JSON.")] = False,
+    kb_path: KbOption = None,
 ) -> None:
     """Add an entry; then re-check the diary's triage and say so prominently if it rose."""
     from pydantic import ValidationError
 
     from twitchcheck.diary.repository import add_entry
     from twitchcheck.diary.retriage import retriage
-    from twitchcheck.diary.schemas import EntryCreate
+    from twitchcheck.diary.schemas import new_entry
 
     data: dict[str, Any] = {
         "occurred_at": parse_when(when),
@@ -196,15 +200,16 @@ def add(
         "symptoms": symptom or [],
         "note": note,
     }
+    kb = open_kb(kb_path)
     try:
-        entry = EntryCreate.model_validate({k: v for k, v in data.items() if v is not None})
+        entry = new_entry(kb, {k: v for k, v in data.items() if v is not None})
     except ValidationError as exc:
         raise _validation_failed(exc) from None
     if (entry.note or entry.medications) and EXTRACTOR is None and not as_json:
         err_console.print("[dim]Reading the note (the first time takes a few seconds)...[/]")
     with _local() as (session, user_id):
-        saved = add_entry(session, user_id, entry, extractor=EXTRACTOR)
-        result = None if no_retriage else retriage(session, user_id)
+        saved = add_entry(session, user_id, entry, kb=kb, extractor=EXTRACTOR)
+        result = None if no_retriage else retriage(session, user_id, kb=kb)
     if as_json:
         payload = {
             "entry": saved.model_dump(mode="json"),
@@ -299,7 +304,8 @@ def delete(
     console.print(f"Deleted entry {entry_id}.")
 
 
-Format = Literal["json", "csv", "bundle"]
+# The command line calls the zip download a bundle.
+EXPORT_FORMATS: dict[str, ExportFormat] = {"json": "json", "csv": "csv", "bundle": "zip"}
 
 
 @diary_app.command("export")
@@ -310,22 +316,18 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
     ] = None,
+    kb_path: KbOption = None,
 ) -> None:
     """Export everything: JSON (all data), CSV (entries) or a zip bundle with the plots."""
-    from twitchcheck.diary.exports import export_bundle, export_csv, export_json
+    from twitchcheck.diary.exports import export
 
-    if fmt not in ("json", "csv", "bundle"):
+    if fmt not in EXPORT_FORMATS:
         raise _fail(f"--format {fmt!r}: expected json, csv or bundle")
     if fmt == "bundle" and output is None:
         raise _fail("--format bundle writes a zip file: give --output FILE.zip")
+    kb = open_kb(kb_path)
     with _local() as (session, user_id):
-        content: str | bytes = (
-            export_json(session, user_id)
-            if fmt == "json"
-            else export_csv(session, user_id)
-            if fmt == "csv"
-            else export_bundle(session, user_id)
-        )
+        content = export(session, user_id, EXPORT_FORMATS[fmt], kb)
     if output is None:
         assert isinstance(content, str)
         sys.stdout.write(content if content.endswith("\n") else content + "\n")
@@ -345,6 +347,7 @@ def import_(
         bool,
         typer.Option("--keep-duplicates", help="Also add entries already in the diary (same time and kind)."),
     ] = False,
+    kb_path: KbOption = None,
 ) -> None:
     """Import entries (all or nothing)."""
     from twitchcheck.diary.exports import ImportFailed, import_csv, import_json
@@ -356,15 +359,16 @@ def import_(
     kind = fmt if fmt != "auto" else ("csv" if path.suffix.lower() == ".csv" else "json")
     if kind not in ("json", "csv"):
         raise _fail(f"--format {fmt!r}: expected auto, json or csv")
+    kb = open_kb(kb_path)
     with _local() as (session, user_id):
         try:
             if kind == "csv":
                 report = import_csv(
-                    session, user_id, text, extractor=EXTRACTOR, skip_duplicates=not keep_duplicates
+                    session, user_id, text, kb=kb, extractor=EXTRACTOR, skip_duplicates=not keep_duplicates
                 )
             else:
                 report = import_json(
-                    session, user_id, text, extractor=EXTRACTOR, skip_duplicates=not keep_duplicates
+                    session, user_id, text, kb=kb, extractor=EXTRACTOR, skip_duplicates=not keep_duplicates
                 )
         except ImportFailed as exc:
             raise _fail(str(exc)) from None
@@ -372,13 +376,14 @@ def import_(
 
 
 @diary_app.command("patterns")
-def patterns(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def patterns(as_json: Annotated[bool, typer.Option("--json")] = False, kb_path: KbOption = None) -> None:
     """How long, how often, where, weakness, and your personal triggers."""
     from twitchcheck.diary.patterns import compute_patterns
     from twitchcheck.diary.repository import load_summary
 
+    kb = open_kb(kb_path)
     with _local() as (session, user_id):
-        found = compute_patterns(load_summary(session, user_id))
+        found = compute_patterns(load_summary(session, user_id), kb)
     if as_json:
         typer.echo(json.dumps(found.to_json(), ensure_ascii=False))
         return
@@ -423,14 +428,18 @@ def retriage_cmd(
         bool, typer.Option("--store", help="Store the result even if nothing changed.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    kb_path: KbOption = None,
 ) -> None:
     """Re-run the assessment on the diary's pattern and compare with the last stored result."""
     from twitchcheck.diary.retriage import retriage
     from twitchcheck.engine.evidence import EvidenceError
 
+    kb = open_kb(kb_path)
     with _local() as (session, user_id):
         try:
-            result = retriage(session, user_id, age=age, sex=sex, store="always" if always else "if_changed")
+            result = retriage(
+                session, user_id, kb=kb, age=age, sex=sex, store="always" if always else "if_changed"
+            )
         except EvidenceError as exc:
             raise _fail(str(exc)) from None
     if as_json:
@@ -464,6 +473,7 @@ def profile(
 def plot(
     timeline: Annotated[Path | None, typer.Option(help="Write the timeline SVG here.")] = None,
     body_map: Annotated[Path | None, typer.Option("--body-map", help="Write the body map SVG here.")] = None,
+    kb_path: KbOption = None,
 ) -> None:
     """Write the timeline and body map as SVG files."""
     from twitchcheck.diary.plots import body_map_svg, timeline_svg
@@ -471,11 +481,12 @@ def plot(
 
     if timeline is None and body_map is None:
         raise _fail("give --timeline FILE.svg and/or --body-map FILE.svg")
+    kb = open_kb(kb_path)
     with _local() as (session, user_id):
         summary = load_summary(session, user_id)
     if timeline is not None:
         timeline.write_text(timeline_svg(summary), encoding="utf-8")
         err_console.print(f"Wrote {timeline}.")
     if body_map is not None:
-        body_map.write_text(body_map_svg(summary), encoding="utf-8")
+        body_map.write_text(body_map_svg(summary, kb), encoding="utf-8")
         err_console.print(f"Wrote {body_map}.")

@@ -12,7 +12,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -24,7 +24,8 @@ from twitchcheck.diary.models import Entry
 from twitchcheck.diary.patterns import compute_patterns
 from twitchcheck.diary.repository import NoteExtractor, add_entries, list_entries, load_summary
 from twitchcheck.diary.retriage import retriage_history
-from twitchcheck.diary.schemas import EntryCreate, EntryPublic, NoteFinding, format_errors
+from twitchcheck.diary.schemas import EntryCreate, EntryPublic, NoteFinding, format_errors, new_entry
+from twitchcheck.knowledge import KnowledgeBase
 
 FORMAT = "twitchcheck-diary"
 FORMAT_VERSION = 1
@@ -37,6 +38,7 @@ LIST_FIELDS = ("regions", "symptoms")
 TEXT_FIELDS = ("medications", "note")
 SERVER_FIELDS = ("id", "created_at", "updated_at", "note_findings")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ExportFormat = Literal["json", "csv", "zip"]
 
 
 class ImportFailed(ValueError):
@@ -55,8 +57,9 @@ class ImportReport:
     ids: list[int]
 
 
-def export_data(session: Session, user_id: int) -> dict[str, Any]:
-    """All of a person's data as one JSON-able object (no password hash, no token hashes)."""
+def export_data(session: Session, user_id: int, kb: KnowledgeBase) -> dict[str, Any]:
+    """All of a person's data as one JSON-able object (no password hash, no token hashes), the
+    patterns read with ``kb``."""
     user = get_user(session, user_id)
     entries = list_entries(session, user_id, newest_first=False)
     summary = load_summary(session, user_id)
@@ -69,12 +72,12 @@ def export_data(session: Session, user_id: int) -> dict[str, Any]:
         "entries": [e.model_dump(mode="json") for e in entries],
         "retriage_history": [r.model_dump(mode="json") for r in retriage_history(session, user_id)],
         "api_tokens": [t.model_dump(mode="json") for t in list_api_tokens(session, user_id)],
-        "patterns": compute_patterns(summary).to_json(),
+        "patterns": compute_patterns(summary, kb).to_json(),
     }
 
 
-def export_json(session: Session, user_id: int) -> str:
-    return json.dumps(export_data(session, user_id), ensure_ascii=False, indent=2)
+def export_json(session: Session, user_id: int, kb: KnowledgeBase) -> str:
+    return json.dumps(export_data(session, user_id, kb), ensure_ascii=False, indent=2)
 
 
 def _csv_safe(value: str) -> str:
@@ -108,16 +111,16 @@ def export_csv(session: Session, user_id: int) -> str:
     return entries_to_csv(list_entries(session, user_id, newest_first=False))
 
 
-def export_bundle(session: Session, user_id: int) -> bytes:
+def export_bundle(session: Session, user_id: int, kb: KnowledgeBase) -> bytes:
     """A zip: diary.json, entries.csv, timeline.svg, body_map.svg and a short README."""
     from twitchcheck.diary.plots import body_map_svg, timeline_svg
 
     summary = load_summary(session, user_id)
     files = {
-        "diary.json": export_json(session, user_id),
+        "diary.json": export_json(session, user_id, kb),
         "entries.csv": export_csv(session, user_id),
         "timeline.svg": timeline_svg(summary),
-        "body_map.svg": body_map_svg(summary),
+        "body_map.svg": body_map_svg(summary, kb),
         "README.txt": (
             "twitchcheck diary export\n\n"
             "diary.json    everything stored for this account (entries, re-triage history, patterns)\n"
@@ -136,16 +139,23 @@ def export_bundle(session: Session, user_id: int) -> bytes:
     return buffer.getvalue()
 
 
+def export(session: Session, user_id: int, fmt: ExportFormat, kb: KnowledgeBase) -> str | bytes:
+    """One of the downloads by name: everything (json), the entries (csv), or both with the plots (zip)."""
+    if fmt == "csv":
+        return export_csv(session, user_id)
+    return export_json(session, user_id, kb) if fmt == "json" else export_bundle(session, user_id, kb)
+
+
 # ---------------------------------------------------------------------------------------------- import
 
 
-def _parse_record(record: Any, index: int) -> tuple[EntryCreate, list[NoteFinding] | None]:
+def _parse_record(record: Any, index: int, kb: KnowledgeBase) -> tuple[EntryCreate, list[NoteFinding] | None]:
     where, path = f"entry {index + 1}", f"entries.{index}"
     if not isinstance(record, dict):
         raise ImportFailed(f"{where}: each entry must be an object", path)
     data = {k: v for k, v in record.items() if k not in SERVER_FIELDS}
     try:
-        entry = EntryCreate.model_validate(data)
+        entry = new_entry(kb, data)
     except ValidationError as exc:
         first = exc.errors()[0]["loc"]
         field = f"{path}.{first[0]}" if first else path
@@ -183,10 +193,11 @@ def import_records(
     user_id: int,
     records: list[Any],
     *,
+    kb: KnowledgeBase,
     extractor: NoteExtractor | None = None,
     skip_duplicates: bool = True,
 ) -> ImportReport:
-    parsed = [_parse_record(r, i) for i, r in enumerate(records)]
+    parsed = [_parse_record(r, i, kb) for i, r in enumerate(records)]
     seen = _existing_keys(session, user_id) if skip_duplicates else set()
     keep: list[tuple[EntryCreate, list[NoteFinding] | None]] = []
     for entry, notes in parsed:
@@ -197,7 +208,12 @@ def import_records(
         keep.append((entry, notes))
     session.rollback()  # end the read before the (slow) note reading
     ids = add_entries(
-        session, user_id, [e for e, _ in keep], extractor=extractor, note_findings=[n for _, n in keep]
+        session,
+        user_id,
+        [e for e, _ in keep],
+        kb=kb,
+        extractor=extractor,
+        note_findings=[n for _, n in keep],
     )
     return ImportReport(added=len(ids), skipped=len(parsed) - len(keep), ids=ids)
 
@@ -207,6 +223,7 @@ def import_json(
     user_id: int,
     payload: str | bytes | dict[str, Any] | list[Any],
     *,
+    kb: KnowledgeBase,
     extractor: NoteExtractor | None = None,
     skip_duplicates: bool = True,
 ) -> ImportReport:
@@ -236,7 +253,9 @@ def import_json(
         records = data
     if not isinstance(records, list):
         raise ImportFailed("expected a list of entries (or an export with an 'entries' list)", "entries")
-    return import_records(session, user_id, records, extractor=extractor, skip_duplicates=skip_duplicates)
+    return import_records(
+        session, user_id, records, kb=kb, extractor=extractor, skip_duplicates=skip_duplicates
+    )
 
 
 def csv_records(text: str) -> list[dict[str, Any]]:
@@ -284,10 +303,11 @@ def import_csv(
     user_id: int,
     text: str,
     *,
+    kb: KnowledgeBase,
     extractor: NoteExtractor | None = None,
     skip_duplicates: bool = True,
 ) -> ImportReport:
     """Import the CSV that :func:`export_csv` writes (empty cells are missing values)."""
     return import_records(
-        session, user_id, csv_records(text), extractor=extractor, skip_duplicates=skip_duplicates
+        session, user_id, csv_records(text), kb=kb, extractor=extractor, skip_duplicates=skip_duplicates
     )

@@ -21,7 +21,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from twitchcheck.diary.schemas import EntryBase, NoteFinding, vocabulary
+from twitchcheck.diary.schemas import EntryBase, NoteFinding, Vocabulary, vocabulary
+from twitchcheck.knowledge import KnowledgeBase
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -595,22 +596,22 @@ def note_present(detail: Detail, field_name: str = "note") -> set[str]:
     }
 
 
-def region_tally(summary: DiarySummary) -> Tally:
+def region_tally(summary: DiarySummary, vocab: Vocabulary) -> Tally:
     """Body regions: the structured ones (by group) plus regions a note affirms."""
     tally: Tally = {}
     for g in summary.groups:
         for region in g.regions:
             _add(tally, region, g.first_t, g.last_t, g.entries)
-    regions = set(vocabulary().regions)
+    regions = set(vocab.regions)
     for d in summary.details:
         for region in (note_present(d) & regions).difference(d.regions):
             _add(tally, region, d.t, d.t, 1)
     return tally
 
 
-def symptom_sets(summary: DiarySummary) -> list[tuple[float, set[str]]]:
+def symptom_sets(summary: DiarySummary, vocab: Vocabulary) -> list[tuple[float, set[str]]]:
     """(time, new symptoms) for entries with any: structured ones plus those the note affirms."""
-    allowed = set(vocabulary().symptoms)
+    allowed = set(vocab.symptoms)
     out = []
     for d in summary.details:
         found = set(d.symptoms) | (note_present(d) & allowed)
@@ -627,8 +628,10 @@ def symptom_tally(symptoms: Sequence[tuple[float, set[str]]]) -> Tally:
     return tally
 
 
-def weakness_course(symptoms: Sequence[tuple[float, set[str]]], baseline_end: float) -> Weakness:
-    known = set(vocabulary().symptoms)
+def weakness_course(
+    symptoms: Sequence[tuple[float, set[str]]], baseline_end: float, vocab: Vocabulary
+) -> Weakness:
+    known = set(vocab.symptoms)
     group = {f for f in WEAKNESS_FINDINGS if f in known}
     hits = [(t, items & group) for t, items in symptoms if items & group]
     if not hits:
@@ -757,10 +760,11 @@ def trigger_associations(summary: DiarySummary) -> list[Association]:
 # ---------------------------------------------------------------------------------------------- main
 
 
-def compute_patterns(data: EntrySeries | DiarySummary) -> Patterns:
-    """Everything the diary page and the re-triage need, from one person's entries (or their summary)."""
+def compute_patterns(data: EntrySeries | DiarySummary, kb: KnowledgeBase) -> Patterns:
+    """Everything the diary page and the re-triage need, from one person's entries (or their summary),
+    with ``kb``'s regions, symptoms and labels."""
     summary = data.summary() if isinstance(data, EntrySeries) else data
-    vocab = vocabulary()
+    vocab = vocabulary(kb)
     if summary.entries == 0:
         empty = Weakness(False, False, False, None, None, 0, "No entries yet.")
         return Patterns(
@@ -769,8 +773,8 @@ def compute_patterns(data: EntrySeries | DiarySummary) -> Patterns:
         )  # fmt: skip
     first_t, last_t = summary.first_t, summary.last_t
     baseline_end = first_t + BASELINE_DAYS * DAY
-    regions = _courses(region_tally(summary), vocab.labels, baseline_end)
-    symptoms = symptom_sets(summary)
+    regions = _courses(region_tally(summary, vocab), vocab.labels, baseline_end)
+    symptoms = symptom_sets(summary, vocab)
     symptom_courses = _courses(symptom_tally(symptoms), vocab.labels, baseline_end)
     weeks = weekly_series(summary)
     spread: list[tuple[date, int]] = []
@@ -796,7 +800,7 @@ def compute_patterns(data: EntrySeries | DiarySummary) -> Patterns:
         new_regions=[c.finding for c in regions if c.new],
         spread=spread,
         symptoms=symptom_courses,
-        weakness=weakness_course(symptoms, baseline_end),
+        weakness=weakness_course(symptoms, baseline_end, vocab),
         triggers=trigger_associations(summary),
         notes=notes,
     )

@@ -21,6 +21,7 @@ from twitchcheck.diary.patterns import (
     day_to_date,
 )
 from twitchcheck.diary.schemas import vocabulary
+from twitchcheck.knowledge import KnowledgeBase
 
 TWITCH_COLOUR = "#b2182b"
 PALETTE = {
@@ -157,9 +158,10 @@ def _colour(fraction: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def body_map_svg(data: EntrySeries | DiarySummary) -> str:
-    """Where the twitching was written down, as a shaded body outline (a front view)."""
-    vocab = vocabulary()
+def body_map_svg(data: EntrySeries | DiarySummary, kb: KnowledgeBase) -> str:
+    """Where the twitching was written down, as a shaded body outline (a front view), with ``kb``'s
+    regions and labels."""
+    vocab = vocabulary(kb)
     counts = region_counts(data)
     per_shape: list[tuple[str, str | None, str, int]] = []
     for finding, side, element in _SHAPES:

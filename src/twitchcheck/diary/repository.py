@@ -42,9 +42,10 @@ from twitchcheck.diary.schemas import (
     EntryUpdate,
     NoteFinding,
     local_time,
+    new_entry,
     offset_minutes,
 )
-from twitchcheck.knowledge import KnowledgeBase, load_kb
+from twitchcheck.knowledge import KnowledgeBase
 
 NoteExtractor = Callable[[str], Sequence[NoteFinding]]
 MEDICATION_CATEGORIES = ("medication",)
@@ -54,13 +55,13 @@ class NotFound(LookupError):
     """No such entry or user for this user (deliberately the same error either way)."""
 
 
-def text_extractor(kb: KnowledgeBase | None = None) -> NoteExtractor:
-    """The default note reader: ``twitchcheck.text.extract`` (spaCy loads on first use)."""
+def text_extractor(kb: KnowledgeBase) -> NoteExtractor:
+    """The default note reader: ``twitchcheck.text.extract`` on ``kb`` (spaCy loads on first use)."""
 
     def run(text: str) -> list[NoteFinding]:
         from twitchcheck.text import extract
 
-        extraction = extract(text, kb or load_kb())
+        extraction = extract(text, kb)
         return [
             NoteFinding(finding=m.finding, state=m.state, span=m.span, start=m.start, end=m.end)
             for m in extraction.mentions
@@ -69,12 +70,12 @@ def text_extractor(kb: KnowledgeBase | None = None) -> NoteExtractor:
     return run
 
 
-def read_texts(entry: EntryCreate, extractor: NoteExtractor | None) -> list[NoteFinding]:
-    """Findings from the free note, plus medicine findings from the medications text."""
+def read_texts(entry: EntryCreate, kb: KnowledgeBase, extractor: NoteExtractor | None) -> list[NoteFinding]:
+    """Findings from the free note, plus medicine findings from the medications text: only ``kb``'s,
+    whichever reader found them (``extractor``, default :func:`text_extractor` on ``kb``)."""
     if entry.note is None and entry.medications is None:
         return []
-    reader = extractor or text_extractor()
-    kb = load_kb()
+    reader = extractor or text_extractor(kb)
     found: list[NoteFinding] = []
     if entry.note:
         found.extend(f for f in reader(entry.note) if f.finding in kb.findings)
@@ -145,11 +146,12 @@ def add_entry(
     user_id: int,
     entry: EntryCreate,
     *,
+    kb: KnowledgeBase,
     extractor: NoteExtractor | None = None,
     note_findings: Sequence[NoteFinding] | None = None,
 ) -> EntryPublic:
     """Store one entry (the note is read first, outside the transaction) and commit."""
-    found = list(note_findings) if note_findings is not None else read_texts(entry, extractor)
+    found = list(note_findings) if note_findings is not None else read_texts(entry, kb, extractor)
     with writing(session):
         _require_user(session, user_id)
         row = Entry(**_row_values(user_id, entry, found))
@@ -162,6 +164,7 @@ def add_entries(
     user_id: int,
     entries: Sequence[EntryCreate],
     *,
+    kb: KnowledgeBase,
     extractor: NoteExtractor | None = None,
     note_findings: Sequence[Sequence[NoteFinding] | None] | None = None,
 ) -> list[int]:
@@ -169,7 +172,7 @@ def add_entries(
     if note_findings is not None and len(note_findings) != len(entries):
         raise ValueError("note_findings must have one item per entry")
     found = [
-        list(given) if given is not None else read_texts(entry, extractor)
+        list(given) if given is not None else read_texts(entry, kb, extractor)
         for entry, given in zip(entries, note_findings or [None] * len(entries), strict=True)
     ]
     if not entries:
@@ -232,17 +235,19 @@ def update_entry(
     entry_id: int,
     patch: EntryUpdate,
     *,
+    kb: KnowledgeBase,
     extractor: NoteExtractor | None = None,
 ) -> EntryPublic:
-    """Change the given fields; the merged entry is validated as a whole; the note is re-read if changed."""
+    """Change the given fields; the merged entry is validated as a whole against ``kb``; the note is
+    re-read if changed."""
     current = to_public(_owned(session, user_id, entry_id))
     session.rollback()  # end the read: the note may take a while to read
     changes = patch.changes()
-    merged = EntryCreate.model_validate(
-        {**current.model_dump(exclude={"id", "note_findings", "created_at", "updated_at"}), **changes}
+    merged = new_entry(
+        kb, {**current.model_dump(exclude={"id", "note_findings", "created_at", "updated_at"}), **changes}
     )
     texts_changed = merged.note != current.note or merged.medications != current.medications
-    found = read_texts(merged, extractor) if texts_changed else current.note_findings
+    found = read_texts(merged, kb, extractor) if texts_changed else current.note_findings
     with writing(session):
         row = _owned(session, user_id, entry_id)
         values = _row_values(user_id, merged, found)

@@ -27,7 +27,7 @@ from twitchcheck.diary.patterns import (
 )
 from twitchcheck.diary.repository import NotFound, load_summary
 from twitchcheck.diary.schemas import LevelName, UserPublic, vocabulary
-from twitchcheck.knowledge import KnowledgeBase, KnowledgeError, load_kb
+from twitchcheck.knowledge import KnowledgeBase, KnowledgeError
 from twitchcheck.knowledge.schema import Level
 
 StoreMode = Literal["always", "if_changed", "never"]
@@ -121,13 +121,10 @@ def _note_evidence(kb: KnowledgeBase, summary: DiarySummary) -> dict[str, tuple[
     return out
 
 
-def diary_evidence(
-    data: EntrySeries | DiarySummary, patterns: Patterns, kb: KnowledgeBase | None = None
-) -> DiaryEvidence:
-    """Map a diary to finding -> state, each with a plain-words reason."""
+def diary_evidence(data: EntrySeries | DiarySummary, patterns: Patterns, kb: KnowledgeBase) -> DiaryEvidence:
+    """Map a diary to finding -> state of ``kb``, each with a plain-words reason."""
     summary = data.summary() if isinstance(data, EntrySeries) else data
-    kb = kb or load_kb()
-    vocab = vocabulary()
+    vocab = vocabulary(kb)
     evidence: dict[str, str] = {}
     why: dict[str, str] = {}
 
@@ -343,21 +340,21 @@ def retriage(
     session: Session,
     user_id: int,
     *,
+    kb: KnowledgeBase,
     age: float | None = None,
     sex: str | None = None,
     store: StoreMode = "if_changed",
     include_assessment: bool = False,
     summary: DiarySummary | None = None,
-    kb: KnowledgeBase | None = None,
 ) -> RetriageResult:
-    """Assess the user's diary now; store the result (by default only when the evidence or level changed).
+    """Assess the user's diary now on ``kb``; store the result (by default only when the evidence or
+    level changed).
 
     Age and sex default to the user's profile. Raises ``NotFound`` for an unknown user and
     ``EvidenceError`` for an impossible age or sex.
     """
     from twitchcheck.pipeline import assess
 
-    kb = kb or load_kb()
     if store != "never":
         begin_write(session)  # read and (maybe) write in one transaction, holding the SQLite write lock
     try:
@@ -369,7 +366,7 @@ def retriage(
         age = age if age is not None else profile.age(now)
         sex = sex if sex is not None else profile.sex
         summary = summary if summary is not None else load_summary(session, user_id)
-        patterns = compute_patterns(summary)
+        patterns = compute_patterns(summary, kb)
         found = diary_evidence(summary, patterns, kb)
         result = assess(evidence=found.evidence, age=age, sex=sex, kb=kb)
         level: LevelName = result.triage.level
@@ -455,9 +452,9 @@ def current(
     session: Session,
     user_id: int,
     *,
+    kb: KnowledgeBase,
     include_assessment: bool = False,
     summary: DiarySummary | None = None,
-    kb: KnowledgeBase | None = None,
 ) -> RetriageResult:
     """The diary's triage now, stored nothing. A stored rise stays the headline while its level holds.
 
@@ -465,7 +462,7 @@ def current(
     stored record; comparing with that record alone would report "no change" and hide it.
     """
     result = retriage(
-        session, user_id, store="never", include_assessment=include_assessment, summary=summary, kb=kb
+        session, user_id, kb=kb, store="never", include_assessment=include_assessment, summary=summary
     )
     latest = _latest(session, user_id)
     if not result.rose and latest is not None and latest.rose and latest.level == result.level:

@@ -1,7 +1,8 @@
 """Validated shapes of what goes in and out (the Base/Create/Public layering of the FastAPI template).
 
-``EntryCreate`` checks every field against the knowledge base (body regions are ``loc_*`` findings,
-new symptoms are symptom or character findings) and fails with errors that name the field;
+``EntryCreate`` checks every field, body regions (``loc_*`` findings) and new symptoms (symptom or
+character findings) against the knowledge base given in the validation context (:func:`new_entry`),
+so one app or command never mixes two bases, and fails with errors that name the field;
 ``format_errors`` turns a ``ValidationError`` into one readable line per problem.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from functools import cache
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,12 +21,15 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from twitchcheck.knowledge import KnowledgeBase, load_kb
+from twitchcheck.engine.evidence import MAX_AGE
+from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.knowledge.schema import ID_PATTERN
 
 Kind = Literal[
@@ -87,9 +91,10 @@ def build_vocabulary(kb: KnowledgeBase) -> Vocabulary:
     return Vocabulary(regions, symptoms, dict(KIND_FINDINGS), {f.id: f.label for f in kb.findings.values()})
 
 
-@cache
-def vocabulary() -> Vocabulary:
-    return build_vocabulary(load_kb())
+@lru_cache(maxsize=8)
+def vocabulary(kb: KnowledgeBase) -> Vocabulary:
+    """:func:`build_vocabulary` once per loaded base (bases are identity-hashed)."""
+    return build_vocabulary(kb)
 
 
 def unstorable(value: str) -> str | None:
@@ -127,25 +132,39 @@ def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _region(value: str) -> str:
-    vocab = vocabulary()
+KB_CONTEXT = "kb"  # the validation context's key for the knowledge base: {"kb": kb}
+
+
+def _vocabulary(info: ValidationInfo) -> Vocabulary:
+    """The ids of the knowledge base in the validation context; no base is a bug, never a guess."""
+    kb = info.context.get(KB_CONTEXT) if isinstance(info.context, dict) else None
+    if not isinstance(kb, KnowledgeBase):
+        raise TypeError("diary ids are checked against a knowledge base: validate with new_entry(kb, data)")
+    return vocabulary(kb)
+
+
+def _region(value: str, info: ValidationInfo) -> str:
+    vocab = _vocabulary(info)
     region = vocab.region_id(value)
     if region not in vocab.regions:
         raise ValueError(f"{value!r} is not a body region; expected one of {list(vocab.regions)}")
     return region
 
 
-def _symptom(value: str) -> str:
+def _symptom(value: str, info: ValidationInfo) -> str:
     key = value.strip().lower()
-    if key not in vocabulary().symptoms:
+    if key not in _vocabulary(info).symptoms:
         raise ValueError(
             f"{value!r} is not a symptom finding id (e.g. weakness, cramps, slurred_speech, dysphagia)"
         )
     return key
 
 
-RegionId = Annotated[str, AfterValidator(_region)]
-SymptomId = Annotated[str, AfterValidator(_symptom)]
+# Each id is checked on its own, so an error names it: regions.0, symptoms.2.
+_KNOWN_IDS = {
+    "regions": TypeAdapter(list[Annotated[str, AfterValidator(_region)]]),
+    "symptoms": TypeAdapter(list[Annotated[str, AfterValidator(_symptom)]]),
+}
 
 
 class NoteFinding(BaseModel):
@@ -162,6 +181,9 @@ class NoteFinding(BaseModel):
 
 
 class EntryBase(BaseModel):
+    """An entry's fields and the rules between them. Regions and symptoms are ids of the knowledge base,
+    checked by ``EntryCreate``; stored rows and the JSON API's first reading take them as they are."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     occurred_at: AwareDatetime = Field(
@@ -170,7 +192,7 @@ class EntryBase(BaseModel):
     )
     kind: Kind = "fasciculation"
     side: Side | None = None
-    regions: Annotated[list[RegionId], Field(max_length=MAX_LIST)] = Field(
+    regions: Annotated[list[str], Field(max_length=MAX_LIST)] = Field(
         default_factory=list,
         description="Body regions: knowledge-base ids such as loc_calf (or just 'calf').",
     )
@@ -187,7 +209,7 @@ class EntryBase(BaseModel):
     medications: Annotated[StorableText, Field(max_length=2000)] | None = Field(
         default=None, description="Medicines started or changed, in your own words."
     )
-    symptoms: Annotated[list[SymptomId], Field(max_length=MAX_LIST)] = Field(
+    symptoms: Annotated[list[str], Field(max_length=MAX_LIST)] = Field(
         default_factory=list, description="New symptoms: knowledge-base ids such as weakness or dysphagia."
     )
     note: Annotated[StorableText, Field(max_length=MAX_NOTE)] | None = None
@@ -225,7 +247,22 @@ class EntryBase(BaseModel):
 
 
 class EntryCreate(EntryBase):
-    """A new diary entry."""
+    """A new diary entry, its regions and symptoms checked against the knowledge base (:func:`new_entry`)."""
+
+    @field_validator("regions", "symptoms", mode="after")
+    @classmethod
+    def _known(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if not value:
+            return value
+        assert info.field_name is not None
+        return _dedupe(_KNOWN_IDS[info.field_name].validate_python(value, context=info.context))
+
+
+def new_entry(kb: KnowledgeBase, data: Any) -> EntryCreate:
+    """``data`` (a mapping or a model of an entry's fields) as a new entry whose ids are ``kb``'s."""
+    if isinstance(data, BaseModel):
+        data = data.model_dump()
+    return EntryCreate.model_validate(data, context={KB_CONTEXT: kb})
 
 
 class EntryUpdate(BaseModel):
@@ -272,9 +309,8 @@ class EntryPublic(EntryBase):
     def _plausible_time(cls, value: datetime) -> datetime:  # stored rows are trusted as they are
         return value
 
-    def as_create(self) -> EntryCreate:
-        data = self.model_dump(exclude={"id", "note_findings", "created_at", "updated_at"})
-        return EntryCreate.model_validate(data)
+    def as_create(self, kb: KnowledgeBase) -> EntryCreate:
+        return new_entry(kb, self.model_dump(exclude={"id", "note_findings", "created_at", "updated_at"}))
 
 
 def local_time(utc: datetime, offset_minutes: int) -> datetime:
@@ -309,18 +345,35 @@ class UserCreate(BaseModel):
         return value
 
 
+def birth_years(on: datetime | None = None) -> tuple[int, int]:
+    """The years of birth that give an age the engine takes (0 to ``MAX_AGE``), asked anew each time:
+    a server that runs over New Year must not keep last year's range."""
+    year = (on or datetime.now(UTC)).year
+    return year - MAX_AGE, year
+
+
+def _birth_year(value: int) -> int:
+    """A stored year of birth becomes the age of every re-triage, so it must give an age the engine takes."""
+    first, last = birth_years()
+    if value > last:
+        raise ValueError("is in the future")
+    if value < first:
+        raise ValueError(f"gives an age over {MAX_AGE} years; enter a year from {first} to {last}")
+    return value
+
+
+def _document_birth_years(schema: dict[str, Any]) -> None:
+    schema["minimum"], schema["maximum"] = birth_years()  # when the document is built
+
+
+YearOfBirth = Annotated[int, AfterValidator(_birth_year), Field(json_schema_extra=_document_birth_years)]
+
+
 class ProfileUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    year_of_birth: Annotated[int, Field(ge=1890, le=2200)] | None = None
+    year_of_birth: YearOfBirth | None = None
     sex: Sex | None = None
-
-    @field_validator("year_of_birth")
-    @classmethod
-    def _not_future(cls, value: int | None) -> int | None:
-        if value is not None and value > datetime.now(UTC).year:
-            raise ValueError("is in the future")
-        return value
 
 
 class UserPublic(BaseModel):

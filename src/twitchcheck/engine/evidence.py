@@ -14,6 +14,8 @@ from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.knowledge.loader import AGE_FINDING, SEX_FINDING
 
 UNKNOWN = "unknown"
+# The oldest age in years the engine takes; the web forms, the API and the diary profile check against it.
+MAX_AGE = 130
 Origin = Literal["answer", "text", "demographic"]
 SEXES = ("male", "female")
 
@@ -60,8 +62,8 @@ def from_answers(kb: KnowledgeBase, answers: Mapping[str, str]) -> list[Observat
 
 
 def age_state(kb: KnowledgeBase, age: float) -> str:
-    if isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= 130:
-        raise EvidenceError(f"age must be a number of years between 0 and 130, got {age!r}")
+    if isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= MAX_AGE:
+        raise EvidenceError(f"age must be a number of years between 0 and {MAX_AGE}, got {age!r}")
     for state in kb.finding(AGE_FINDING).states:
         low = state.low if state.low is not None else float("-inf")
         high = state.high if state.high is not None else float("inf")

@@ -7,14 +7,12 @@ username) pair. Sign-up says when a name is taken (it has to), a few times per a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from twitchcheck.diary import accounts, exports
 from twitchcheck.diary.models import MAX_ID
@@ -30,17 +28,17 @@ from twitchcheck.web.auth import (
     set_cookies,
     taken_wait,
 )
+from twitchcheck.web.deps import KB
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.forms import FormData
 from twitchcheck.web.pages import form_data
 from twitchcheck.web.render import download, render
 
 router = APIRouter(include_in_schema=False)
-Export = Callable[[Session, int], str | bytes]
-EXPORTS: dict[str, tuple[str, Export, str]] = {
-    "json": ("application/json", exports.export_json, "twitchcheck-diary.json"),
-    "csv": ("text/csv; charset=utf-8", exports.export_csv, "twitchcheck-diary.csv"),
-    "zip": ("application/zip", exports.export_bundle, "twitchcheck-diary.zip"),
+EXPORTS: dict[str, tuple[exports.ExportFormat, str, str]] = {
+    "json": ("json", "application/json", "twitchcheck-diary.json"),
+    "csv": ("csv", "text/csv; charset=utf-8", "twitchcheck-diary.csv"),
+    "zip": ("zip", "application/zip", "twitchcheck-diary.zip"),
 }
 
 
@@ -232,13 +230,13 @@ async def revoke_token(request: Request, token_id: str) -> Response:
 
 
 @router.get("/account/export.{fmt}")
-async def export(request: Request, fmt: str) -> Response:
+async def export(request: Request, kb: KB, fmt: str) -> Response:
     user = await require_page_user(request)
     if fmt not in EXPORTS:
         raise InputError(f"There is no export as {fmt!r}: choose json, csv or zip.", "format", 404)
-    media_type, make, filename = EXPORTS[fmt]
+    name, media_type, filename = EXPORTS[fmt]
     async with heavy_operation(request, user, "export"):
-        body = await accounts_of(request).run(make, user.id)
+        body = await accounts_of(request).run(exports.export, user.id, name, kb)
     return download(body, media_type, filename)
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from twitchcheck import __version__
-from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.knowledge.schema import Condition, Finding
 from twitchcheck.web import schemas, service
+from twitchcheck.web.deps import KB
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.limits import BODY_LIMIT_TEXT
 
@@ -43,11 +43,6 @@ def _json(data: dict[str, Any]) -> Response:
     return Response(orjson.dumps(data), media_type="application/json")
 
 
-def _kb(request: Request) -> KnowledgeBase:
-    kb: KnowledgeBase = request.app.state.kb
-    return kb
-
-
 @router.post(
     "/assess",
     response_model=schemas.AssessmentOut,
@@ -55,7 +50,7 @@ def _kb(request: Request) -> KnowledgeBase:
     tags=["assessment"],
     summary="Assess a description and/or structured answers",
 )
-async def assess(body: schemas.AssessRequest, request: Request) -> Response:
+async def assess(body: schemas.AssessRequest, kb: KB) -> Response:
     """Ranked causes with reasons, the triage level with advice, red flags and next steps.
 
     Give free ``text``, structured ``evidence``, or both; explicit evidence beats what the text
@@ -63,7 +58,7 @@ async def assess(body: schemas.AssessRequest, request: Request) -> Response:
     """
     # Structured evidence alone takes about 2 ms and is computed on the event loop; any text is
     # read on a text worker within a CPU budget (503 when too busy, 422 when over budget).
-    args = (_kb(request), body.text, body.evidence, body.age, body.sex, body.id)
+    args = (kb, body.text, body.evidence, body.age, body.sex, body.id)
     result = await service.assess_text(*args)
     return _json(result.to_json())
 
@@ -75,9 +70,9 @@ async def assess(body: schemas.AssessRequest, request: Request) -> Response:
     tags=["interview"],
     summary="Start an interview",
 )
-async def interview_start(body: schemas.InterviewStartRequest, request: Request) -> Response:
+async def interview_start(body: schemas.InterviewStartRequest, kb: KB) -> Response:
     """The first question (or, rarely, the result). Keep ``state`` and send it back with each answer."""
-    step = await service.start_text(_kb(request), body.text, body.evidence, body.age, body.sex, body.mode)
+    step = await service.start_text(kb, body.text, body.evidence, body.age, body.sex, body.mode)
     return _json(step.to_json())
 
 
@@ -88,9 +83,8 @@ async def interview_start(body: schemas.InterviewStartRequest, request: Request)
     tags=["interview"],
     summary="Answer the current question",
 )
-def interview_answer(body: schemas.InterviewAnswerRequest, request: Request) -> Response:
+def interview_answer(body: schemas.InterviewAnswerRequest, kb: KB) -> Response:
     """Record one answer (``value`` = a state of the finding, or ``"unknown"`` for don't know)."""
-    kb = _kb(request)
     state = service.check_state(kb, body.state)
     step = service.answer(kb, state, body.finding, body.value)
     return _json(step.to_json())
@@ -103,9 +97,8 @@ def interview_answer(body: schemas.InterviewAnswerRequest, request: Request) -> 
     tags=["interview"],
     summary="Undo the last answer",
 )
-def interview_back(body: schemas.InterviewBackRequest, request: Request) -> Response:
+def interview_back(body: schemas.InterviewBackRequest, kb: KB) -> Response:
     """Forget the last answer and ask that question again."""
-    kb = _kb(request)
     step = service.back(kb, service.check_state(kb, body.state))
     return _json(step.to_json())
 
@@ -132,8 +125,8 @@ def _summary(condition: Condition) -> schemas.ConditionSummary:
     tags=["knowledge base"],
     summary="List the conditions",
 )
-def conditions(request: Request) -> list[schemas.ConditionSummary]:
-    return [_summary(c) for c in _kb(request).conditions.values()]
+def conditions(kb: KB) -> list[schemas.ConditionSummary]:
+    return [_summary(c) for c in kb.conditions.values()]
 
 
 @router.get(
@@ -144,10 +137,9 @@ def conditions(request: Request) -> list[schemas.ConditionSummary]:
     summary="One condition with its sources",
 )
 def condition(
-    request: Request,
+    kb: KB,
     condition_id: Annotated[str, Path(max_length=64, examples=["benign_fasciculation_syndrome"])],
 ) -> schemas.ConditionOut:
-    kb = _kb(request)
     found = kb.conditions.get(condition_id)
     if found is None:
         raise InputError(f"condition_id: no condition with id {condition_id!r}", "condition_id", 404)
@@ -190,16 +182,15 @@ def _finding(finding: Finding) -> schemas.FindingOut:
     tags=["knowledge base"],
     summary="The finding vocabulary (evidence keys and their states)",
 )
-def findings(request: Request) -> list[schemas.FindingOut]:
-    return [_finding(f) for f in _kb(request).findings.values()]
+def findings(kb: KB) -> list[schemas.FindingOut]:
+    return [_finding(f) for f in kb.findings.values()]
 
 
 health_router = APIRouter()
 
 
 @health_router.get("/healthz", response_model=schemas.HealthOut, tags=["service"], summary="Liveness check")
-async def healthz(request: Request) -> schemas.HealthOut:
-    kb = _kb(request)
+async def healthz(kb: KB) -> schemas.HealthOut:
     return schemas.HealthOut(
         status="ok", version=__version__, conditions=len(kb.conditions), findings=len(kb.findings)
     )

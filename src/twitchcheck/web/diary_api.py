@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_type_hints
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Security
@@ -43,6 +44,7 @@ from twitchcheck.diary.patterns import Patterns, compute_patterns
 from twitchcheck.diary.repository import NotFound
 from twitchcheck.diary.retriage import RetriagePublic, RetriageResult
 from twitchcheck.diary.schemas import (
+    EntryBase,
     EntryCreate,
     EntryPublic,
     EntryUpdate,
@@ -52,9 +54,11 @@ from twitchcheck.diary.schemas import (
     TokenPublic,
     UserCreate,
     UserPublic,
-    vocabulary,
+    YearOfBirth,
+    new_entry,
 )
 from twitchcheck.engine.evidence import EvidenceError
+from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.web.auth import (
     accounts_of,
     address_hash,
@@ -63,12 +67,12 @@ from twitchcheck.web.auth import (
     heavy_operation,
     taken_wait,
 )
+from twitchcheck.web.deps import KB
 from twitchcheck.web.errors import InputError, describe_validation
 from twitchcheck.web.limits import BODY_LIMIT_TEXT
 from twitchcheck.web.render import download
 from twitchcheck.web.schemas import API_VERSION, ErrorOut, whole_number
 
-MAX_AGE = 130  # the engine's limit for an age (engine/evidence.py, age_state)
 MAX_PAGE = 1000
 MAX_TOKEN_DAYS = 3650
 JSON_TYPES = ("application/json",)
@@ -184,9 +188,6 @@ class PasswordChange(_Strict):
     new_password: str = Field(min_length=8, max_length=1024, repr=False)
 
 
-_THIS_YEAR = datetime.now(UTC).year  # for the document; ProfileUpdate checks "not in the future" per call
-
-
 class ProfileIn(ProfileUpdate):
     """Year of birth and sex, used by the re-triage; ``null`` clears a field, a field left out is kept."""
 
@@ -194,20 +195,16 @@ class ProfileIn(ProfileUpdate):
         strict=True, json_schema_extra={"examples": [{"year_of_birth": 1990, "sex": "female"}]}
     )
 
-    # The engine takes ages up to MAX_AGE, so a year of birth that gives more is refused here.
-    year_of_birth: (
-        Annotated[int, Field(ge=_THIS_YEAR - MAX_AGE, le=_THIS_YEAR), BeforeValidator(whole_number)] | None
-    ) = None
+    year_of_birth: Annotated[YearOfBirth, BeforeValidator(whole_number)] | None = None
 
 
 def _vocabulary_enums(schema: dict[str, Any]) -> None:
-    """List the knowledge base's region and symptom ids in the document (``calf`` is accepted too)."""
-    vocab = vocabulary()
-    for name, ids in (("regions", vocab.regions), ("symptoms", vocab.symptoms)):
+    """Mark the region and symptom ids, which ``patch_openapi`` lists from the app's knowledge base."""
+    for name, marker in (("regions", "region"), ("symptoms", "symptom")):
         prop = schema["properties"][name]
         for option in [prop, *prop.get("anyOf", [])]:
             if option.get("type") == "array":
-                option["items"] = {"type": "string", "enum": list(ids)}
+                option["items"] = {"type": "string", "x-kb": marker}
 
 
 _ENTRY_EXAMPLE = {
@@ -286,7 +283,9 @@ class _JsonEntry(BaseModel):
         return whole_number(value)
 
 
-class EntryIn(_JsonEntry, EntryCreate):
+class EntryIn(_JsonEntry, EntryBase):
+    """A new diary entry; regions and symptoms are ids of the knowledge base (GET /api/v1/findings)."""
+
     model_config = ConfigDict(json_schema_extra=_entry_schema)
 
 
@@ -295,12 +294,13 @@ class _PatchBase(_JsonEntry, EntryUpdate):
 
 
 def _patch_model() -> type[EntryUpdate]:
-    """``EntryUpdate`` with the constraints of ``EntryCreate`` on each field, so the document states them.
+    """``EntryUpdate`` with the constraints of an entry on each field, so the document states them.
 
-    The merged entry is validated again as a whole (rules across fields, times not in the future).
+    The merged entry is validated again as a whole (rules across fields, times not in the future, ids
+    of the app's knowledge base).
     """
     fields: dict[str, Any] = {}
-    for name, info in EntryCreate.model_fields.items():
+    for name, info in EntryBase.model_fields.items():
         annotation: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         # Left out means unchanged; null is accepted only where the entry itself allows it.
         fields[name] = (
@@ -313,7 +313,7 @@ def _patch_model() -> type[EntryUpdate]:
 
 
 if TYPE_CHECKING:
-    EntryPatch = EntryUpdate  # at run time a subclass with EntryCreate's constraints
+    EntryPatch = EntryUpdate  # at run time a subclass with an entry's constraints
 else:
     EntryPatch = _patch_model()
 
@@ -368,6 +368,14 @@ def _attachment(content: str | bytes, media_type: str, user: UserPublic, extensi
 
 def _svg(svg: str) -> Response:
     return Response(svg, media_type="image/svg+xml")
+
+
+def _checked(kb: KnowledgeBase, body: EntryBase) -> EntryCreate:
+    """The body as a new entry of ``kb``: FastAPI read its shape, the ids need the app's base."""
+    try:
+        return new_entry(kb, body)
+    except ValidationError as exc:
+        raise describe_validation(exc.errors()) from None
 
 
 async def _plot(request: Request, user: UserPublic, draw: Callable[[Any], str]) -> Response:
@@ -515,11 +523,10 @@ async def change_password(request: Request, user: CurrentUser, body: PasswordCha
     return Response(status_code=204)
 
 
-ExportFormat = Literal["json", "csv", "zip"]
-EXPORTS: dict[str, tuple[Callable[[Session, int], str | bytes], str]] = {
-    "json": (exports.export_json, "application/json"),
-    "csv": (exports.export_csv, "text/csv; charset=utf-8"),
-    "zip": (exports.export_bundle, "application/zip"),
+EXPORT_TYPES: dict[exports.ExportFormat, str] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
 }
 
 
@@ -546,17 +553,17 @@ EXPORTS: dict[str, tuple[Callable[[Session, int], str | bytes], str]] = {
 async def export(
     request: Request,
     user: CurrentUser,
+    kb: KB,
     fmt: Annotated[
-        ExportFormat, Query(alias="format", description="json (everything), csv or zip.")
+        exports.ExportFormat, Query(alias="format", description="json (everything), csv or zip.")
     ] = "json",
 ) -> Response:
     """The JSON and CSV files can be imported again with ``POST /api/v1/account/import``.
 
     At most 20 exports per 10 minutes, one at a time (429 with Retry-After)."""
-    make, media_type = EXPORTS[fmt]
     async with heavy_operation(request, user, "export"):
-        content = await accounts_of(request).run(make, user.id)
-    return _attachment(content, media_type, user, fmt)
+        content = await accounts_of(request).run(exports.export, user.id, fmt, kb)
+    return _attachment(content, EXPORT_TYPES[fmt], user, fmt)
 
 
 _IMPORT_BODY = {
@@ -613,6 +620,7 @@ def _parse_import_json(raw: bytes) -> Any:
 async def import_entries(
     request: Request,
     user: CurrentUser,
+    kb: KB,
     skip_duplicates: Annotated[
         bool, Query(description="Leave out entries already in the diary (same moment and kind).")
     ] = True,
@@ -621,17 +629,19 @@ async def import_entries(
 
     At most 10 imports per 10 minutes, one at a time (429 with Retry-After)."""
     async with heavy_operation(request, user, "import"):
-        return await _import(request, user, skip_duplicates)
+        return await _import(request, user, kb, skip_duplicates)
 
 
-async def _import(request: Request, user: UserPublic, skip_duplicates: bool) -> ImportReportOut:
+async def _import(
+    request: Request, user: UserPublic, kb: KnowledgeBase, skip_duplicates: bool
+) -> ImportReportOut:
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     raw = await request.body()
     try:
         if media_type in JSON_TYPES or media_type.endswith("+json"):
             data = _parse_import_json(raw)
             report = await accounts_of(request).run(
-                exports.import_json, user.id, data, skip_duplicates=skip_duplicates
+                exports.import_json, user.id, data, kb=kb, skip_duplicates=skip_duplicates
             )
         elif media_type in CSV_TYPES:
             try:
@@ -639,7 +649,7 @@ async def _import(request: Request, user: UserPublic, skip_duplicates: bool) -> 
             except UnicodeDecodeError:
                 raise InputError("body: the CSV is not UTF-8 text", "body") from None
             report = await accounts_of(request).run(
-                exports.import_csv, user.id, text, skip_duplicates=skip_duplicates
+                exports.import_csv, user.id, text, kb=kb, skip_duplicates=skip_duplicates
             )
         else:
             raise InputError(
@@ -723,9 +733,11 @@ async def list_entries(
     tags=["diary"],
     summary="Add a diary entry",
 )
-async def add_entry(request: Request, user: CurrentUser, response: Response, body: EntryIn) -> EntryPublic:
+async def add_entry(
+    request: Request, user: CurrentUser, kb: KB, response: Response, body: EntryIn
+) -> EntryPublic:
     """Times need a timezone. Regions and symptoms are knowledge-base ids (see GET /api/v1/findings)."""
-    stored = await accounts_of(request).run(repository.add_entry, user.id, body)
+    stored = await accounts_of(request).run(repository.add_entry, user.id, _checked(kb, body), kb=kb)
     response.headers["Location"] = f"{router.prefix}/diary/entries/{stored.id}"
     return stored
 
@@ -759,11 +771,11 @@ async def get_entry(request: Request, user: CurrentUser, entry_id: EntryId) -> E
     summary="Change a diary entry",
 )
 async def update_entry(
-    request: Request, user: CurrentUser, entry_id: EntryId, body: EntryPatch
+    request: Request, user: CurrentUser, kb: KB, entry_id: EntryId, body: EntryPatch
 ) -> EntryPublic:
     """Only the fields sent change; the note is read again if it changed."""
     try:
-        return await accounts_of(request).run(repository.update_entry, user.id, entry_id, body)
+        return await accounts_of(request).run(repository.update_entry, user.id, entry_id, body, kb=kb)
     except NotFound:
         raise _no_entry(entry_id) from None
     except ValidationError as exc:
@@ -785,8 +797,8 @@ async def delete_entry(request: Request, user: CurrentUser, entry_id: EntryId) -
     return Response(status_code=204)
 
 
-def _patterns(session: Session, user_id: int) -> dict[str, Any]:
-    return compute_patterns(repository.load_summary(session, user_id)).to_json()
+def _patterns(session: Session, user_id: int, kb: KnowledgeBase) -> dict[str, Any]:
+    return compute_patterns(repository.load_summary(session, user_id), kb).to_json()
 
 
 @private.get(
@@ -796,9 +808,9 @@ def _patterns(session: Session, user_id: int) -> dict[str, Any]:
     tags=["diary"],
     summary="How long, how often, where, weakness and personal triggers",
 )
-async def patterns(request: Request, user: CurrentUser) -> Response:
+async def patterns(request: Request, user: CurrentUser, kb: KB) -> Response:
     """Trends and associations in your own diary; associations are not proof of cause (see ``caution``)."""
-    found = await accounts_of(request).run(_patterns, user.id)
+    found = await accounts_of(request).run(_patterns, user.id, kb)
     return Response(json.dumps(found, ensure_ascii=False), media_type="application/json")
 
 
@@ -812,6 +824,7 @@ async def patterns(request: Request, user: CurrentUser) -> Response:
 async def run_retriage(
     request: Request,
     user: CurrentUser,
+    kb: KB,
     store: Annotated[
         Literal["if_changed", "always"],
         Query(description="Keep the result if the evidence or level changed (default), or always."),
@@ -822,7 +835,7 @@ async def run_retriage(
     level went up since the last stored result; ``reasons`` then start with what changed."""
     try:
         return await accounts_of(request).run(
-            retriage_service.retriage, user.id, store=store, include_assessment=assessment
+            retriage_service.retriage, user.id, kb=kb, store=store, include_assessment=assessment
         )
     except EvidenceError as exc:
         raise InputError(
@@ -868,8 +881,8 @@ async def timeline(request: Request, user: CurrentUser) -> Response:
     tags=["diary"],
     summary="Where twitching was written down",
 )
-async def body_map(request: Request, user: CurrentUser) -> Response:
-    return await _plot(request, user, plots.body_map_svg)
+async def body_map(request: Request, user: CurrentUser, kb: KB) -> Response:
+    return await _plot(request, user, partial(plots.body_map_svg, kb=kb))
 
 
 router.include_router(private)

@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from twitchcheck.diary.schemas import EntryCreate, EntryPublic, local_time
+from twitchcheck.diary.schemas import EntryCreate, EntryPublic, local_time, new_entry
+from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.web.forms import FormData
 
 NUMBER_FIELDS = (
@@ -92,7 +93,8 @@ def _occurred_at(raw: str, offset_raw: str, errors: dict[str, str]) -> datetime 
         return None
 
 
-def parse_entry_form(data: FormData) -> EntryForm:
+def parse_entry_form(data: FormData, kb: KnowledgeBase) -> EntryForm:
+    """The form as an entry whose regions and symptoms are ``kb``'s."""
     form = EntryForm()
     form.values = {
         name: data.get(name) for name in (*NUMBER_FIELDS, *TEXT_FIELDS, "occurred_at", "tz_offset")
@@ -111,7 +113,7 @@ def parse_entry_form(data: FormData) -> EntryForm:
     if form.errors:
         return form
     try:
-        form.entry = EntryCreate.model_validate(payload)
+        form.entry = new_entry(kb, payload)
     except ValidationError as exc:
         for error in exc.errors(include_input=False):
             name = str(error["loc"][0]) if error["loc"] else "form"

@@ -24,6 +24,7 @@ from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.web.account_pages import page_id
 from twitchcheck.web.auth import accounts_of, heavy_operation, require_page_user
 from twitchcheck.web.bodymap import regions
+from twitchcheck.web.deps import KB
 from twitchcheck.web.diary_forms import EntryForm, parse_entry_form
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.pages import form_data
@@ -75,49 +76,55 @@ class Report:
 
 
 def _overview(
-    session: Session, user_id: int, limit: int, *, summary: DiarySummary | None = None, full: bool = False
+    session: Session,
+    user_id: int,
+    limit: int,
+    kb: KnowledgeBase,
+    *,
+    summary: DiarySummary | None = None,
+    full: bool = False,
 ) -> Overview:
     user = accounts.get_user(session, user_id)
     entries = repository.list_entries(session, user_id, limit=limit)
     total = repository.count_entries(session, user_id)
-    check = retriage.current(session, user_id, include_assessment=full, summary=summary)
+    check = retriage.current(session, user_id, kb=kb, include_assessment=full, summary=summary)
     return Overview(user, entries, total, check)
 
 
-def _report(session: Session, user_id: int, summary: DiarySummary | None = None) -> Report:
+def _report(session: Session, user_id: int, kb: KnowledgeBase, summary: DiarySummary | None = None) -> Report:
     """The report's pieces from one read of the diary's summary."""
     summary = summary if summary is not None else repository.load_summary(session, user_id)
-    overview = _overview(session, user_id, REPORT_ENTRIES, summary=summary, full=True)
+    overview = _overview(session, user_id, REPORT_ENTRIES, kb, summary=summary, full=True)
     history = retriage.retriage_history(session, user_id, limit=20)
-    return Report(overview, compute_patterns(summary), history)
+    return Report(overview, compute_patterns(summary, kb), history)
 
 
-def _recheck(session: Session, user_id: int) -> None:
+def _recheck(session: Session, user_id: int, kb: KnowledgeBase) -> None:
     """After a change: store the new triage if it changed, so a rise is recorded when it happens."""
-    retriage.retriage(session, user_id, store="if_changed")
+    retriage.retriage(session, user_id, kb=kb, store="if_changed")
 
 
-def _add(session: Session, user_id: int, form: EntryForm) -> int:
+def _add(session: Session, user_id: int, form: EntryForm, kb: KnowledgeBase) -> int:
     assert form.entry is not None
-    entry = repository.add_entry(session, user_id, form.entry)
-    _recheck(session, user_id)
+    entry = repository.add_entry(session, user_id, form.entry, kb=kb)
+    _recheck(session, user_id, kb)
     return entry.id
 
 
-def _update(session: Session, user_id: int, entry_id: int, form: EntryForm) -> None:
+def _update(session: Session, user_id: int, entry_id: int, form: EntryForm, kb: KnowledgeBase) -> None:
     assert form.entry is not None
     change = EntryUpdate.model_validate(form.entry.model_dump(exclude_unset=False))
-    repository.update_entry(session, user_id, entry_id, change)
-    _recheck(session, user_id)
+    repository.update_entry(session, user_id, entry_id, change, kb=kb)
+    _recheck(session, user_id, kb)
 
 
-def _delete(session: Session, user_id: int, entry_id: int) -> None:
+def _delete(session: Session, user_id: int, entry_id: int, kb: KnowledgeBase) -> None:
     repository.delete_entry(session, user_id, entry_id)
-    _recheck(session, user_id)
+    _recheck(session, user_id, kb)
 
 
 def _labels(kb: KnowledgeBase) -> dict[str, Any]:
-    vocab = vocabulary()
+    vocab = vocabulary(kb)
     symptoms = [(s, kb.findings[s].label) for s in vocab.symptoms if s in kb.findings]
     common = [(s, label) for s, label in symptoms if s in COMMON_SYMPTOMS]
     return {
@@ -131,13 +138,10 @@ def _labels(kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def _kb(request: Request) -> KnowledgeBase:
-    kb: KnowledgeBase = request.app.state.kb
-    return kb
-
-
-async def _diary_page(request: Request, user: UserPublic, form: EntryForm, status: int = 200) -> HTMLResponse:
-    overview = await accounts_of(request).run(_overview, user.id, RECENT)
+async def _diary_page(
+    request: Request, kb: KnowledgeBase, user: UserPublic, form: EntryForm, status: int = 200
+) -> HTMLResponse:
+    overview = await accounts_of(request).run(_overview, user.id, RECENT, kb)
     context = {
         "nav": "diary",
         "overview": overview,
@@ -145,24 +149,24 @@ async def _diary_page(request: Request, user: UserPublic, form: EntryForm, statu
         "selected": set(form.regions),
         "saved": request.query_params.get("saved"),
         "welcome": request.query_params.get("welcome") == "1",
-        **_labels(_kb(request)),
+        **_labels(kb),
     }
     return render(request, "diary.html", context, status)
 
 
 @router.get("/diary", response_class=HTMLResponse)
-async def diary_page(request: Request) -> HTMLResponse:
+async def diary_page(request: Request, kb: KB) -> HTMLResponse:
     user = await require_page_user(request)
-    return await _diary_page(request, user, EntryForm.blank())
+    return await _diary_page(request, kb, user, EntryForm.blank())
 
 
 @router.post("/diary/entries")
-async def add_entry(request: Request) -> Response:
+async def add_entry(request: Request, kb: KB) -> Response:
     user = await require_page_user(request)
-    form = parse_entry_form(await form_data(request))
+    form = parse_entry_form(await form_data(request), kb)
     if form.errors:
-        return await _diary_page(request, user, form, 422)
-    await accounts_of(request).run(_add, user.id, form)
+        return await _diary_page(request, kb, user, form, 422)
+    await accounts_of(request).run(_add, user.id, form, kb)
     return RedirectResponse("/diary?saved=1#status", status_code=303)
 
 
@@ -171,7 +175,12 @@ def _entry_id(raw: str) -> int:
 
 
 async def _entry_page(
-    request: Request, user: UserPublic, entry_id: int, form: EntryForm | None, status: int = 200
+    request: Request,
+    kb: KnowledgeBase,
+    user: UserPublic,
+    entry_id: int,
+    form: EntryForm | None,
+    status: int = 200,
 ) -> HTMLResponse:
     entry = await accounts_of(request).run(repository.get_entry, user.id, entry_id)
     form = form or EntryForm.from_entry(entry)
@@ -180,65 +189,65 @@ async def _entry_page(
         "entry": entry,
         "form": form,
         "selected": set(form.regions),
-        **_labels(_kb(request)),
+        **_labels(kb),
     }
     return render(request, "entry.html", context, status)
 
 
 @router.get("/diary/entries/{entry_id}", response_class=HTMLResponse)
-async def entry_page(request: Request, entry_id: str) -> HTMLResponse:
+async def entry_page(request: Request, kb: KB, entry_id: str) -> HTMLResponse:
     user = await require_page_user(request)
-    return await _entry_page(request, user, _entry_id(entry_id), None)
+    return await _entry_page(request, kb, user, _entry_id(entry_id), None)
 
 
 @router.post("/diary/entries/{entry_id}")
-async def update_entry(request: Request, entry_id: str) -> Response:
+async def update_entry(request: Request, kb: KB, entry_id: str) -> Response:
     user = await require_page_user(request)
     number = _entry_id(entry_id)
-    form = parse_entry_form(await form_data(request))
+    form = parse_entry_form(await form_data(request), kb)
     if form.errors:
-        return await _entry_page(request, user, number, form, 422)
-    await accounts_of(request).run(_update, user.id, number, form)
+        return await _entry_page(request, kb, user, number, form, 422)
+    await accounts_of(request).run(_update, user.id, number, form, kb)
     return RedirectResponse("/diary?saved=1#status", status_code=303)
 
 
 @router.post("/diary/entries/{entry_id}/delete")
-async def delete_entry(request: Request, entry_id: str) -> Response:
+async def delete_entry(request: Request, kb: KB, entry_id: str) -> Response:
     user = await require_page_user(request)
     number = _entry_id(entry_id)
     await form_data(request)
-    await accounts_of(request).run(_delete, user.id, number)
+    await accounts_of(request).run(_delete, user.id, number, kb)
     return RedirectResponse("/diary?saved=deleted#status", status_code=303)
 
 
 @router.get("/diary/patterns", response_class=HTMLResponse)
-async def patterns_page(request: Request) -> HTMLResponse:
+async def patterns_page(request: Request, kb: KB) -> HTMLResponse:
     user = await require_page_user(request)
-    report = await accounts_of(request).run(_report, user.id)
-    return render(request, "patterns.html", _report_context(request, report, print_view=False))
+    report = await accounts_of(request).run(_report, user.id, kb)
+    return render(request, "patterns.html", _report_context(kb, report, print_view=False))
 
 
 @router.get("/diary/report", response_class=HTMLResponse)
-async def report_page(request: Request) -> HTMLResponse:
+async def report_page(request: Request, kb: KB) -> HTMLResponse:
     """A printable summary for a clinician: the pattern, the current triage and the entries."""
     user = await require_page_user(request)
-    report = await accounts_of(request).run(_report, user.id)
-    return render(request, "report.html", _report_context(request, report, print_view=True))
+    report = await accounts_of(request).run(_report, user.id, kb)
+    return render(request, "report.html", _report_context(kb, report, print_view=True))
 
 
-def _report_with_plots(session: Session, user_id: int) -> tuple[Report, dict[str, str]]:
+def _report_with_plots(session: Session, user_id: int, kb: KnowledgeBase) -> tuple[Report, dict[str, str]]:
     summary = repository.load_summary(session, user_id)
-    plots = {f"/diary/plots/{name}.svg": draw(summary) for name, draw in PLOTS.items()}
-    return _report(session, user_id, summary), plots
+    plots = {f"/diary/plots/{name}.svg": _draw(name, summary, kb) for name in PLOTS}
+    return _report(session, user_id, kb, summary), plots
 
 
 @router.get("/diary/report.pdf")
-async def report_pdf(request: Request) -> Response:
+async def report_pdf(request: Request, kb: KB) -> Response:
     """The same report as a PDF file, with its plots, drawn on the server."""
     user = await require_page_user(request)
     async with heavy_operation(request, user, "report"):
-        report, plots = await accounts_of(request).run(_report_with_plots, user.id)
-        context = {**_report_context(request, report, print_view=True), "pdf": True}
+        report, plots = await accounts_of(request).run(_report_with_plots, user.id, kb)
+        context = {**_report_context(kb, report, print_view=True), "pdf": True}
         html = render_text(request, "report.html", context)
         try:
             pdf = await anyio.to_thread.run_sync(html_to_pdf, html, plots)
@@ -249,30 +258,34 @@ async def report_pdf(request: Request) -> Response:
     return download(pdf, "application/pdf", filename)
 
 
-def _report_context(request: Request, report: Report, *, print_view: bool) -> dict[str, Any]:
+def _report_context(kb: KnowledgeBase, report: Report, *, print_view: bool) -> dict[str, Any]:
     assessment = report.overview.check.assessment
     return {
         "nav": "diary",
         "report": report,
         "overview": report.overview,
         "patterns": report.patterns,
-        "view": result_view(_kb(request), assessment, mode="clinician") if assessment else None,
+        "view": result_view(kb, assessment, mode="clinician") if assessment else None,
         "print_view": print_view,
-        **_labels(_kb(request)),
+        **_labels(kb),
     }
 
 
-PLOTS = {"timeline": timeline_svg, "bodymap": body_map_svg}
+PLOTS = ("timeline", "bodymap")
 
 
-def _plot(session: Session, user_id: int, name: str) -> str:
-    return PLOTS[name](repository.load_summary(session, user_id))
+def _draw(name: str, summary: DiarySummary, kb: KnowledgeBase) -> str:
+    return timeline_svg(summary) if name == "timeline" else body_map_svg(summary, kb)
+
+
+def _plot(session: Session, user_id: int, name: str, kb: KnowledgeBase) -> str:
+    return _draw(name, repository.load_summary(session, user_id), kb)
 
 
 @router.get("/diary/plots/{name}.svg")
-async def plot(request: Request, name: str) -> Response:
+async def plot(request: Request, kb: KB, name: str) -> Response:
     user = await require_page_user(request)
     if name not in PLOTS:
         raise InputError(f"There is no diary plot called {name!r}.", "name", 404)
-    svg = await accounts_of(request).run(_plot, user.id, name)
+    svg = await accounts_of(request).run(_plot, user.id, name, kb)
     return Response(svg, media_type="image/svg+xml")

@@ -15,7 +15,7 @@ from fastapi import Request
 from starlette.datastructures import FormData as StarletteForm
 from starlette.datastructures import QueryParams
 
-from twitchcheck.engine.evidence import UNKNOWN
+from twitchcheck.engine.evidence import MAX_AGE, UNKNOWN
 from twitchcheck.engine.interview import Mode
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.pipeline import MAX_TEXT_CHARS
@@ -107,10 +107,12 @@ def parse_assess_form(data: FormData, kb: KnowledgeBase) -> AssessForm:
             age = float(form.age_raw.replace(",", "."))
         except ValueError:
             age = math.nan
-        if math.isfinite(age) and 0 <= age <= 130:
+        if math.isfinite(age) and 0 <= age <= MAX_AGE:
             form.age = age
         else:
-            form.errors["age"] = "Enter your age in years, as a number from 0 to 130 (or leave it empty)."
+            form.errors["age"] = (
+                f"Enter your age in years, as a number from 0 to {MAX_AGE} (or leave it empty)."
+            )
     sex = data.get("sex").strip().lower()
     if sex in SEXES:
         form.sex = sex

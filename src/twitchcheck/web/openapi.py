@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from twitchcheck.diary.schemas import vocabulary
 from twitchcheck.engine.evidence import UNKNOWN
 from twitchcheck.knowledge import KnowledgeBase
 
@@ -46,6 +47,10 @@ def _replacement(kb: KnowledgeBase, kind: str) -> dict[str, Any]:
     if kind == "state":
         states = sorted({s for f in kb.findings.values() for s in f.state_ids} | {UNKNOWN})
         return {"type": "string", "enum": states}
+    if kind == "region":  # a diary entry's (``calf`` is accepted too)
+        return {"type": "string", "enum": list(vocabulary(kb).regions)}
+    if kind == "symptom":
+        return {"type": "string", "enum": list(vocabulary(kb).symptoms)}
     raise ValueError(f"unknown x-kb marker {kind!r}")
 
 

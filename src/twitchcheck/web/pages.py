@@ -24,6 +24,7 @@ from twitchcheck.pipeline import InterviewStep
 from twitchcheck.web import guide, service
 from twitchcheck.web.auth import CSRF_FIELD, check_csrf
 from twitchcheck.web.bodymap import regions
+from twitchcheck.web.deps import KB
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.forms import AssessForm, FormData, carried_evidence, parse_assess_form, read_form
 from twitchcheck.web.present import SourceList, ViewMode, addable_findings, faq_view, lay_text, result_view
@@ -34,11 +35,6 @@ TEMPLATES.env.filters["lay"] = lay_text  # guideline numbers out of lay text
 TEMPLATES.env.globals["MIN_ASSOCIATION_DAYS"] = MIN_ASSOCIATION_DAYS
 VIEW_COOKIE = "tc_view"  # lay (plain words) or clinician (clinical labels and codes); a preference only
 VIEW_MODES = ("lay", "clinician")
-
-
-def _kb(request: Request) -> KnowledgeBase:
-    kb: KnowledgeBase = request.app.state.kb
-    return kb
 
 
 async def form_data(request: Request) -> FormData:
@@ -70,23 +66,26 @@ def remember_view(request: Request, response: Response, mode: ViewMode) -> None:
     )
 
 
-def _start_page(request: Request, form: AssessForm, status_code: int = 200) -> HTMLResponse:
+def _start_page(
+    request: Request, kb: KnowledgeBase, form: AssessForm, status_code: int = 200
+) -> HTMLResponse:
     context = {
         "nav": "start",
         "form": form,
-        "regions": regions(_kb(request)),
+        "regions": regions(kb),
         "selected": set(form.locations),
     }
     return render(request, "start.html", context, status_code)
 
 
 @router.get("/", response_class=HTMLResponse)
-async def start_page(request: Request) -> HTMLResponse:
-    return _start_page(request, AssessForm())
+async def start_page(request: Request, kb: KB) -> HTMLResponse:
+    return _start_page(request, kb, AssessForm())
 
 
 def _result_page(
     request: Request,
+    kb: KnowledgeBase,
     result: Assessment,
     *,
     print_view: bool,
@@ -97,7 +96,6 @@ def _result_page(
     before: dict[str, str] | None = None,
     open_understood: bool = False,
 ) -> HTMLResponse:
-    kb = _kb(request)
     data = result.to_json()
     if form is not None:
         evidence = dict(form.evidence)
@@ -128,15 +126,14 @@ def _result_page(
 
 
 @router.api_route("/assess", methods=["GET", "POST"], response_class=HTMLResponse)
-async def assess_page(request: Request) -> Response:
+async def assess_page(request: Request, kb: KB) -> Response:
     data = await form_data(request)
     if request.method == "GET" and not request.query_params:
         return RedirectResponse("/", status_code=303)
-    kb = _kb(request)
     form = parse_assess_form(data, kb)
     form.print_view = form.print_view or request.query_params.get("print") == "1"
     if form.errors:
-        return _start_page(request, form, 422)
+        return _start_page(request, kb, form, 422)
     result = await service.assess_text(kb, form.text or None, form.evidence, form.age, form.sex)
     mode, switched = view_mode(request, data)
     corrected = bool(data.get("set") or data.get("add"))
@@ -145,6 +142,7 @@ async def assess_page(request: Request) -> Response:
         before = {"level": data.get("prev_level"), "top": data.get("prev_top")}
     response = _result_page(
         request,
+        kb,
         result,
         print_view=form.print_view,
         form=form,
@@ -171,11 +169,10 @@ def _interview_url(state: InterviewState, **extra: str) -> str:
 
 
 @router.post("/interview/start")
-async def interview_start(request: Request) -> Response:
-    kb = _kb(request)
+async def interview_start(request: Request, kb: KB) -> Response:
     form = parse_assess_form(await form_data(request), kb)
     if form.errors:
-        return _start_page(request, form, 422)
+        return _start_page(request, kb, form, 422)
     step = await service.start_text(kb, form.text or None, form.evidence, form.age, form.sex, form.mode)
     return RedirectResponse(_interview_url(step.state), status_code=303)
 
@@ -198,9 +195,8 @@ def _question_page(request: Request, step: InterviewStep) -> HTMLResponse:
 
 
 @router.get("/interview", response_class=HTMLResponse)
-async def interview_page(request: Request) -> Response:
+async def interview_page(request: Request, kb: KB) -> Response:
     """One question per page; an answer or 'back' redirects to the URL of the new state."""
-    kb = _kb(request)
     params = request.query_params
     raw = params.get("state")
     if raw is None:
@@ -233,7 +229,7 @@ async def interview_page(request: Request) -> Response:
         else:
             result, stop_reason = step.assessment, step.stop_reason
     response = _result_page(
-        request, result, print_view=print_view, state=state, stop_reason=stop_reason, mode=mode
+        request, kb, result, print_view=print_view, state=state, stop_reason=stop_reason, mode=mode
     )
     if switched:
         remember_view(request, response, mode)
@@ -241,8 +237,7 @@ async def interview_page(request: Request) -> Response:
 
 
 @router.get("/conditions", response_class=HTMLResponse)
-async def conditions_page(request: Request) -> HTMLResponse:
-    kb = _kb(request)
+async def conditions_page(request: Request, kb: KB) -> HTMLResponse:
     groups: dict[str, list[Any]] = {"emergency": [], "urgent": [], "routine": [], "self_care": []}
     for condition in kb.conditions.values():
         groups[condition.care.level].append(condition)
@@ -252,8 +247,7 @@ async def conditions_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/conditions/{condition_id}", response_class=HTMLResponse)
-async def condition_page(request: Request, condition_id: str) -> HTMLResponse:
-    kb = _kb(request)
+async def condition_page(request: Request, kb: KB, condition_id: str) -> HTMLResponse:
     condition = kb.conditions.get(condition_id)
     if condition is None:
         raise InputError(f"There is no condition called {condition_id!r} in twitchcheck.", None, 404)
@@ -276,9 +270,8 @@ async def condition_page(request: Request, condition_id: str) -> HTMLResponse:
 
 
 @router.get("/faq", response_class=HTMLResponse)
-async def faq_page(request: Request) -> HTMLResponse:
+async def faq_page(request: Request, kb: KB) -> HTMLResponse:
     """Questions people ask (the knowledge base's faq.yaml), each answer with its sources."""
-    kb = _kb(request)
     mode, switched = view_mode(request)
     entries, sources = faq_view(kb, mode)
     response = render(
@@ -290,15 +283,14 @@ async def faq_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/twitch-types", response_class=HTMLResponse)
-async def twitch_types_page(request: Request) -> HTMLResponse:
-    sources = SourceList(_kb(request))
+async def twitch_types_page(request: Request, kb: KB) -> HTMLResponse:
+    sources = SourceList(kb)
     refs = {sid: sources.cite([sid]) for sid in guide.CITED}
     context = {"nav": "guide", "refs": refs, "sources": sources.entries(), "types": guide.TYPES}
     return render(request, "twitch_types.html", context)
 
 
 @router.get("/about", response_class=HTMLResponse)
-async def about_page(request: Request) -> HTMLResponse:
-    kb = _kb(request)
+async def about_page(request: Request, kb: KB) -> HTMLResponse:
     context = {"nav": "about", "conditions": len(kb.conditions), "findings": len(kb.findings)}
     return render(request, "about.html", context)

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
+from twitchcheck.engine.evidence import MAX_AGE
 from twitchcheck.engine.interview import MAX_QUESTIONS
 from twitchcheck.knowledge.schema import ID_PATTERN, LevelName
 from twitchcheck.pipeline import MAX_TEXT_CHARS, QuestionOut
@@ -79,7 +80,7 @@ Text = Annotated[
     CleanStr,
     Field(max_length=MAX_TEXT_CHARS, description="What the person feels, in their own words (English)."),
 ]
-Age = Annotated[float, Field(ge=0, le=130, description="Age in years.")]
+Age = Annotated[float, Field(ge=0, le=MAX_AGE, description="Age in years.")]
 Sex = Annotated[Literal["male", "female"], Field(description="Sex at birth.")]
 Mode = Annotated[
     Literal["lay", "clinician"],
@@ -452,7 +453,7 @@ class ErrorOut(BaseModel):
     """Every 4xx answer: a sentence that names the field, and the field's dotted path when there is one."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"detail": "age: must be at most 130", "field": "age"}]}
+        json_schema_extra={"examples": [{"detail": f"age: must be at most {MAX_AGE}", "field": "age"}]}
     )
 
     detail: str

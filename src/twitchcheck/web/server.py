@@ -21,6 +21,8 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from twitchcheck.knowledge import KnowledgeBase
+
 FORWARDED_ENV = "TWITCHCHECK_FORWARDED_ALLOW_IPS"
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 60.0  # 16 MiB (the import limit) at 280 KB/s
@@ -112,8 +114,10 @@ def server_options(forwarded: str | None = None) -> dict[str, Any]:
     return options
 
 
-def run(host: str, port: int, *, access_log: bool = False, forwarded: str | None = None) -> None:
+def run(
+    host: str, port: int, kb: KnowledgeBase, *, access_log: bool = False, forwarded: str | None = None
+) -> None:
     from twitchcheck.web import create_app
 
     options = server_options(forwarded)
-    uvicorn.run(create_app(), host=host, port=port, access_log=access_log, log_level="info", **options)
+    uvicorn.run(create_app(kb), host=host, port=port, access_log=access_log, log_level="info", **options)
