@@ -16,9 +16,10 @@ from twitchcheck.diary import repository as repo
 from twitchcheck.diary import retriage as rt
 from twitchcheck.diary.db import Database
 from twitchcheck.diary.models import TABLES, RetriageRecord
-from twitchcheck.diary.patterns import EntrySeries, compute_patterns
+from twitchcheck.diary.patterns import BASELINE_DAYS, EntrySeries, compute_patterns
 from twitchcheck.diary.schemas import EntryCreate, ProfileUpdate, UserPublic, vocabulary
 from twitchcheck.knowledge import KnowledgeBase, KnowledgeError
+from twitchcheck.knowledge.schema import Level
 
 from .conftest import entry, fake_extractor
 
@@ -181,6 +182,51 @@ def test_rose_previous_level_and_reasons(session: Any, alice: UserPublic) -> Non
     # It matches a one-shot assessment of the same evidence.
     direct = assess(evidence=worse.evidence, age=worse_age(alice, session), sex="female")
     assert direct.triage.level == worse.level
+
+
+def test_no_pattern_change_before_the_diary_covers_its_baseline(session: Any, alice: UserPublic) -> None:
+    """A calf entry then an eyelid entry a minute later spread the twitching to two regions (routine care):
+    the level is shown, but a diary this short cannot show a changed pattern, as its report says."""
+    repo.add_entry(session, alice.id, entry(0))
+    first = rt.retriage(session, alice.id, age=30, sex="female")
+    repo.add_entry(session, alice.id, entry(1 / 1440, regions=["loc_eyelid"]))
+    second = rt.retriage(session, alice.id, age=30, sex="female")
+    assert (first.level, second.level) == ("self_care", "routine")
+    assert second.previous_level == "self_care" and second.stored
+    assert not second.rose and not second.pattern_changed
+    assert not rt.current(session, alice.id).rose  # and the page never makes it a headline later
+    assert second.days_covered < BASELINE_DAYS
+    notes = compute_patterns(repo.load_summary(session, alice.id)).notes
+    assert f"less than {BASELINE_DAYS} days" in notes[0]
+
+
+def test_a_pattern_change_once_the_diary_covers_its_baseline(session: Any, alice: UserPublic) -> None:
+    """Twitching written down for more than two weeks asks for a routine check-up: a rise below urgent care,
+    made a headline because the diary now covers its baseline."""
+    repo.add_entry(session, alice.id, entry(0))
+    repo.add_entry(session, alice.id, entry(BASELINE_DAYS - 1))
+    before = rt.retriage(session, alice.id, age=30, sex="female")
+    repo.add_entry(session, alice.id, entry(BASELINE_DAYS + 1))
+    after = rt.retriage(session, alice.id, age=30, sex="female")
+    assert (before.level, after.level) == ("self_care", "routine")
+    assert after.rose and after.pattern_changed and "up from" in after.reasons[0]
+    assert rt.current(session, alice.id).pattern_changed
+    assert not compute_patterns(repo.load_summary(session, alice.id)).notes
+
+
+def test_a_warning_sign_does_not_wait_for_the_baseline(session: Any, alice: UserPublic) -> None:
+    """Urgent or emergency care is a headline on the first day, not called a change of pattern, and it
+    stays that kind of headline while the level holds, however long the diary grows."""
+    repo.add_entry(session, alice.id, entry(0))
+    rt.retriage(session, alice.id, age=30, sex="female")
+    repo.add_entry(session, alice.id, entry(0.1, symptoms=["dysphagia", "slurred_speech"]))
+    early = rt.retriage(session, alice.id, age=30, sex="female")
+    assert Level.parse(early.level) >= rt.EARLY_RISE_FROM
+    assert early.rose and not early.pattern_changed and early.stored
+    for day in range(1, BASELINE_DAYS + 3):
+        repo.add_entry(session, alice.id, entry(day, symptoms=["dysphagia", "slurred_speech"]))
+    later = rt.current(session, alice.id)
+    assert later.level == early.level and later.rose and not later.pattern_changed
 
 
 def worse_age(user: UserPublic, session: Any) -> int:

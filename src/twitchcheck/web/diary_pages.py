@@ -7,7 +7,9 @@ service computed; all of them need a logged-in user and show only that user's da
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import anyio
@@ -16,22 +18,23 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary import accounts, repository, retriage
-from twitchcheck.diary.patterns import DiarySummary, Patterns, compute_patterns
-from twitchcheck.diary.plots import body_map_svg, timeline_svg
+from twitchcheck.diary.patterns import BASELINE_DAYS, DiarySummary, Patterns, compute_patterns
+from twitchcheck.diary.plots import NARROW_IN, body_map_svg, timeline_svg
 from twitchcheck.diary.retriage import RetriagePublic, RetriageResult
 from twitchcheck.diary.schemas import EntryPublic, EntryUpdate, UserPublic, vocabulary
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.web.account_pages import page_id
 from twitchcheck.web.auth import accounts_of, heavy_operation, require_page_user
-from twitchcheck.web.bodymap import regions
+from twitchcheck.web.bodymap import PARTS, REGIONS, figure, regions
 from twitchcheck.web.diary_forms import EntryForm, parse_entry_form
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.pages import form_data
 from twitchcheck.web.pdf import PdfUnavailable, html_to_pdf
 from twitchcheck.web.present import result_view
-from twitchcheck.web.render import download, render, render_text
+from twitchcheck.web.render import TEMPLATES, download, render, render_text
 
 router = APIRouter(include_in_schema=False)
+TEMPLATES.env.globals["BASELINE_DAYS"] = BASELINE_DAYS
 RECENT = 30
 REPORT_ENTRIES = 200
 KINDS = (
@@ -127,6 +130,7 @@ def _labels(kb: KnowledgeBase) -> dict[str, Any]:
         "common_symptoms": common,
         "other_symptoms": [(s, label) for s, label in symptoms if s not in COMMON_SYMPTOMS],
         "regions": regions(kb),
+        "figure": figure(kb),
         "safety_net": kb.policy.safety_net,
     }
 
@@ -136,14 +140,36 @@ def _kb(request: Request) -> KnowledgeBase:
     return kb
 
 
+def _saved_words(overview: Overview, entry_id: str) -> str:
+    """The entry just saved, in a few words: 'Cramp, left calf or shin, Sun 06 Dec 20:41'."""
+    entry = next((e for e in overview.entries if str(e.id) == entry_id), None)
+    if entry is None:
+        return ""
+    short = {r.finding: r.short for r in REGIONS}
+    places = []
+    for region in entry.regions:
+        name = short.get(region, region)
+        sided = any(p.side for p in PARTS if p.finding == region)
+        if sided and entry.side in ("left", "right"):
+            name = f"{entry.side} {name}"
+        elif sided and entry.side == "both":
+            name = f"{name} on both sides"
+        places.append(name)
+    words = [dict(KINDS).get(entry.kind, entry.kind), *places, entry.occurred_at.strftime("%a %d %b %H:%M")]
+    return ", ".join(words)
+
+
 async def _diary_page(request: Request, user: UserPublic, form: EntryForm, status: int = 200) -> HTMLResponse:
     overview = await accounts_of(request).run(_overview, user.id, RECENT)
+    saved = request.query_params.get("saved")
+    saved_id = request.query_params.get("entry", "")
     context = {
         "nav": "diary",
         "overview": overview,
         "form": form,
         "selected": set(form.regions),
-        "saved": request.query_params.get("saved"),
+        "saved": saved,
+        "saved_words": _saved_words(overview, saved_id) if saved == "1" else "",
         "welcome": request.query_params.get("welcome") == "1",
         **_labels(_kb(request)),
     }
@@ -162,8 +188,8 @@ async def add_entry(request: Request) -> Response:
     form = parse_entry_form(await form_data(request))
     if form.errors:
         return await _diary_page(request, user, form, 422)
-    await accounts_of(request).run(_add, user.id, form)
-    return RedirectResponse("/diary?saved=1#status", status_code=303)
+    entry_id = await accounts_of(request).run(_add, user.id, form)
+    return RedirectResponse(f"/diary?saved=1&entry={entry_id}#saved", status_code=303)
 
 
 def _entry_id(raw: str) -> int:
@@ -199,7 +225,7 @@ async def update_entry(request: Request, entry_id: str) -> Response:
     if form.errors:
         return await _entry_page(request, user, number, form, 422)
     await accounts_of(request).run(_update, user.id, number, form)
-    return RedirectResponse("/diary?saved=1#status", status_code=303)
+    return RedirectResponse(f"/diary?saved=1&entry={number}#saved", status_code=303)
 
 
 @router.post("/diary/entries/{entry_id}/delete")
@@ -208,7 +234,7 @@ async def delete_entry(request: Request, entry_id: str) -> Response:
     number = _entry_id(entry_id)
     await form_data(request)
     await accounts_of(request).run(_delete, user.id, number)
-    return RedirectResponse("/diary?saved=deleted#status", status_code=303)
+    return RedirectResponse("/diary?saved=deleted#saved", status_code=303)
 
 
 @router.get("/diary/patterns", response_class=HTMLResponse)
@@ -262,7 +288,11 @@ def _report_context(request: Request, report: Report, *, print_view: bool) -> di
     }
 
 
-PLOTS = {"timeline": timeline_svg, "bodymap": body_map_svg}
+PLOTS: dict[str, Callable[[DiarySummary], str]] = {
+    "timeline": timeline_svg,
+    "timeline-narrow": partial(timeline_svg, width_in=NARROW_IN),  # for phones (see _patterns.html)
+    "bodymap": body_map_svg,
+}
 
 
 def _plot(session: Session, user_id: int, name: str) -> str:

@@ -23,7 +23,7 @@ from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.pipeline import InterviewStep
 from twitchcheck.web import guide, service
 from twitchcheck.web.auth import CSRF_FIELD, check_csrf
-from twitchcheck.web.bodymap import regions
+from twitchcheck.web.bodymap import figure, regions
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.forms import AssessForm, FormData, carried_evidence, parse_assess_form, read_form
 from twitchcheck.web.present import SourceList, addable_findings, faq_view, result_view
@@ -76,6 +76,7 @@ def _start_page(request: Request, form: AssessForm, status_code: int = 200) -> H
         "nav": "start",
         "form": form,
         "regions": regions(_kb(request)),
+        "figure": figure(_kb(request)),
         "selected": set(form.locations),
     }
     return render(request, "start.html", context, status_code)
