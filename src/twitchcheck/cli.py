@@ -70,8 +70,15 @@ def assess(
         typer.Option(help="JSONL file of {id, age, sex, text, evidence}; one JSON result per line."),
     ] = None,
     kb_path: KbOption = None,
+    clinician: Annotated[
+        bool,
+        typer.Option(
+            "--clinician", help="Clinical names with ICD-10 codes, clinical labels and guideline numbers."
+        ),
+    ] = False,
 ) -> None:
-    """Assess a description and/or answers: ranked causes, triage, reasons and next steps."""
+    """Assess a description and/or answers: ranked causes, triage, reasons and next steps, in plain words
+    (or for clinicians with --clinician)."""
     from twitchcheck.console import render_assessment
     from twitchcheck.pipeline import assess as run
 
@@ -87,7 +94,7 @@ def assess(
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:
-        render_assessment(console, result)
+        render_assessment(console, result, mode="clinician" if clinician else "lay")
 
 
 def _ask_ticks(out: Console, count: int) -> list[int] | str:
@@ -109,7 +116,9 @@ def interview(
     text: Annotated[str | None, typer.Argument(help="Optional opening description.")] = None,
     age: Annotated[float | None, typer.Option(help="Age in years.")] = None,
     sex: Annotated[str | None, typer.Option(help="male or female.")] = None,
-    clinician: Annotated[bool, typer.Option("--clinician", help="Also ask exam and test questions.")] = False,
+    clinician: Annotated[
+        bool, typer.Option("--clinician", help="Also ask exam and test questions; show clinical terms.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the transcript and result as JSON.")] = False,
     kb_path: KbOption = None,
 ) -> None:
@@ -158,7 +167,7 @@ def interview(
         typer.echo(json.dumps(payload, ensure_ascii=False))
     else:
         console.print(f"[dim]Interview finished: {step.stop_reason}.[/]")
-        render_assessment(console, step.assessment)
+        render_assessment(console, step.assessment, mode="clinician" if clinician else "lay")
 
 
 _BATCH_KEYS = {"id", "age", "sex", "text", "evidence"}

@@ -9,10 +9,21 @@ from rich.table import Table
 from rich.text import Text
 
 from twitchcheck.engine.assessment import Assessment, DifferentialItem
-from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.knowledge import KnowledgeBase, load_kb
 from twitchcheck.knowledge.schema import Condition, Finding
 from twitchcheck.pipeline import QuestionOut
-from twitchcheck.wording import LEVEL_TITLES, likelihood_words
+from twitchcheck.wording import (
+    LEVEL_TITLES,
+    ViewMode,
+    clinical_state,
+    finding_label,
+    lay_text,
+    likelihood_words,
+    natural_frequency,
+    percent,
+    reason_words,
+    state_words,
+)
 
 LEVEL_STYLE = {
     "emergency": "bold white on red",
@@ -23,60 +34,91 @@ LEVEL_STYLE = {
 SHOWN_CONDITIONS = 6
 
 
-def _cause(item: DifferentialItem) -> Text:
-    """The cause's name, then the findings for (+) and against (-) it, quoting the person's words."""
-    text = Text(item.lay_name, style="bold")
+def _cause(kb: KnowledgeBase, item: DifferentialItem, mode: ViewMode) -> Text:
+    """The cause's name, then the findings for (+) and against (-) it, quoting the person's words. For
+    clinicians: the clinical name with its ICD-10 code and clinical labels; otherwise plain words only."""
+    condition = kb.conditions.get(item.condition)
+    if mode == "clinician":
+        code = f" (ICD-10 {condition.codes.icd10})" if condition is not None else ""
+        text = Text(f"{item.name}{code}", style="bold")
+    else:
+        text = Text(item.lay_name, style="bold")
     for sign, style, factors in (("+", "green", item.supporting[:3]), ("-", "red", item.opposing[:2])):
         for factor in factors:
             quote = f' "{factor.span}"' if factor.span else ""
-            text.append(f"\n  {sign} {factor.label} ({factor.state}){quote}", style=style)
+            text.append(f"\n  {sign} {_finding(kb, factor.finding, factor.state, mode)}{quote}", style=style)
     return text
 
 
-def render_assessment(console: Console, result: Assessment) -> None:
+def _finding(kb: KnowledgeBase, finding_id: str, state: str, mode: ViewMode) -> str:
+    if mode == "clinician":
+        return f"{finding_label(kb, finding_id, mode)} ({clinical_state(kb, finding_id, state)})"
+    return f"{finding_label(kb, finding_id, mode)}: {state_words(kb, finding_id, state)}"
+
+
+def render_assessment(
+    console: Console, result: Assessment, kb: KnowledgeBase | None = None, *, mode: ViewMode = "lay"
+) -> None:
+    """The result in plain words (``mode="lay"``, the default) or with clinical labels, ICD-10 codes and
+    guideline numbers (``mode="clinician"``), as the web page's switch shows them."""
+    kb = kb or load_kb()
+    words = (lambda text: text) if mode == "clinician" else lay_text
     style, title = LEVEL_STYLE[result.triage.level], LEVEL_TITLES[result.triage.level].upper()
     banner = Text(title, style=style, justify="center")
-    body = Group(banner, Text(result.triage.advice), *(Text(f"• {r}") for r in result.triage.reasons))
+    reasons = (Text(f"• {reason_words(r, mode)}") for r in result.triage.reasons)
+    body = Group(banner, Text(words(result.triage.advice)), *reasons)
     console.print(Panel(body, title="Triage", border_style=style.split()[-1]))
     for flag in result.red_flags:
         if flag.level in ("urgent", "emergency"):
             console.print(
-                Panel(f"[bold]{escape(flag.action)}[/]", title="What to do now", border_style="red")
+                Panel(f"[bold]{escape(words(flag.action))}[/]", title="What to do now", border_style="red")
             )
 
     table = Table(title="How likely each cause is", show_lines=True, expand=True)
     table.add_column("Chance", justify="right", no_wrap=True)
     table.add_column("Cause, and why")
     for item in result.differential[:SHOWN_CONDITIONS]:
-        table.add_row(f"{item.probability:.0%}\n{likelihood_words(item.probability)}", _cause(item))
-    table.add_row(f"{result.other_cause_probability:.0%}", "Another cause not listed")
+        chance = f"{percent(item.probability)}\n{likelihood_words(item.probability)}"
+        if mode == "lay":
+            chance += f"\n{natural_frequency(item.probability)}\nin this story"
+        table.add_row(chance, _cause(kb, item, mode))
+    table.add_row(percent(result.other_cause_probability), "Another cause not listed")
     console.print(table)
 
     if result.observations:
-        found = ", ".join(f"{result.label(o.finding)}: {o.state}" for o in result.observations)
+        found = "; ".join(_finding(kb, o.finding, o.state, mode) for o in result.observations)
         console.print(Panel(escape(found), title="What we understood"))
     if result.next_steps.tests:
         console.print(
             Panel(
-                "\n".join(f"• {escape(t.name)}: {escape(t.why)}" for t in result.next_steps.tests[:6]),
+                "\n".join(
+                    f"• {escape(words(t.name))}: {escape(words(t.why))}" for t in result.next_steps.tests[:6]
+                ),
                 title="What a doctor may check",
+            )
+        )
+    if mode == "clinician" and result.next_steps.clinician_questions:
+        console.print(
+            Panel(
+                "\n".join(f"• {escape(q)}" for q in result.next_steps.clinician_questions),
+                title="History to take",
             )
         )
     if result.next_steps.self_care:
         console.print(
             Panel(
-                "\n".join(f"• {escape(s)}" for s in result.next_steps.self_care[:6]),
+                "\n".join(f"• {escape(words(s))}" for s in result.next_steps.self_care[:6]),
                 title="Things you can do",
             )
         )
     console.print(
         Panel(
-            "\n".join(f"• {escape(s)}" for s in result.triage.safety_net),
+            "\n".join(f"• {escape(words(s))}" for s in result.triage.safety_net),
             title="Get help sooner if",
             border_style="red",
         )
     )
-    console.print(Text(result.disclaimer, style="italic"))
+    console.print(Text(words(result.disclaimer), style="italic"))
 
 
 def render_question(console: Console, question: QuestionOut, asked: int, progress: float) -> None:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from twitchcheck.cli import app
+from twitchcheck.knowledge import load_kb
 
 runner = CliRunner()
 MINI_KB = Path(__file__).resolve().parents[1] / "data" / "mini_kb"
@@ -148,3 +150,31 @@ def test_interview_checklist_takes_several_numbers_and_back() -> None:
     first = payload["transcript"][0]
     assert (first["finding"], first["answer"]) == ("main_symptoms", [])
     assert all(step["finding"] != "main_symptoms" for step in payload["transcript"][1:])
+
+
+ALS_TEXT = (
+    "Over 6 months my right hand has got weaker and I drop things. The muscle at the base of my thumb is "
+    "wasting away, my arm twitches and my speech has become slurred."
+)
+
+
+def test_assess_prints_plain_words_unless_clinician() -> None:
+    """Lay words by default, as the web page shows them; --clinician gives the clinical names with their
+    ICD-10 codes and clinical finding labels, as the page's clinician switch does."""
+    kb = load_kb()
+    args = ["assess", ALS_TEXT, "--age", "61", "--sex", "male"]
+    lay = runner.invoke(app, args, env={"COLUMNS": "200"})
+    clinician = runner.invoke(app, [*args, "--clinician"], env={"COLUMNS": "200"})
+    assert lay.exit_code == 0 and clinician.exit_code == 0, lay.output + clinician.output
+    als = kb.conditions["als"]
+    assert als.lay_name in lay.output and als.name not in lay.output
+    assert als.name in clinician.output and f"ICD-10 {als.codes.icd10}" in clinician.output
+    assert "ICD-10" not in lay.output
+    assert re.search(r"about \d+ in 100", lay.output)  # natural frequencies beside percentages
+    for finding in ("muscle_wasting", "slurred_speech"):
+        label = kb.findings[finding].label
+        assert label != kb.lay_label(finding)
+        assert kb.lay_label(finding) in lay.output and label not in lay.output
+        assert label in clinician.output
+    assert "threshold" in clinician.output and "threshold" not in lay.output  # the raw posterior-mass reason
+    assert "History to take" in clinician.output and "History to take" not in lay.output

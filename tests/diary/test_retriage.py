@@ -16,9 +16,10 @@ from twitchcheck.diary import repository as repo
 from twitchcheck.diary import retriage as rt
 from twitchcheck.diary.db import Database
 from twitchcheck.diary.models import TABLES, RetriageRecord
-from twitchcheck.diary.patterns import EntrySeries, compute_patterns
+from twitchcheck.diary.patterns import BASELINE_DAYS, EntrySeries, compute_patterns
 from twitchcheck.diary.schemas import EntryCreate, ProfileUpdate, UserPublic, vocabulary
 from twitchcheck.knowledge import KnowledgeBase, KnowledgeError
+from twitchcheck.knowledge.schema import Level
 
 from .conftest import KB, entry, fake_extractor
 
@@ -181,6 +182,51 @@ def test_rose_previous_level_and_reasons(session: Any, alice: UserPublic) -> Non
     # It matches a one-shot assessment of the same evidence.
     direct = assess(evidence=worse.evidence, age=worse_age(alice, session), sex="female")
     assert direct.triage.level == worse.level
+
+
+def test_no_pattern_change_before_the_diary_covers_its_baseline(session: Any, alice: UserPublic) -> None:
+    """A calf entry then an eyelid entry a minute later spread the twitching to two regions (routine care):
+    the level is shown, but a diary this short cannot show a changed pattern, as its report says."""
+    repo.add_entry(session, alice.id, entry(0), kb=KB)
+    first = rt.retriage(session, alice.id, age=30, sex="female", kb=KB)
+    repo.add_entry(session, alice.id, entry(1 / 1440, regions=["loc_eyelid"]), kb=KB)
+    second = rt.retriage(session, alice.id, age=30, sex="female", kb=KB)
+    assert (first.level, second.level) == ("self_care", "routine")
+    assert second.previous_level == "self_care" and second.stored
+    assert not second.rose and not second.pattern_changed
+    assert not rt.current(session, alice.id, kb=KB).rose  # and the page never makes it a headline later
+    assert second.days_covered < BASELINE_DAYS
+    notes = compute_patterns(repo.load_summary(session, alice.id), KB).notes
+    assert f"less than {BASELINE_DAYS} days" in notes[0]
+
+
+def test_a_pattern_change_once_the_diary_covers_its_baseline(session: Any, alice: UserPublic) -> None:
+    """Twitching written down for more than two weeks asks for a routine check-up: a rise below urgent care,
+    made a headline because the diary now covers its baseline."""
+    repo.add_entry(session, alice.id, entry(0), kb=KB)
+    repo.add_entry(session, alice.id, entry(BASELINE_DAYS - 1), kb=KB)
+    before = rt.retriage(session, alice.id, age=30, sex="female", kb=KB)
+    repo.add_entry(session, alice.id, entry(BASELINE_DAYS + 1), kb=KB)
+    after = rt.retriage(session, alice.id, age=30, sex="female", kb=KB)
+    assert (before.level, after.level) == ("self_care", "routine")
+    assert after.rose and after.pattern_changed and "up from" in after.reasons[0]
+    assert rt.current(session, alice.id, kb=KB).pattern_changed
+    assert not compute_patterns(repo.load_summary(session, alice.id), KB).notes
+
+
+def test_a_warning_sign_does_not_wait_for_the_baseline(session: Any, alice: UserPublic) -> None:
+    """Urgent or emergency care is a headline on the first day, not called a change of pattern, and it
+    stays that kind of headline while the level holds, however long the diary grows."""
+    repo.add_entry(session, alice.id, entry(0), kb=KB)
+    rt.retriage(session, alice.id, age=30, sex="female", kb=KB)
+    repo.add_entry(session, alice.id, entry(0.1, symptoms=["dysphagia", "slurred_speech"]), kb=KB)
+    early = rt.retriage(session, alice.id, age=30, sex="female", kb=KB)
+    assert Level.parse(early.level) >= rt.EARLY_RISE_FROM
+    assert early.rose and not early.pattern_changed and early.stored
+    for day in range(1, BASELINE_DAYS + 3):
+        repo.add_entry(session, alice.id, entry(day, symptoms=["dysphagia", "slurred_speech"]), kb=KB)
+    later = rt.current(session, alice.id, kb=KB)
+    assert later.level == early.level and later.rose and not later.pattern_changed
 
 
 def worse_age(user: UserPublic, session: Any) -> int:

@@ -20,6 +20,7 @@ from twitchcheck.engine.interview import (
 )
 from twitchcheck.engine.model import compile_model
 from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.knowledge.loader import iter_leaves
 from twitchcheck.knowledge.schema import Level
 
 
@@ -299,3 +300,93 @@ def test_stop_reasons_are_reported(mini_kb: KnowledgeBase) -> None:
     everything = {f: mini_kb.findings[f].state_ids[0] for f in mini_kb.findings}
     stop = next_step(model, InterviewState(seeded=everything))
     assert isinstance(stop, Stop) and stop.reason
+
+
+WEAKNESS_FOLLOW_UPS = {"weakness_progressive", "weakness_rapid", "weakness_one_side"}
+
+
+def _run(model: object, state: InterviewState, reply: dict[str, str], steps: int = 25) -> list[str]:
+    """Questions asked, answering from ``reply`` and "don't know" to the rest."""
+    asked = []
+    for _ in range(steps):
+        step = next_step(model, state)  # type: ignore[arg-type]
+        if not isinstance(step, Question):
+            break
+        asked.append(step.finding.id)
+        state = answer(model, state, step.finding.id, reply.get(step.finding.id, "unknown"))  # type: ignore[arg-type]
+    return asked
+
+
+def test_premises_in_the_knowledge_base(kb: KnowledgeBase) -> None:
+    """Every question whose wording takes another finding as given names it; 'the weakness' is weakness."""
+    premised = {f.id: f.premise for f in kb.findings.values() if f.premise}
+    assert {f: premised[f] for f in WEAKNESS_FOLLOW_UPS} == dict.fromkeys(WEAKNESS_FOLLOW_UPS, "weakness")
+    assert premised["seizure_prolonged"] == "seizure"
+    for finding, premise in premised.items():
+        assert kb.findings[premise].type == "binary" and premise != finding
+
+
+def test_no_follow_up_on_a_denied_premise(kb: KnowledgeBase) -> None:
+    """After "no" to weakness, nothing is asked about that weakness (how fast, which side, getting worse),
+    whether the "no" came in the text or as an answer; a "don't know" leaves the follow-ups open."""
+    model = compile_model(kb)
+    base = {"age_band": "older", "sex": "male", "loc_hand": "present", "fasciculations": "present"}
+    said_no = _run(model, InterviewState(seeded={**base, "weakness": "absent"}), {})
+    assert said_no and not WEAKNESS_FOLLOW_UPS & set(said_no)
+    answered_no = _run(model, InterviewState(seeded=base), {"weakness": "absent"})
+    assert "weakness" in answered_no
+    assert not WEAKNESS_FOLLOW_UPS & set(answered_no[answered_no.index("weakness") :])
+    shrugged = _run(model, InterviewState(seeded=base), {})
+    assert "weakness" in shrugged and WEAKNESS_FOLLOW_UPS & set(shrugged)
+    # ...and a doubtful warning sign whose premise was then denied is not asked either.
+    doubtful = InterviewState(seeded={**base, "weakness": "absent"}, doubtful=["weakness_one_side"])
+    assert "weakness_one_side" not in _run(model, doubtful, {})
+
+
+FIRST_QUESTION_STORIES = [
+    ("my arm twitches", 70),
+    ("My arm has been twitching for a week", 45),
+    ("my calf twitches", 70),
+    ("my eyelid keeps twitching", 70),
+    ("My hand has been twitching for 3 weeks", 25),
+    ("twitching in my shoulder for 2 months", 45),
+    ("stiff legs", 25),
+    ("My tongue twitches", 45),
+]
+
+
+@pytest.mark.parametrize(("text", "age"), FIRST_QUESTION_STORIES)
+def test_the_first_question_is_about_what_was_said(kb: KnowledgeBase, text: str, age: int) -> None:
+    """When the text names something, the first question is about it: how long, how often, where else, or a
+    warning sign whose rule includes what was said (a tongue that twitches: weakness, for motor neurone
+    disease). A screen this puts off comes straight after, so none is lost."""
+    from twitchcheck.pipeline import answer_interview, start_interview
+
+    step = start_interview(text, age, "male", kb=kb)
+    first = step.question
+    assert first is not None
+    finding = kb.findings[first.finding]
+    said = {f for f, v in step.state.seeded.items() if v != "absent" and f not in ("age_band", "sex")}
+    if first.reason == "red_flag_screen":
+        flag = next(f for f in kb.red_flags if f.id == first.red_flag)
+        assert said & {leaf["finding"] for leaf in iter_leaves(flag.when)}, (text, first)
+    else:
+        assert finding.category in ("course", "location") or finding.premise in said, (text, first)
+    # The screens the old order asked first still come, right after.
+    model = compile_model(kb)
+    old_first = next_step(model, step.state.model_copy(update={"ticked": []}))
+    second = answer_interview(step.state, first.finding, "unknown", kb=kb).question
+    put_off = isinstance(old_first, Question) and old_first.reason == "red_flag_screen"
+    if put_off and first.reason != "red_flag_screen":
+        assert second is not None and second.reason == "red_flag_screen"
+
+
+def test_an_arm_twitch_at_70_is_not_first_asked_about_breathing(kb: KnowledgeBase) -> None:
+    """Issue 14: the first question for an arm twitch was breathlessness; it is now asked second."""
+    from twitchcheck.pipeline import answer_interview, start_interview
+
+    step = start_interview("my arm twitches", 70, "male", kb=kb)
+    assert step.question is not None and step.question.finding != "breathless"
+    assert kb.findings[step.question.finding].category in ("course", "location")
+    second = answer_interview(step.state, step.question.finding, "unknown", kb=kb).question
+    assert second is not None and (second.finding, second.reason) == ("breathless", "red_flag_screen")

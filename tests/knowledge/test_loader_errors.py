@@ -84,3 +84,16 @@ def test_broken_condition_names_file_and_field(tmp_path: Path) -> None:
 def test_the_packaged_checklist_loads(tmp_path: Path) -> None:
     kb = load_kb(_broken(tmp_path, "interview.yaml", lambda d: None))
     assert kb.checklist is not None and len(kb.checklist.all_items) == 36
+
+
+@pytest.mark.parametrize("premise", ["wobbly_knees", "twitch_duration", "weakness_progressive"])
+def test_a_premise_must_be_another_yes_no_finding(tmp_path: Path, premise: str) -> None:
+    def edit(data: dict) -> None:  # type: ignore[type-arg]
+        finding = next(f for f in data["findings"] if f["id"] == "weakness_progressive")
+        finding["premise"] = premise
+
+    with pytest.raises(KnowledgeError) as caught:
+        load_kb(_broken(tmp_path, "findings/symptoms.yaml", edit))
+    assert f"(weakness_progressive): field premise: {premise!r} must be another yes/no finding" in str(
+        caught.value
+    )

@@ -161,7 +161,7 @@ def test_quick_add_keeps_input_on_error_and_saves_when_fixed(diary_app: Any) -> 
         )
         assert good.status_code == 303 and good.headers["location"].startswith("/diary?saved=1")
         page = client.get(good.headers["location"]).text
-        assert "Saved." in page and "after my run" in page
+        assert "<strong>Saved</strong>: Twitch or flicker, calf or shin," in page and "after my run" in page
         stored = json.loads(client.get("/account/export.json").text)["entries"][0]
         assert stored["occurred_at"].endswith("+01:00")  # in the phone's own time zone
         assert _levels(page) == ["self_care"] and "not a diagnosis" in page

@@ -123,21 +123,28 @@ def test_emergency_also_fires_from_explicit_answers(page: Any, server: str) -> N
 
 
 def test_body_map_clicks_tick_locations(page: Any, server: str, shots: Path) -> None:
+    """A tap lights the one place tapped (not every copy of it) and ticks its place in the list."""
     start(page, server, "It keeps twitching.")
     calf = page.locator("#loc_calf")
-    page.locator('.figure [data-loc="loc_calf"]').first.click()
+    left_calf = page.locator('.figure [data-loc="loc_calf"][data-side="left"]')
+    left_calf.click()
     expect(calf).to_be_checked()
-    expect(page.locator('.figure [data-loc="loc_calf"].selected')).to_have_count(4)
-    page.locator('.figure .back [data-loc="loc_calf"]').first.click()
+    expect(page.locator(".figure .selected")).to_have_count(1)
+    expect(page.locator(".bodymap-picked")).to_have_text("Chosen: left calf or shin.")
+    left_calf.click()
     expect(calf).not_to_be_checked()
-    page.locator('.figure [data-loc="loc_eyelid"]').first.click()
-    page.locator('.figure .back [data-loc="loc_trunk"]').click()
+    page.locator('.figure [data-loc="loc_eyelid"][data-side="right"]').click()
+    page.locator('.figure [data-loc="loc_trunk"]').click()
     expect(page.locator("#loc_eyelid")).to_be_checked()
     expect(page.locator("#loc_trunk")).to_be_checked()
+    page.get_by_label("Foot or toes").check()  # the list lights the figure too: both feet, no side known
+    expect(page.locator('.figure [data-loc="loc_foot"].selected')).to_have_count(2)
+    expect(page.locator('.figure [data-loc="loc_eyelid"].selected')).to_have_count(1)
     page.locator(".bodymap").screenshot(path=str(shots / "bodymap.png"))
     assess(page)
     expect(chip(page, "loc_eyelid")).to_contain_text("yes")
     expect(chip(page, "loc_trunk")).to_contain_text("yes")
+    expect(chip(page, "loc_foot")).to_contain_text("yes")
     expect(chip(page, "loc_calf")).to_have_count(0)
 
 

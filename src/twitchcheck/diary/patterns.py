@@ -30,7 +30,12 @@ IntArray = npt.NDArray[np.int64]
 DAY = 86_400
 EPOCH = date(1970, 1, 1)
 FIRST_MONDAY = 4  # 1970-01-05, days after the epoch
-BASELINE_DAYS = 14  # regions/symptoms first seen after the diary's first two weeks count as "new"
+# The diary's baseline. Its first two weeks show what is usual for this person: a region or symptom first
+# written down after them counts as "new". Before the diary covers them every entry is new, so a change in
+# what the diary shows may only mean the diary is still filling in: no "your pattern has changed" headline
+# is given on fewer days (diary/retriage.py), and the patterns page says why. One figure for both, so the
+# headline and the report never disagree.
+BASELINE_DAYS = 14
 TREND_WEEKS = 26  # the trend looks at the most recent half year
 MIN_TREND_WEEKS = 4  # fewer weeks than this: no trend is claimed
 RECENT_DAYS = 28  # the window for "how often lately"
@@ -89,6 +94,11 @@ def _lists(column: Sequence[Any]) -> list[Any]:
         }
         return [parsed[v] for v in column]
     return [v if v else _NO_ITEMS for v in column]
+
+
+def covers_baseline(span_days: float) -> bool:
+    """Whether a diary spanning ``span_days`` (first to last entry) covers :data:`BASELINE_DAYS`."""
+    return span_days >= BASELINE_DAYS
 
 
 def t_critical(df: int) -> float:
@@ -785,8 +795,11 @@ def compute_patterns(data: EntrySeries | DiarySummary, kb: KnowledgeBase) -> Pat
         else:
             spread.append((day, (spread[-1][1] if spread else 0) + 1))
     notes = []
-    if (last_t - first_t) / DAY < BASELINE_DAYS:
-        notes.append(f"The diary covers less than {BASELINE_DAYS} days, so nothing can be called new yet.")
+    if not covers_baseline((last_t - first_t) / DAY):
+        notes.append(
+            f"The diary covers less than {BASELINE_DAYS} days, so nothing can be called new yet "
+            "and a change in its pattern is not reported."
+        )
     return Patterns(
         entries=summary.entries,
         first=_datetime(first_t),

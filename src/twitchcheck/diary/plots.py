@@ -33,6 +33,17 @@ PALETTE = {
 }
 
 
+# Text size. matplotlib's SVG measures in points, and a picture shown at its own width draws a point as 4/3
+# CSS px: 9 pt is 12 px, the smallest text that stays readable on a phone; 9.5 pt leaves room for a picture
+# shown a few percent narrower than drawn. Pages show the wide timeline where the page is wider than it and
+# the narrow one on phones.
+TEXT_PT = 9.5
+TITLE_PT = 11.0
+WIDE_IN = 8.2  # 787 px: fits a page column of 800 px
+NARROW_IN = 3.4  # 326 px: fits a 360 px phone with the page's margins
+BODY_MAP_TEXT_PX = 13  # the body map is drawn in CSS px at 300 px wide
+
+
 # matplotlib's rc_context changes global settings while a figure is drawn: one timeline at a time, whichever
 # thread (web page, API, export) asks.
 _MATPLOTLIB = threading.Lock()
@@ -47,8 +58,9 @@ def _empty_svg(message: str, width: int = 640, height: int = 120) -> str:
     )
 
 
-def timeline_svg(data: EntrySeries | DiarySummary, *, width_in: float = 9.0) -> str:
-    """Twitches per day (bars, with a 7-day average) above the factors the diary records."""
+def timeline_svg(data: EntrySeries | DiarySummary, *, width_in: float = WIDE_IN) -> str:
+    """Twitches per day (bars, with a 7-day average) above the factors the diary records; no text is
+    smaller than :data:`TEXT_PT` (12 CSS px when shown at the width it is drawn)."""
     summary = data.summary() if isinstance(data, EntrySeries) else data
     if summary.entries == 0:
         return _empty_svg("No diary entries yet.")
@@ -61,8 +73,10 @@ def timeline_svg(data: EntrySeries | DiarySummary, *, width_in: float = 9.0) -> 
     shown = [(name, values, unit) for name, (values, unit) in factors.items() if np.any(~np.isnan(values))]
     panels = 1 + len(shown)
     # Deterministic SVG: fixed ids, no date, text kept as text.
-    with _MATPLOTLIB, rc_context({"svg.hashsalt": "twitchcheck", "svg.fonttype": "none", "font.size": 9}):
-        fig = Figure(figsize=(width_in, 2.2 + 1.1 * len(shown)), layout="constrained")
+    narrow = width_in < 5
+    settings = rc_context({"svg.hashsalt": "twitchcheck", "svg.fonttype": "none", "font.size": TEXT_PT})
+    with _MATPLOTLIB, settings:
+        fig = Figure(figsize=(width_in, (2.4 if narrow else 2.2) + 1.1 * len(shown)), layout="constrained")
         ratios = [2.0] + [1.0] * len(shown)
         axes = fig.subplots(panels, 1, sharex=True, gridspec_kw={"height_ratios": ratios}, squeeze=False)[
             :, 0
@@ -72,8 +86,9 @@ def timeline_svg(data: EntrySeries | DiarySummary, *, width_in: float = 9.0) -> 
         avg = _rolling_daily_mean(days, twitches, 7)
         ax.plot(dates, avg, color=TWITCH_COLOUR, linewidth=1.6, label="7-day average")
         ax.set_ylabel("twitches")
-        ax.set_title("Twitching and possible triggers, by day", loc="left", fontsize=11)
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        title = "Twitching and triggers, by day" if narrow else "Twitching and possible triggers, by day"
+        ax.set_title(title, loc="left", fontsize=TITLE_PT)
+        ax.legend(loc="upper left", fontsize=TEXT_PT, frameon=False)
         for axis, (name, values, unit) in zip(axes[1:], shown, strict=True):
             keep = ~np.isnan(values)
             kept_dates = [d for d, k in zip(dates, keep, strict=True) if k]
@@ -82,16 +97,14 @@ def timeline_svg(data: EntrySeries | DiarySummary, *, width_in: float = 9.0) -> 
                 axis.plot(kept_dates, values[keep], marker="o", markersize=2.5, linewidth=1, color=colour)
             else:
                 axis.bar(kept_dates, values[keep], width=0.9, color=colour, alpha=0.8)
-            axis.set_ylabel(name, fontsize=9)
-            axis.text(
-                1.0, 1.0, unit, transform=axis.transAxes, ha="right", va="bottom", fontsize=7, color="#555"
-            )
-        locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+            axis.set_ylabel(name, fontsize=TEXT_PT)
+            axis.text(1.0, 1.0, unit, transform=axis.transAxes, ha="right", va="bottom", color="#555")
+        locator = AutoDateLocator(minticks=3, maxticks=6 if narrow else None)  # type: ignore[no-untyped-call]
         axes[-1].xaxis.set_major_locator(locator)
         axes[-1].xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
         for axis in axes:
             axis.spines[["top", "right"]].set_visible(False)
-            axis.tick_params(labelsize=8)
+            axis.tick_params(labelsize=TEXT_PT)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "twitchcheck"})
     return _strip_prolog(buffer.getvalue())
@@ -192,22 +205,22 @@ def body_map_svg(data: EntrySeries | DiarySummary, kb: KnowledgeBase) -> str:
             f"{element[:closing]}{attrs}><title>{escape(tip)}</title></{element[1 : element.index(' ')]}>"
         )
     parts.append("</g>")
-    parts.append('<text x="70" y="30" font-family="sans-serif" font-size="12" fill="#333">R</text>')
-    parts.append('<text x="224" y="30" font-family="sans-serif" font-size="12" fill="#333">L</text>')
+    text = f'font-family="sans-serif" font-size="{BODY_MAP_TEXT_PX}" fill="#333"'
+    parts.append(f'<text x="64" y="30" {text}>Right</text>')
+    parts.append(f'<text x="204" y="30" {text}>Left</text>')
     parts.append(
         '<defs><linearGradient id="tc-heat"><stop offset="0" stop-color="#f7f7f7"/>'
         '<stop offset="1" stop-color="#b2182b"/></linearGradient></defs>'
         '<rect x="20" y="560" width="160" height="10" fill="url(#tc-heat)" stroke="#555" stroke-width="0.5"/>'
-        '<text x="20" y="586" font-family="sans-serif" font-size="10" fill="#333">0</text>'
-        f'<text x="180" y="586" text-anchor="end" font-family="sans-serif" font-size="10" fill="#333">{top} '
-        "entries</text>"
+        f'<text x="20" y="588" {text}>0</text>'
+        f'<text x="180" y="588" text-anchor="end" {text}>{top} entries</text>'
     )
     undrawn = sorted({region for (region, _) in counts} - DRAWN_REGIONS)
     for i, region in enumerate(undrawn):
         label = escape(vocab.labels.get(region, region))
         total = max(counts.get((region, s), 0) for s in ("left", "right", None))
         parts.append(
-            f'<text x="200" y="{560 + 12 * i}" font-family="sans-serif" font-size="9" fill="#333" '
+            f'<text x="196" y="{556 + 15 * i}" {text} '
             f'data-finding="{region}" data-count="{total}">{label}: {total}</text>'
         )
     parts.append("</svg>")

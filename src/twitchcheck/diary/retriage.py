@@ -3,7 +3,9 @@
 Every finding id and state used here is checked against the knowledge base when the evidence is
 built (:func:`require_state`), so a renamed state fails loudly instead of silently dropping
 evidence. Each result is stored per user; when the level rises above the last stored one the
-result says so (``rose``, ``previous_level``) with the reasons first.
+result says so (``rose``, ``previous_level``) with the reasons first. A rise is a headline only once
+the diary covers its baseline (``patterns.BASELINE_DAYS``: ``pattern_changed``), or, sooner, when it
+reaches urgent or emergency care: a warning sign does not wait for a baseline.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from twitchcheck.diary.patterns import (
     EntrySeries,
     Patterns,
     compute_patterns,
+    covers_baseline,
 )
 from twitchcheck.diary.repository import NotFound, load_summary
 from twitchcheck.diary.schemas import LevelName, UserPublic, vocabulary
@@ -40,6 +43,9 @@ MIN_OCCASIONAL_ENTRIES = 5  # and is kept (a sparse diary may just be a forgotte
 CONSTANT_MINUTES_PER_DAY = 480.0  # daily, and the median day logs 8+ hours of twitching -> "constant"
 MIN_SIDED_ENTRIES = 3
 TOP_CONDITIONS = 5
+# Before the diary covers its baseline a rise is a headline only at this level or above (a new warning
+# sign), and it is not called a change of pattern.
+EARLY_RISE_FROM = Level.urgent
 
 DURATION = "twitch_duration"
 SPREAD = "twitch_spread"
@@ -264,7 +270,8 @@ class TopCondition(BaseModel):
 
 
 class RetriageResult(BaseModel):
-    """What the diary's pattern means now. ``rose`` is the headline: the level went up."""
+    """What the diary's pattern means now. ``rose`` is the headline: the level went up, and the diary
+    covers its baseline (then ``pattern_changed``) or the level is now urgent or emergency."""
 
     id: int | None
     created_at: AwareDatetime
@@ -280,6 +287,9 @@ class RetriageResult(BaseModel):
     entry_count: int
     stored: bool
     assessment: dict[str, Any] | None = None
+    pattern_changed: bool = False
+    days_covered: float = 0.0
+    first_entry_at: AwareDatetime | None = None
 
 
 class RetriagePublic(BaseModel):
@@ -382,7 +392,9 @@ def retriage(
         ]
         previous = _latest(session, user_id)
         previous_level: LevelName | None = previous.level if previous is not None else None  # type: ignore[assignment]
-        rose = previous_level is not None and Level.parse(level) > Level.parse(previous_level)
+        went_up = previous_level is not None and Level.parse(level) > Level.parse(previous_level)
+        pattern_changed = went_up and covers_baseline(patterns.span_days)
+        rose = pattern_changed or (went_up and Level.parse(level) >= EARLY_RISE_FROM)
         changes = evidence_changes(
             kb, previous.evidence if previous is not None else None, found.evidence, found.why
         )
@@ -434,6 +446,9 @@ def retriage(
         entry_count=summary.entries,
         stored=should_store,
         assessment=result.to_json() if include_assessment else None,
+        pattern_changed=pattern_changed,
+        days_covered=patterns.span_days,
+        first_entry_at=patterns.first,
     )
 
 
@@ -467,8 +482,16 @@ def current(
     latest = _latest(session, user_id)
     if not result.rose and latest is not None and latest.rose and latest.level == result.level:
         session.rollback()
+        # A change of pattern if the diary already covered its baseline when that rise was stored.
+        first, at_rise = result.first_entry_at, latest.last_entry_at
+        covered = (at_rise - first).total_seconds() / 86_400 if first and at_rise else 0.0
         return result.model_copy(
-            update={"rose": True, "previous_level": latest.previous_level, "reasons": list(latest.reasons)}
+            update={
+                "rose": True,
+                "previous_level": latest.previous_level,
+                "reasons": list(latest.reasons),
+                "pattern_changed": covers_baseline(covered),
+            }
         )
     session.rollback()
     return result

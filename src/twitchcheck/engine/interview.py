@@ -3,6 +3,10 @@
 Stateless: the caller keeps an :class:`InterviewState` (plain, serialisable data) and asks
 :func:`next_step` what to do. Order of business:
 
+0. the first question after what the person said (any symptom, place or history named) is about that:
+   a warning-sign screen whose rule one of those findings is part of, else the most useful question on
+   what they described (how long, how often, where else, or a finding that takes one of theirs as given).
+   A screen that this puts off is asked next, and the interview never stops while one is waiting.
 1. red-flag screens: an urgent or emergency rule above the current triage that has become plausible
    (likely enough, and raised by the evidence above its baseline; for an emergency, also any rule that one
    answer would complete once one of its positive findings is known). Asked: the unanswered finding that
@@ -21,7 +25,9 @@ Stateless: the caller keeps an :class:`InterviewState` (plain, serialisable data
    or when the cause is settled in that sense and no question is worth asking. The reason is reported.
 
 A "don't know" is not evidence. Exam and test results are asked in clinician mode, and in lay mode once
-the person has reported one (someone who knows one result may know others).
+the person has reported one (someone who knows one result may know others). A question whose wording takes
+another finding as given (``Finding.premise``: "Has the weakness been getting worse?") is not asked once
+the person has said no to that finding.
 """
 
 from __future__ import annotations
@@ -60,6 +66,9 @@ LIKELY = 0.10  # an answer at least this likely (times the chance of getting it)
 SETTLED_TOP = 0.8  # a most likely cause this probable is settled whatever the remaining answers
 OVERTAKE = 0.1  # ...and so is one that the rest of the interview would overturn with less than this chance
 MIN_VALUE = 0.1  # stop when no question is worth this much (unless the cause is still open)
+# What a first question may be about when the person has already said what they notice: the complaint's
+# course (how long, how often, sudden, getting worse) and its place (where else, one side).
+DESCRIBES = frozenset({"course", "location"})
 
 
 class InterviewState(BaseModel):
@@ -146,6 +155,8 @@ class _Tables:
     finding_index: Mapping[str, int]
     columns: tuple[tuple[int, ...], ...]  # each finding's (finding, state) columns
     clinician_only: BoolArray  # (findings,)
+    premise: npt.NDArray[np.intp]  # (findings,) the finding each one's question takes as given, or -1
+    describes: BoolArray  # (findings,) in a category of DESCRIBES
     negative: BoolArray  # (columns,) the "absent" state of a yes/no finding
     rules: RuleSet
     baseline: FloatArray  # each red flag's probability before anything is known
@@ -157,12 +168,15 @@ class _Tables:
 def _tables(model: Model) -> _Tables:
     kb = model.kb
     ids = tuple(kb.findings)
+    index = {f: i for i, f in enumerate(ids)}
     rules = compile_rules(model)
     return _Tables(
         finding_ids=ids,
-        finding_index={f: i for i, f in enumerate(ids)},
+        finding_index=index,
         columns=tuple(tuple(model.column(f, s) for s in kb.findings[f].state_ids) for f in ids),
         clinician_only=np.array([kb.findings[f].clinician_only for f in ids], dtype=bool),
+        premise=np.array([index.get(kb.findings[f].premise or "", -1) for f in ids], dtype=np.intp),
+        describes=np.array([kb.findings[f].category in DESCRIBES for f in ids], dtype=bool),
         negative=np.array([kb.findings[f].type == "binary" and s == "absent" for f, s in model.columns]),
         rules=rules,
         baseline=rules.now.evaluate(rules.given_cause) @ model.prior,
@@ -200,19 +214,23 @@ class _Known:
 
 def _known(model: Model, state: InterviewState, known: Mapping[str, str]) -> _Known:
     """A leaf on a finding that is neither known nor askable (an exam finding in lay mode, a question the
-    person could not answer) cannot become true in this interview, so it counts as false. In lay mode,
-    exam and test results open up once the person has reported any of them."""
+    person could not answer, one whose premise they denied) cannot become true in this interview, so it
+    counts as false. In lay mode, exam and test results open up once the person has reported any of them."""
     tables = _tables(model)
     rules = tables.rules
     column = np.full(len(tables.finding_ids), -1)  # the known state's column of each finding
     reported = any(tables.clinician_only[tables.finding_index[f]] for f in known)
     lay = state.mode != "clinician" and not reported
     closed = tables.clinician_only.copy() if lay else np.zeros(len(column), dtype=bool)
+    denied = np.zeros(len(column), dtype=bool)
     for finding_id, value in {**state.answers, **known}.items():
         index = tables.finding_index[finding_id]
         closed[index] = True
+        denied[index] = value == "absent"
         if value != UNKNOWN:
             column[index] = model.column(finding_id, value)
+    has_premise = tables.premise >= 0
+    closed[has_premise] |= denied[tables.premise[has_premise]]
     leaf_column = column[rules.finding_index]
     truth = np.where(leaf_column >= 0, rules.satisfied[np.arange(len(leaf_column)), leaf_column], 0.0)
     open_leaf = ~closed[rules.finding_index]
@@ -220,9 +238,15 @@ def _known(model: Model, state: InterviewState, known: Mapping[str, str]) -> _Kn
 
 
 def _red_flag_question(
-    model: Model, post: FloatArray, level: Level, now: _Known, known_columns: Sequence[int]
+    model: Model,
+    post: FloatArray,
+    level: Level,
+    now: _Known,
+    known_columns: Sequence[int],
+    only: BoolArray | None = None,
 ) -> Question | None:
-    """The unanswered leaf that most moves the probability of a plausible, higher-level red flag."""
+    """The unanswered leaf that most moves the probability of a plausible, higher-level red flag (of the
+    flags in ``only``, when given)."""
     tables = _tables(model)
     rules = tables.rules
     emergency = rules.levels == int(Level.emergency)
@@ -238,6 +262,8 @@ def _red_flag_question(
         & (p_fire < 1.0)
         & (plausible | (touched & emergency))
     )
+    if only is not None:
+        candidate &= only
     chosen, matrices = [], []
     for i in np.flatnonzero(candidate):
         part = rules.copies[i]
@@ -327,16 +353,28 @@ def next_step(model: Model, state: InterviewState) -> Question | ChecklistQuesti
     if len(state.asked) >= state.max_questions:
         return Stop(f"reached the limit of {state.max_questions} questions")
     for doubt in state.doubtful:
-        if doubt not in known and doubt not in state.answers and doubt in model.kb.findings:
-            return Question(model.kb.findings[doubt], "red_flag_screen", float("inf"))
+        finding = model.kb.findings.get(doubt)
+        if doubt in known or doubt in state.answers or finding is None:
+            continue
+        if finding.premise is None or known.get(finding.premise) != "absent":
+            return Question(finding, "red_flag_screen", float("inf"))
     for demographic in (AGE_FINDING, SEX_FINDING):
         if demographic not in known and demographic not in state.answers:
             return Question(model.kb.findings[demographic], "information_gain", float("inf"))
     now = _known(model, state, known)
     known_columns = evidence_columns(model, obs)
+    said = _said(model, state)
     flag_question = _red_flag_question(model, post, level, now, known_columns)
+    deferred = None  # a screen put off by the first question, asked straight after it
     if flag_question is not None:
-        return flag_question
+        if said is None or _touched_flags(model, now, said)[_flag_index(model, flag_question)]:
+            return flag_question
+        related = _red_flag_question(
+            model, post, level, now, known_columns, only=_touched_flags(model, now, said)
+        )
+        if related is not None:
+            return related
+        deferred = flag_question
     checklist = model.kb.checklist
     if (
         checklist is not None
@@ -379,11 +417,46 @@ def next_step(model: Model, state: InterviewState) -> Question | ChecklistQuesti
     remaining = candidates[np.argsort(-scores, kind="stable")[: state.max_questions - len(state.asked)]]
     top_open = post.max() < SETTLED_TOP and _overtaken(model, post, remaining, chances) >= OVERTAKE
     if not triage_open and not top_open:
-        return Stop("no likely answer could change the triage and the most likely cause is settled")
+        settled = "no likely answer could change the triage and the most likely cause is settled"
+        return deferred or Stop(settled)
     if scores[best] < MIN_VALUE and not top_open:
-        return Stop("no remaining question is expected to change the result")
+        return deferred or Stop("no remaining question is expected to change the result")
+    if said is not None:
+        about = (tables.describes[candidates] | np.isin(tables.premise[candidates], said)) & (scores > 0)
+        if about.any():
+            best = int(np.flatnonzero(about)[np.argmax(scores[about])])
+        elif deferred is not None:
+            return deferred
     finding = model.kb.findings[tables.finding_ids[candidates[best]]]
     return Question(finding, "information_gain", float(scores[best]))
+
+
+def _said(model: Model, state: InterviewState) -> npt.NDArray[np.intp] | None:
+    """Before the first question on the story (age and sex aside): the findings the person named (any state
+    but "no"), as positions in the knowledge base; None once a question was asked or nothing was named."""
+    demographics = (AGE_FINDING, SEX_FINDING)
+    if state.ticked is not None or any(f not in demographics for f in (*state.asked, *state.answers)):
+        return None
+    tables = _tables(model)
+    named = [
+        tables.finding_index[f]
+        for f, value in state.seeded.items()
+        if value not in ("absent", UNKNOWN) and f in tables.finding_index and f not in demographics
+    ]
+    return np.array(named, dtype=np.intp) if named else None
+
+
+def _touched_flags(model: Model, now: _Known, said: npt.NDArray[np.intp]) -> BoolArray:
+    """The red flags one of whose own findings (not under a "not") the person named and has."""
+    rules = _tables(model).rules
+    leaves = np.isin(rules.finding_index, said) & (now.truth > 0) & ~rules.now.negated
+    flags = np.zeros(len(rules.levels), dtype=bool)
+    flags[rules.leaf_flag[leaves]] = True
+    return flags
+
+
+def _flag_index(model: Model, question: Question) -> int:
+    return next(i for i, flag in enumerate(model.kb.red_flags) if flag.id == question.red_flag)
 
 
 def _overtaken(model: Model, post: FloatArray, findings: npt.NDArray[np.intp], chances: FloatArray) -> float:

@@ -217,6 +217,10 @@ def _cross_check(kb: KnowledgeBase, finding_files: dict[Path, FindingFile]) -> N
         rel = finding_path.relative_to(root)
         for i, finding in enumerate(ff.findings):
             _check_sources(kb, finding.base_rate_provenance.source, f"{rel}: findings[{i}] ({finding.id})")
+            premise = kb.findings.get(finding.premise) if finding.premise else None
+            if finding.premise and (premise is None or premise.type != "binary" or premise.id == finding.id):
+                where = f"{rel}: findings[{i}] ({finding.id}): field premise"
+                raise KnowledgeError(f"{where}: {finding.premise!r} must be another yes/no finding")
     for name in (AGE_FINDING, SEX_FINDING):
         if name not in kb.findings:
             raise KnowledgeError(f"findings/: the demographic finding {name!r} is required")

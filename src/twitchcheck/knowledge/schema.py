@@ -123,6 +123,11 @@ class Finding(Strict):
     label: str = Field(min_length=2, description="clinician label")
     question: str = Field(min_length=5, description="how the interview asks it, in plain words")
     type: Literal["binary", "graded"]
+    premise: Id | None = Field(
+        default=None,
+        description="a yes/no finding the question takes as given ('Has the weakness been getting worse?'): "
+        "the interview does not ask it once the person has said no to that finding",
+    )
     states: list[State] = Field(default_factory=list)
     unit: str | None = None
     conversions: dict[str, float] = Field(

@@ -832,7 +832,9 @@ async def run_retriage(
     assessment: Annotated[bool, Query(description="Also return the full assessment.")] = False,
 ) -> RetriageResult:
     """The diary becomes evidence for the same engine as a one-shot check. ``rose`` is true when the
-    level went up since the last stored result; ``reasons`` then start with what changed."""
+    level went up since the last stored result, once the diary covers its first 14 days
+    (``pattern_changed``) or sooner when the level is now urgent or emergency; ``reasons`` then start
+    with what changed."""
     try:
         return await accounts_of(request).run(
             retriage_service.retriage, user.id, kb=kb, store=store, include_assessment=assessment

@@ -16,23 +16,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary import accounts, repository, retriage
-from twitchcheck.diary.patterns import DiarySummary, Patterns, compute_patterns
-from twitchcheck.diary.plots import body_map_svg, timeline_svg
+from twitchcheck.diary.patterns import BASELINE_DAYS, DiarySummary, Patterns, compute_patterns
+from twitchcheck.diary.plots import NARROW_IN, body_map_svg, timeline_svg
 from twitchcheck.diary.retriage import RetriagePublic, RetriageResult
 from twitchcheck.diary.schemas import EntryPublic, EntryUpdate, UserPublic, vocabulary
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.web.account_pages import page_id
 from twitchcheck.web.auth import accounts_of, heavy_operation, require_page_user
-from twitchcheck.web.bodymap import regions
+from twitchcheck.web.bodymap import PARTS, REGIONS, figure, regions
 from twitchcheck.web.deps import KB
 from twitchcheck.web.diary_forms import EntryForm, parse_entry_form
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.pages import form_data
 from twitchcheck.web.pdf import PdfUnavailable, html_to_pdf
 from twitchcheck.web.present import result_view
-from twitchcheck.web.render import download, render, render_text
+from twitchcheck.web.render import TEMPLATES, download, render, render_text
 
 router = APIRouter(include_in_schema=False)
+TEMPLATES.env.globals["BASELINE_DAYS"] = BASELINE_DAYS
 RECENT = 30
 REPORT_ENTRIES = 200
 KINDS = (
@@ -134,20 +135,43 @@ def _labels(kb: KnowledgeBase) -> dict[str, Any]:
         "common_symptoms": common,
         "other_symptoms": [(s, label) for s, label in symptoms if s not in COMMON_SYMPTOMS],
         "regions": regions(kb),
+        "figure": figure(kb),
         "safety_net": kb.policy.safety_net,
     }
+
+
+def _saved_words(overview: Overview, entry_id: str) -> str:
+    """The entry just saved, in a few words: 'Cramp, left calf or shin, Sun 06 Dec 20:41'."""
+    entry = next((e for e in overview.entries if str(e.id) == entry_id), None)
+    if entry is None:
+        return ""
+    short = {r.finding: r.short for r in REGIONS}
+    places = []
+    for region in entry.regions:
+        name = short.get(region, region)
+        sided = any(p.side for p in PARTS if p.finding == region)
+        if sided and entry.side in ("left", "right"):
+            name = f"{entry.side} {name}"
+        elif sided and entry.side == "both":
+            name = f"{name} on both sides"
+        places.append(name)
+    words = [dict(KINDS).get(entry.kind, entry.kind), *places, entry.occurred_at.strftime("%a %d %b %H:%M")]
+    return ", ".join(words)
 
 
 async def _diary_page(
     request: Request, kb: KnowledgeBase, user: UserPublic, form: EntryForm, status: int = 200
 ) -> HTMLResponse:
     overview = await accounts_of(request).run(_overview, user.id, RECENT, kb)
+    saved = request.query_params.get("saved")
+    saved_id = request.query_params.get("entry", "")
     context = {
         "nav": "diary",
         "overview": overview,
         "form": form,
         "selected": set(form.regions),
-        "saved": request.query_params.get("saved"),
+        "saved": saved,
+        "saved_words": _saved_words(overview, saved_id) if saved == "1" else "",
         "welcome": request.query_params.get("welcome") == "1",
         **_labels(kb),
     }
@@ -166,8 +190,8 @@ async def add_entry(request: Request, kb: KB) -> Response:
     form = parse_entry_form(await form_data(request), kb)
     if form.errors:
         return await _diary_page(request, kb, user, form, 422)
-    await accounts_of(request).run(_add, user.id, form, kb)
-    return RedirectResponse("/diary?saved=1#status", status_code=303)
+    entry_id = await accounts_of(request).run(_add, user.id, form, kb)
+    return RedirectResponse(f"/diary?saved=1&entry={entry_id}#saved", status_code=303)
 
 
 def _entry_id(raw: str) -> int:
@@ -208,7 +232,7 @@ async def update_entry(request: Request, kb: KB, entry_id: str) -> Response:
     if form.errors:
         return await _entry_page(request, kb, user, number, form, 422)
     await accounts_of(request).run(_update, user.id, number, form, kb)
-    return RedirectResponse("/diary?saved=1#status", status_code=303)
+    return RedirectResponse(f"/diary?saved=1&entry={number}#saved", status_code=303)
 
 
 @router.post("/diary/entries/{entry_id}/delete")
@@ -217,7 +241,7 @@ async def delete_entry(request: Request, kb: KB, entry_id: str) -> Response:
     number = _entry_id(entry_id)
     await form_data(request)
     await accounts_of(request).run(_delete, user.id, number, kb)
-    return RedirectResponse("/diary?saved=deleted#status", status_code=303)
+    return RedirectResponse("/diary?saved=deleted#saved", status_code=303)
 
 
 @router.get("/diary/patterns", response_class=HTMLResponse)
@@ -271,10 +295,13 @@ def _report_context(kb: KnowledgeBase, report: Report, *, print_view: bool) -> d
     }
 
 
-PLOTS = ("timeline", "bodymap")
+# The diary's plots: the timeline (and a narrow one for phones, see _patterns.html) and the body map.
+PLOTS = ("timeline", "timeline-narrow", "bodymap")
 
 
 def _draw(name: str, summary: DiarySummary, kb: KnowledgeBase) -> str:
+    if name == "timeline-narrow":
+        return timeline_svg(summary, width_in=NARROW_IN)
     return timeline_svg(summary) if name == "timeline" else body_map_svg(summary, kb)
 
 

@@ -23,12 +23,13 @@ from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.pipeline import InterviewStep
 from twitchcheck.web import guide, service
 from twitchcheck.web.auth import CSRF_FIELD, check_csrf
-from twitchcheck.web.bodymap import regions
+from twitchcheck.web.bodymap import figure, regions
 from twitchcheck.web.deps import KB
 from twitchcheck.web.errors import InputError
 from twitchcheck.web.forms import AssessForm, FormData, carried_evidence, parse_assess_form, read_form
-from twitchcheck.web.present import SourceList, ViewMode, addable_findings, faq_view, lay_text, result_view
+from twitchcheck.web.present import SourceList, addable_findings, faq_view, result_view
 from twitchcheck.web.render import TEMPLATES, render
+from twitchcheck.wording import ViewMode, lay_text
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES.env.filters["lay"] = lay_text  # guideline numbers out of lay text
@@ -73,6 +74,7 @@ def _start_page(
         "nav": "start",
         "form": form,
         "regions": regions(kb),
+        "figure": figure(kb),
         "selected": set(form.locations),
     }
     return render(request, "start.html", context, status_code)

@@ -13,15 +13,23 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from twitchcheck.engine.triage import holds
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.knowledge.loader import AGE_FINDING, SEX_FINDING
 from twitchcheck.knowledge.schema import FaqEntry, Level, Source
-from twitchcheck.wording import LEVEL_TITLES, likelihood_words
-
-ViewMode = Literal["lay", "clinician"]
+from twitchcheck.wording import (
+    LEVEL_TITLES,
+    ViewMode,
+    finding_label,
+    lay_text,
+    likelihood_words,
+    natural_frequency,
+    percent,
+    reason_words,
+    state_words,
+)
 
 SHOWN_MIN = 3
 SHOWN_MAX = 8
@@ -34,76 +42,7 @@ SEEK_CARE_FLOOR = 0.3  # the top cause's own "get help sooner" advice is shown f
 FEAR_RAISERS = 3
 EMERGENCY_NUMBERS = (("999", "UK"), ("112", "Europe"), ("911", "US and Canada"))
 LEVEL_ICONS = {"emergency": "alert", "urgent": "clock", "routine": "calendar", "self_care": "home"}
-LEVEL_NEEDS = {
-    "emergency": "emergency help",
-    "urgent": "a doctor within 1-3 days",
-    "routine": "a doctor's appointment",
-    "self care": "no doctor",
-    "self_care": "no doctor",
-}
-MASS_REASON = re.compile(
-    r"^Causes that need at least '(?P<level>[a-z_ ]+)' care together have a (?P<mass>\d+)% probability "
-    r"\(threshold (?P<threshold>\d+)%\): (?P<names>.*)\.$"
-)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-# Guideline numbers (NICE NG127, CG176, QS...) are for clinicians; lay text says "NICE guidance".
-_GUIDELINE_IN_BRACKETS = re.compile(
-    r"\s*\((?:NICE\s+)?(?:NG|CG|QS)\d+(?:\s*[/,;]\s*(?:NICE\s+)?(?:NG|CG|QS)?\d+)*\)"
-)
-_NICE_GUIDELINE = re.compile(
-    r"\bNICE\s+(?:guideline\s+|clinical guideline\s+)?(?:NG|CG|QS)\d+(?:/(?:NG|CG|QS)?\d+)*"
-)
-_GUIDELINE = re.compile(r"\b(?:NICE\s+)?(?:guideline\s+)?(?:NG|CG|QS)\d+(?:/(?:NG|CG|QS)?\d+)*\b")
-
-
-def lay_text(text: str) -> str:
-    """``text`` without guideline numbers: '(NICE NG12)' goes; 'NICE NG42 advises' says 'NICE guidance'."""
-    text = _GUIDELINE_IN_BRACKETS.sub("", text)
-    text = _NICE_GUIDELINE.sub("NICE guidance", text)
-    return _GUIDELINE.sub("NICE guidance", text)
-
-
-def state_words(kb: KnowledgeBase, finding_id: str, state: str) -> str:
-    """'yes' / 'no' for yes-no findings, the state's plain label for graded ones."""
-    if state == "present":
-        return "yes"
-    if state == "absent":
-        return "no"
-    if state == "unknown":
-        return "don't know"
-    finding = kb.findings.get(finding_id)
-    if finding is not None:
-        for s in finding.states:
-            if s.id == state:
-                return s.lay_label or s.label
-    return state.replace("_", " ")
-
-
-def finding_label(kb: KnowledgeBase, finding_id: str, mode: ViewMode) -> str:
-    """Plain words in lay mode; the clinician label in clinician mode."""
-    if mode == "clinician" and finding_id in kb.findings:
-        return kb.findings[finding_id].label
-    return kb.lay_label(finding_id)
-
-
-def percent(p: float) -> str:
-    """Whole percentages, without ever rounding to a false 0% or 100%."""
-    if p < 0.005:
-        return "under 1%"
-    if p > 0.995:
-        return "over 99%"
-    return f"{p:.0%}"
-
-
-def natural_frequency(p: float) -> str:
-    """The same chance as a count of people: 'about 2 in 100', 'about 4 in 1,000'."""
-    if p > 0.995:
-        return "more than 99 in 100"
-    for denominator in (100, 1_000, 10_000):
-        n = round(p * denominator)
-        if n >= 1:
-            return f"about {n} in {denominator:,}"
-    return "fewer than 1 in 10,000"
 
 
 def first_sentence(text: str) -> tuple[str, str]:
@@ -171,22 +110,6 @@ def chip(kb: KnowledgeBase, item: dict[str, Any], mode: ViewMode = "lay") -> dic
         "options": options,
         "editable": item["origin"] != "demographic",
     }
-
-
-def _reason(kb: KnowledgeBase, reason: str, mode: ViewMode) -> str:
-    """A reason in plain words: the posterior-mass sentence says what it means for the person."""
-    if mode == "clinician":
-        return reason
-    found = MASS_REASON.match(reason)
-    if found is None:
-        return lay_text(reason)
-    mass = int(found["mass"]) / 100
-    needs = LEVEL_NEEDS.get(found["level"], found["level"])
-    return (
-        f"The causes that would need {needs} add up to a {found['mass']}% chance "
-        f"({natural_frequency(mass)} people with this story): {found['names']}. "
-        f"We advise this once that chance reaches {found['threshold']}%."
-    )
 
 
 def _flag_view(flag: dict[str, Any], level: str, sources: SourceList) -> dict[str, Any]:
@@ -445,7 +368,7 @@ def result_view(
         }
         for p in data.get("possible_red_flags", [])
     ]
-    reasons = [_reason(kb, r, mode) for r in data["triage"]["reasons"]]
+    reasons = [reason_words(r, mode) for r in data["triage"]["reasons"]]
     return {
         "mode": mode,
         "understood": understood,

@@ -4,26 +4,65 @@
   document.documentElement.classList.remove("no-js");
   document.documentElement.classList.add("js");
 
-  // Body map: clicking a region of the figure ticks the matching checkbox (the real control).
-  function syncRegions(form) {
-    var boxes = form.querySelectorAll('input[name="loc"]');
-    boxes.forEach(function (box) {
-      form.querySelectorAll('[data-loc="' + box.value + '"]').forEach(function (part) {
-        part.classList.toggle("selected", box.checked);
-      });
-    });
-  }
+  // Body map: each target of the figure is one place on one side. A tap selects that target only; the
+  // form's real controls follow (the place's checkbox, and "Which side?" where the form has it), and
+  // ticking the list lights the figure the same way.
   document.querySelectorAll(".bodymap").forEach(function (map) {
-    map.querySelectorAll("[data-loc]").forEach(function (part) {
+    var parts = map.querySelectorAll(".figure [data-loc]");
+    var sides = map.querySelectorAll('input[name="side"]');
+    var picked = map.querySelector(".bodymap-picked");
+    function box(loc) { return map.querySelector('input[name="loc"][value="' + loc + '"]'); }
+    function chosenSide() {
+      var value = "";
+      sides.forEach(function (input) { if (input.checked) { value = input.value; } });
+      return value;
+    }
+    function announce() {
+      if (!picked) { return; }
+      var names = [];
+      parts.forEach(function (part) {
+        if (part.classList.contains("selected")) { names.push(part.getAttribute("data-name")); }
+      });
+      picked.textContent = names.length ? "Chosen: " + names.join(", ") + "." : "";
+    }
+    function fromInputs(onlyLoc) {
+      var side = chosenSide();
+      parts.forEach(function (part) {
+        if (onlyLoc && part.getAttribute("data-loc") !== onlyLoc) { return; }
+        var input = box(part.getAttribute("data-loc"));
+        var own = part.getAttribute("data-side");
+        var on = !!input && input.checked && (!own || !side || side === "both" || own === side);
+        part.classList.toggle("selected", on);
+      });
+      announce();
+    }
+    function fromFigure() {
+      var locs = {}, left = false, right = false;
+      parts.forEach(function (part) {
+        if (!part.classList.contains("selected")) { return; }
+        locs[part.getAttribute("data-loc")] = true;
+        left = left || part.getAttribute("data-side") === "left";
+        right = right || part.getAttribute("data-side") === "right";
+      });
+      map.querySelectorAll('input[name="loc"]').forEach(function (input) { input.checked = !!locs[input.value]; });
+      var side = left && right ? "both" : left ? "left" : right ? "right" : "";
+      sides.forEach(function (input) { input.checked = input.value === side; });
+      announce();
+    }
+    parts.forEach(function (part) {
       part.addEventListener("click", function () {
-        var box = map.querySelector('input[name="loc"][value="' + part.getAttribute("data-loc") + '"]');
-        if (!box) { return; }
-        box.checked = !box.checked;
-        box.dispatchEvent(new Event("change", { bubbles: true }));
+        part.classList.toggle("selected");
+        fromFigure();
       });
     });
-    map.addEventListener("change", function () { syncRegions(map); });
-    syncRegions(map);
+    map.addEventListener("change", function (event) {
+      var input = event.target;
+      fromInputs(input.name === "loc" ? input.value : null);
+    });
+    if (window.matchMedia("(max-width: 40rem)").matches) {  // on a phone the figure is enough at first
+      map.querySelectorAll("details[data-js-collapse]").forEach(function (d) { d.removeAttribute("open"); });
+    }
+    fromInputs(null);
   });
 
   // Diary times are typed in the phone's own time zone; tell the server which one that is.
