@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/twitchcheck serve --host 127.0.0.1 --port 8000
 
+# lint-imports: the layers and no import cycles ([tool.importlinter] in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Browser tests drive Debian's chromium (never `playwright install`, which downloads a browser).
 browser:

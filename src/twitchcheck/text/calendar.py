@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from twitchcheck.text.durations import TimePhrase
 from twitchcheck.text.grammar import Calendar
+from twitchcheck.text.time_phrase import TimePhrase
 from twitchcheck.text.values import _alternation
 
 # "10am", "3.30 pm", and the 24-hour clock of notes ("since 05:00", "from 14.30").

@@ -21,10 +21,11 @@ from twitchcheck.knowledge.schema import Finding
 from twitchcheck.text.clauses import Layout, Segment
 from twitchcheck.text.context_rules import FEAR, HYPOTHETICAL, POSSIBLE
 from twitchcheck.text.decide import VALUE, Candidate, Decider
-from twitchcheck.text.durations import DurationReader, TimePhrase
+from twitchcheck.text.durations import DurationReader
 from twitchcheck.text.grammar import AmountRule, Grammar, ScoreRule, ThresholdRule
 from twitchcheck.text.normalize import Normalizer
 from twitchcheck.text.targets import Target
+from twitchcheck.text.time_phrase import TimePhrase
 from twitchcheck.text.values import NUMBER, ValueReader, _alternation, parse_number, state_for_value
 
 _DAY_UNITS = ("days", "day", "d")

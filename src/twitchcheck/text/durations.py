@@ -9,32 +9,12 @@ phrases. A time from now ("review in 2/52", "exams in 3 weeks") is not a phrase 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
 
+from twitchcheck.text.calendar import CalendarReader
 from twitchcheck.text.grammar import Durations, Numbers
+from twitchcheck.text.time_phrase import Kind, TimePhrase
 from twitchcheck.text.values import _alternation
-
-if TYPE_CHECKING:
-    from twitchcheck.text.calendar import CalendarReader
-
-# "at": a point in time that dates nothing by itself ("retired last month"); it dates a complaint only
-# in the complaint's own clause or when the next clause links back ("... last week. Since then ...").
-Kind = Literal["for", "ago", "since", "slash", "at"]
-
-
-@dataclass(frozen=True)
-class TimePhrase:
-    """A measured time phrase: ``days`` long, at text[start:end]."""
-
-    days: float
-    kind: Kind
-    start: int
-    end: int
-    # The age the complaint began at, when the phrase says so ("since I was 8" -> 8.0).
-    onset_age: float | None = None
-
 
 # At most four qualifiers ("just over about 3 weeks"): unbounded, a long run of them made every
 # start position scan the rest of the run.
@@ -143,8 +123,6 @@ class DurationReader:
     def find(self, text: str, reference: datetime | None = None) -> list[TimePhrase]:
         """Every time phrase in ``text``, left to right, without overlaps; calendar words ("since
         sunday") are measured against ``reference`` (default now)."""
-        from twitchcheck.text.calendar import CalendarReader
-
         if self._calendar is None:
             self._calendar = CalendarReader(self.rules.calendar)
         found: list[TimePhrase] = self._calendar.find(text, reference or datetime.now())

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp
 from twitchcheck import __version__
 from twitchcheck.knowledge import KnowledgeBase, load_kb
 from twitchcheck.web import account_pages, api, auth, diary_api, diary_pages, pages
-from twitchcheck.web.errors import HANDLERS
+from twitchcheck.web.handlers import HANDLERS
 from twitchcheck.web.limits import (
     DEFAULT_MAX_BODY,
     BodyLimitMiddleware,
@@ -100,7 +100,7 @@ def create_app(
     )
     app.state.kb = base
     app.state.accounts = users
-    for exc_type, handler in {**HANDLERS, **auth.HANDLERS}.items():
+    for exc_type, handler in HANDLERS.items():
         app.add_exception_handler(exc_type, handler)
     app.add_middleware(BodyLimitMiddleware, max_body=max_body)
     app.add_middleware(RequestHygieneMiddleware)

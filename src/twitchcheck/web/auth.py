@@ -15,26 +15,22 @@ import hmac
 import os
 import secrets
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Concatenate, ParamSpec, TypeVar
-from urllib.parse import urlencode
 
 import anyio
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.exc import OperationalError
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from twitchcheck.diary import accounts
-from twitchcheck.diary.accounts import LoginThrottled
-from twitchcheck.diary.db import Database, DatabaseError, default_data_dir
-from twitchcheck.diary.repository import NotFound
+from twitchcheck.diary.db import Database, default_data_dir
 from twitchcheck.diary.schemas import UserPublic
 from twitchcheck.web import quota
-from twitchcheck.web.errors import InputError, error_response
+from twitchcheck.web.errors import InputError
 from twitchcheck.web.quota import HeavyWork
 
 SESSION_COOKIE = "tc_session"
@@ -288,36 +284,3 @@ async def api_user(request: Request) -> UserPublic:
             headers={"WWW-Authenticate": "Bearer"},
         )
     return user
-
-
-# ---------------------------------------------------------------------------------------------- errors
-
-
-async def _login_required(request: Request, exc: Exception) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
-
-
-async def _not_found(request: Request, exc: Exception) -> Response:
-    return error_response(request, InputError(f"not found: {exc}", None, 404))
-
-
-async def _throttled(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, LoginThrottled)
-    response = error_response(request, InputError(str(exc), None, 429))
-    response.headers["Retry-After"] = str(int(exc.retry_after.total_seconds()) + 1)
-    return response
-
-
-async def _storage_down(request: Request, exc: Exception) -> Response:
-    detail = "The diary database cannot be reached right now, so nothing was changed. Try again in a minute."
-    return error_response(request, InputError(detail, None, 503))
-
-
-HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {
-    LoginRequired: _login_required,
-    NotFound: _not_found,
-    LoginThrottled: _throttled,
-    DatabaseError: _storage_down,
-    OperationalError: _storage_down,
-}

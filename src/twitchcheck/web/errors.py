@@ -1,8 +1,6 @@
-"""Turn bad input into 4xx answers that name the field, for the API (JSON) and the pages (HTML).
-
-Only input errors are mapped to 4xx here. Anything else is a bug: it is answered 500 with a short
-message (and the security headers, like every answer) and re-raised so the server logs it, not
-hidden behind a friendly message.
+"""Bad input as values: :class:`InputError` names the field; the answers (4xx, JSON or HTML) are
+made by :mod:`twitchcheck.web.handlers`, which may render pages (this module must not: the page
+renderer needs :mod:`twitchcheck.web.auth`, which raises :class:`InputError`).
 """
 
 from __future__ import annotations
@@ -11,18 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from starlette.exceptions import HTTPException
 
 from twitchcheck.engine.evidence import EvidenceError
-from twitchcheck.web.limits import add_security_headers, problem_body
 
 LOCATION_PARTS = {"body", "query", "path", "header", "cookie"}
 UNION_TAGS = {"one-state", "ticked-list"}  # tags of the interview answer's value (InterviewAnswerRequest)
 # What pydantic says when the body is not a JSON object at all (e.g. a form, or text/plain).
 NOT_AN_OBJECT = {"model_attributes_type", "dict_type", "model_type"}
-FASTAPI_BODY_ERROR = "There was an error parsing the body"
 SEND_JSON = "send JSON (Content-Type: application/json) encoded as UTF-8"
 
 
@@ -90,61 +83,3 @@ def describe_validation(errors: Sequence[Any], request: Request | None = None) -
 def wants_html(request: Request) -> bool:
     path = request.url.path
     return not (path.startswith("/api/") or path in ("/healthz", "/openapi.json"))
-
-
-def error_response(request: Request, error: InputError) -> Response:
-    if wants_html(request):
-        from twitchcheck.web.render import render_error
-
-        return render_error(request, error.status_code, error.detail)
-    body = {"detail": error.detail, "field": error.field}
-    return JSONResponse(body, status_code=error.status_code)
-
-
-async def input_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, InputError)
-    return error_response(request, exc)
-
-
-async def validation_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    return error_response(request, describe_validation(exc.errors(), request))
-
-
-async def evidence_error_handler(request: Request, exc: Exception) -> Response:
-    """Fallback for engine input errors that a route did not attribute to a field itself."""
-    assert isinstance(exc, EvidenceError)
-    return error_response(request, InputError(str(exc)))
-
-
-async def http_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) else "request failed"
-    if exc.status_code == 404 and detail == "Not Found":
-        detail = f"nothing here: {request.url.path}"
-    elif detail == FASTAPI_BODY_ERROR:  # FastAPI could not decode the body (e.g. it is not UTF-8)
-        detail = f"request body: could not be read as text; {SEND_JSON}"
-    response = error_response(request, InputError(detail, None, exc.status_code))
-    if exc.headers:
-        response.headers.update(exc.headers)
-    return response
-
-
-async def server_error_handler(request: Request, exc: Exception) -> Response:
-    """A bug: a plain 500 (no templates, which may be what failed) with the security headers. The
-    server middleware re-raises the exception afterwards, so it is logged with its traceback."""
-    path = request.url.path
-    detail = "Something went wrong on our side and nothing was changed. Please try again later."
-    body, content_type = problem_body(500, detail, path)
-    response = Response(body, status_code=500, media_type=content_type.decode())
-    add_security_headers(response.headers, path)
-    return response
-
-
-HANDLERS = {
-    Exception: server_error_handler,
-    InputError: input_error_handler,
-    RequestValidationError: validation_error_handler,
-    EvidenceError: evidence_error_handler,
-    HTTPException: http_error_handler,
-}

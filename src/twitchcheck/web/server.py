@@ -117,7 +117,7 @@ def server_options(forwarded: str | None = None) -> dict[str, Any]:
 def run(
     host: str, port: int, kb: KnowledgeBase, *, access_log: bool = False, forwarded: str | None = None
 ) -> None:
-    from twitchcheck.web import create_app
+    from twitchcheck.web.app import create_app
 
     options = server_options(forwarded)
     uvicorn.run(create_app(kb), host=host, port=port, access_log=access_log, log_level="info", **options)
