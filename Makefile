@@ -1,10 +1,11 @@
 # Two entry points: `make run` and `make test`. Both build .venv on first use.
+# `make check` is the fast daily loop: lint, the kb check, tests not marked browser, slow or reliability.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench browser postgres reliability train clean
+.PHONY: run test check lint bench browser postgres reliability train clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +34,12 @@ postgres:
 test: lint browser postgres
 	$(BIN)/twitchcheck kb check
 	$(BIN)/pytest
+
+# The fast part of `make test`, in under 2 minutes: no real browser, no slow or reliability tests.
+FAST := not browser and not slow and not reliability
+check: lint postgres
+	$(BIN)/twitchcheck kb check
+	$(BIN)/pytest -q -m "$(FAST)"
 
 # Abuse and limits on SQLite and PostgreSQL (also part of `make test`; leave out with -m "not reliability").
 reliability: $(STAMP) postgres

@@ -3,7 +3,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+import warnings
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,46 @@ os.environ.pop("TWITCHCHECK_DATABASE_URL", None)
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+# A test using one of these fixtures drives a real Chromium: it is marked `browser` (not in `make check`).
+BROWSER_FIXTURES = frozenset({"browser", "page", "phone"})
+
+
+def in_ci() -> bool:
+    """True when the CI environment variable is set (as CI services do): what would be skipped on a
+    developer's machine for want of a tool or a file fails there instead."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def shared_file(*parts: str) -> Path | None:
+    """A file of the shared folder next to the repository (``../shared``), or None when it is missing.
+
+    Missing fails the test under CI; elsewhere it is a visible warning, never a silent drop-out."""
+    path = SHARED.joinpath(*parts)
+    if path.exists():
+        return path
+    message = f"{path} is missing (the shared folder is expected next to the repository)"
+    if in_ci():
+        pytest.fail(message + "; under CI every shared file must be present")
+    warnings.warn(message + "; the tests that read it ran without it", stacklevel=2)
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A test marked ``never_skip`` that skips (however: pytest.skip, importorskip, a fixture) fails."""
+    report: pytest.TestReport = yield
+    if report.skipped and item.get_closest_marker("never_skip") is not None:
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid} is marked never_skip but was skipped: {report.longrepr}"
+    return report
 
 
 @pytest.fixture(scope="session")

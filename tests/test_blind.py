@@ -69,6 +69,7 @@ def dev_report(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
     return evaluate_reading(load_blind(DEV), kb, brief_findings(DEV))
 
 
+@pytest.mark.slow  # reads all 800 development texts
 def test_reading_floor_on_the_development_split(dev_report) -> None:  # type: ignore[no-untyped-def]
     """A floor, not a target: reading must not fall back below what this batch measured
     (2026-12-06: 800 texts, recall 0.728, precision 0.760, red-flag recall 0.737)."""

@@ -21,9 +21,11 @@ from twitchcheck.evaluation import (
     score,
     write_plots,
 )
+from twitchcheck.pipeline import assess
+
+from .conftest import shared_file
 
 DATA = Path(__file__).parent / "data"
-PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "vignettes" / "public.jsonl"
 EXTRA = DATA / "vignettes_extra.jsonl"
 NEW_CONDITIONS = EXTRA.parent / "vignettes_new_conditions.jsonl"
 CONDITIONS_DIR = (
@@ -222,8 +224,9 @@ def test_empty_and_missing_files(tmp_path: Path) -> None:
 def test_vignette_files_are_valid() -> None:
     extra = load_vignettes(EXTRA)
     assert len(extra) >= 40
-    if PUBLIC.exists():
-        public = load_vignettes(PUBLIC)
+    path = shared_file("vignettes", "public.jsonl")
+    if path is not None:
+        public = load_vignettes(path)
         assert not {v.id for v in public} & {v.id for v in extra}
 
 
@@ -250,18 +253,19 @@ def test_write_plots(tmp_path: Path) -> None:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_safety_floor_no_emergency_under_triage() -> None:
-    """Public + extra vignettes through the real engine: no emergency may be triaged below emergency."""
-    try:
-        from twitchcheck import assess
-        from twitchcheck.knowledge import KnowledgeError
+def safety_vignettes() -> list[Vignette]:
+    """The extra vignettes (in this repository) and the public ones (../shared; required under CI)."""
+    public = shared_file("vignettes", "public.jsonl")
+    return load_vignettes(EXTRA) + (load_vignettes(public) if public else [])
 
-        assess(text="my calf twitches", age=30, sex="female")
-    except ImportError as exc:
-        pytest.skip(f"twitchcheck.assess or the text extractor is not importable yet: {exc}")
-    except KnowledgeError as exc:
-        pytest.skip(f"knowledge base does not load yet (see the knowledge tests): {exc}")
-    vignettes = load_vignettes(EXTRA) + (load_vignettes(PUBLIC) if PUBLIC.exists() else [])
+
+@pytest.mark.never_skip
+def test_safety_floor_no_emergency_under_triage() -> None:
+    """Public + extra vignettes through the real engine: no emergency may be triaged below emergency.
+
+    Never skipped: if the engine, the reader or the base cannot load, this fails with that error."""
+    vignettes = safety_vignettes()
+    assert sum(v.triage == "emergency" for v in vignettes) >= 10
     report = evaluate(vignettes, assess_fn=assess)
     missed = [f"{r.id} ({r.gold}): {r.level}" for r in report.rows if r.triage == "emergency" != r.level]
     print(render_text(report))
@@ -299,14 +303,11 @@ def test_interview_summary_on_hand_made_reports() -> None:
     assert restored.summary() == s
 
 
+@pytest.mark.never_skip
 def test_interview_safety_floor_no_emergency_under_triage() -> None:
     """Emergency vignettes interviewed from their first sentence, the patient answering only what the full
     text says: the interview must still end at emergency."""
-    vignettes = [
-        v
-        for v in load_vignettes(EXTRA) + (load_vignettes(PUBLIC) if PUBLIC.exists() else [])
-        if v.triage == "emergency"
-    ]
+    vignettes = [v for v in safety_vignettes() if v.triage == "emergency"]
     interviewed = evaluate_interview(vignettes)
     s = interviewed.summary()
     assert s["n"] == len(vignettes) >= 10

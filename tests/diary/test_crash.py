@@ -32,7 +32,10 @@ from .crash_writer import BASE, BATCH
 KILLS = 50
 WRITER = Path(__file__).with_name("crash_writer.py")
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)"),
+]
 
 
 class Zygote:

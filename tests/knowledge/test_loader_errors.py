@@ -1,23 +1,50 @@
-"""A broken knowledge base fails to load with a message naming the file and the field."""
+"""A broken knowledge base fails to load with a message naming the file and the field.
+
+Each case breaks a copy of the small test base (tests/data/mini_kb, with the opening checklist below
+written next to it), not of the packaged base: the same loader checks, at a fraction of the cost.
+"""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from twitchcheck.knowledge import KnowledgeError, load_kb
-from twitchcheck.knowledge.loader import DATA_DIR
+from twitchcheck.knowledge import KnowledgeBase, KnowledgeError, load_kb
 
-Edit = Callable[[dict], None]  # type: ignore[type-arg]
+from ..conftest import DATA
+
+Edit = Callable[[dict[str, Any]], None]
+MINI = DATA / "mini_kb"
+# An opening checklist for the small base (which has none of its own, so the engine tests see none).
+CHECKLIST: dict[str, Any] = {
+    "opening_checklist": {
+        "id": "main_symptoms",
+        "question": "Which of these are you noticing?",
+        "clinician_question": "Which of these does the patient have?",
+        "items": [
+            {"finding": "fasciculations", "label": "Small twitches under the skin"},
+            {"finding": "weakness", "label": "Weakness"},
+            {"finding": "trigger_caffeine", "label": "A lot of coffee"},
+        ],
+        "warning_signs_heading": "Also tick any of these you have now",
+        "warning_signs": [
+            {"finding": "fever", "label": "Fever"},
+            {"finding": "stiff_neck", "label": "A stiff neck"},
+        ],
+    }
+}
 
 
 def _broken(tmp_path: Path, name: str, edit: Edit) -> Path:
+    """A copy of the small base with the checklist above, whose file ``name`` was changed by ``edit``."""
     root = tmp_path / "kb"
-    shutil.copytree(DATA_DIR, root)
+    shutil.copytree(MINI, root)
+    (root / "interview.yaml").write_text(yaml.safe_dump(CHECKLIST), encoding="utf-8")
     path = root / name
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     edit(data)
@@ -25,8 +52,8 @@ def _broken(tmp_path: Path, name: str, edit: Edit) -> Path:
     return root
 
 
-def _items(data: dict) -> list[dict]:  # type: ignore[type-arg]
-    items: list[dict] = data["opening_checklist"]["items"]  # type: ignore[type-arg]
+def _items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = data["opening_checklist"]["items"]
     return items
 
 
@@ -35,19 +62,19 @@ def _items(data: dict) -> list[dict]:  # type: ignore[type-arg]
     [
         (
             lambda d: _items(d).append({"finding": "wobbly_knees", "label": "Wobbly knees"}),
-            "interview.yaml: field opening_checklist.items[24].finding: unknown finding id 'wobbly_knees'",
+            "interview.yaml: field opening_checklist.items[3].finding: unknown finding id 'wobbly_knees'",
         ),
         (
-            lambda d: _items(d).append({"finding": "reflexes", "label": "Brisk reflexes"}),
-            "opening_checklist.items[24].finding: 'reflexes' must be a yes/no finding a person can report",
+            lambda d: _items(d).append({"finding": "twitch_duration", "label": "How long"}),
+            "items[3].finding: 'twitch_duration' must be a yes/no finding a person can report",
         ),
         (
             lambda d: _items(d).append(dict(_items(d)[0])),
-            "opening_checklist.items[24].finding: 'fasciculations' is listed twice",
+            "opening_checklist.items[3].finding: 'fasciculations' is listed twice",
         ),
         (
             lambda d: d["opening_checklist"]["warning_signs"].append({"finding": "fever", "label": "Hot"}),
-            "opening_checklist.warning_signs[12].finding: 'fever' is listed twice",
+            "opening_checklist.warning_signs[2].finding: 'fever' is listed twice",
         ),
         (
             lambda d: d["opening_checklist"].update(id="weakness"),
@@ -58,6 +85,7 @@ def _items(data: dict) -> list[dict]:  # type: ignore[type-arg]
             "interview.yaml: field opening_checklist.question: Field required",
         ),
     ],
+    ids=["unknown", "not-yes-no", "item-twice", "warning-twice", "id-is-a-finding", "no-question"],
 )
 def test_broken_checklist_names_file_and_field(tmp_path: Path, edit: Edit, message: str) -> None:
     with pytest.raises(KnowledgeError) as caught:
@@ -66,23 +94,30 @@ def test_broken_checklist_names_file_and_field(tmp_path: Path, edit: Edit, messa
 
 
 def test_broken_condition_names_file_and_field(tmp_path: Path) -> None:
-    def edit(data: dict) -> None:  # type: ignore[type-arg]
+    def edit(data: dict[str, Any]) -> None:
         data["likelihoods"]["wobbly_knees"] = {
             "p": 0.5,
             "basis": "estimate",
-            "source": ["nhs_twitching"],
+            "source": ["test_source"],
             "note": "a test",
         }
 
     with pytest.raises(KnowledgeError) as caught:
-        load_kb(_broken(tmp_path, "conditions/als.yaml", edit))
-    assert "conditions/als.yaml: field likelihoods.wobbly_knees: unknown finding id 'wobbly_knees'" in str(
-        caught.value
+        load_kb(_broken(tmp_path, "conditions/motor_neuron.yaml", edit))
+    assert (
+        "conditions/motor_neuron.yaml: field likelihoods.wobbly_knees: unknown finding id 'wobbly_knees'"
+        in str(caught.value)
     )
 
 
-def test_the_packaged_checklist_loads(tmp_path: Path) -> None:
+def test_the_unbroken_copy_loads(tmp_path: Path) -> None:
+    """The copy itself is sound, so each error above comes from its edit alone."""
     kb = load_kb(_broken(tmp_path, "interview.yaml", lambda d: None))
+    assert kb.checklist is not None and len(kb.checklist.all_items) == 5
+    assert set(kb.conditions) == {"benign", "meningitis", "motor_neuron"}
+
+
+def test_the_packaged_checklist_loads(kb: KnowledgeBase) -> None:
     assert kb.checklist is not None and len(kb.checklist.all_items) == 36
 
 

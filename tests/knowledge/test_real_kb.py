@@ -7,9 +7,8 @@ import re
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.knowledge.check import check_kb
 
-from ..conftest import SHARED
+from ..conftest import shared_file
 
-CONDITIONS_MD = SHARED / "research" / "conditions.md"
 EXPECTED_IDS = {
     "benign_fasciculations",
     "medication_induced",
@@ -67,8 +66,9 @@ ADDED_IDS = {
 
 def test_exactly_the_48_condition_ids(kb: KnowledgeBase) -> None:
     assert set(kb.conditions) == EXPECTED_IDS | ADDED_IDS
-    if CONDITIONS_MD.exists():
-        listed = set(re.findall(r"^\| ([a-z_]+) \|", CONDITIONS_MD.read_text(), flags=re.M)) - {"id", "level"}
+    conditions_md = shared_file("research", "conditions.md")
+    if conditions_md is not None:
+        listed = set(re.findall(r"^\| ([a-z_]+) \|", conditions_md.read_text(), flags=re.M)) - {"id", "level"}
         listed -= {"emergency", "urgent", "routine", "self_care"}
         assert listed == EXPECTED_IDS
 

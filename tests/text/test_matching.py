@@ -22,17 +22,17 @@ from twitchcheck.text.context_rules import SPAN_GROUP, load_rules
 from twitchcheck.text.matching import RuleMatcher, chain, first_words, steps
 from twitchcheck.text.pipeline import Pipeline, get_pipeline
 
-from ..conftest import DATA, SHARED
+from ..conftest import DATA, shared_file
 
 ANNOTATIONS = DATA / "text_annotations.jsonl"
-VIGNETTES = SHARED / "vignettes" / "public.jsonl"
 
 
 def _texts() -> list[str]:
     texts = [json.loads(line)["text"] for line in ANNOTATIONS.read_text("utf-8").splitlines() if line.strip()]
-    if VIGNETTES.exists():
+    vignettes = shared_file("vignettes", "public.jsonl")
+    if vignettes is not None:
         texts += [
-            json.loads(line)["text"] for line in VIGNETTES.read_text("utf-8").splitlines() if line.strip()
+            json.loads(line)["text"] for line in vignettes.read_text("utf-8").splitlines() if line.strip()
         ]
     # Long texts: many sentences (blocks) and one run-on "sentence" cut by the length limit.
     texts.append(" ".join(texts[:40]))

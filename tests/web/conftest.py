@@ -7,7 +7,6 @@ answers, and show the server's own output if it dies. The browser is Debian's ch
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -23,6 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
+from tests.conftest import in_ci
 from twitchcheck.web import create_app
 from twitchcheck.web.auth import CSRF_FIELD
 
@@ -142,7 +142,7 @@ def server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists() or shutil.which("chromium") is None:
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail("chromium is missing: `make test` installs it (apt-get install chromium)")
         pytest.skip("chromium is not installed (run `make test`, which installs it)")
     from playwright.sync_api import sync_playwright

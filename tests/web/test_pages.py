@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import csrf
+from tests.web.html_check import Page
+from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.web.bodymap import REGIONS
 
 
@@ -176,3 +180,33 @@ def test_csrf_cookie_is_httponly_and_strict(client: TestClient, app: object) -> 
         cookie = fresh.get("/").headers["set-cookie"]
     assert cookie.startswith("tc_csrf=") and "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert "Secure" not in cookie  # plain http on loopback; https adds it (test_accounts_web)
+
+
+@pytest.mark.parametrize("view", ["lay", "clinician"])
+def test_every_condition_page_renders_and_is_well_formed(app: Any, kb: KnowledgeBase, view: str) -> None:
+    """All condition pages in both views (they share one template; axe scans two of them in a browser)."""
+    fresh = TestClient(app)  # its own cookies: the view switch is remembered in one
+    faq = {e.id: e for e in kb.faq}
+    problems: list[str] = []
+    for condition in kb.conditions.values():
+        response = fresh.get(f"/conditions/{condition.id}", params={"view": view})
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+        page = Page(response.text)
+        problems += [f"{condition.id}: {problem}" for problem in page.report()]
+        assert page.headings[0] == (1, condition.lay_name), condition.id
+        assert condition.lay_name in page.title, condition.id
+        headings = {text for _, text in page.headings}
+        assert {"What a doctor may check", "Treatment and management", "Sources"} <= headings, condition.id
+        assert ("What you can do yourself" in headings) == bool(condition.self_care), condition.id
+        asked = [e for e in faq.values() if condition.id in e.conditions]
+        assert ("Questions people ask" in headings) == bool(asked), condition.id
+        for entry in asked:
+            assert f'href="/faq#{entry.id}"' in response.text, (condition.id, entry.id)
+        assert 'id="src-1"' in response.text, condition.id
+        if view == "clinician":
+            assert condition.name in page.words and f"ICD-10 {condition.codes.icd10}" in page.words
+            for test in condition.tests:
+                assert test.name in page.words, (condition.id, test.name)
+        else:
+            assert "ICD-10" not in page.words, condition.id
+    assert not problems, "\n".join(problems)

@@ -16,6 +16,8 @@ from schemathesis.config import SchemathesisConfig
 
 from twitchcheck.web import create_app
 
+# Thousands of generated requests: `make test` runs them, `make check` leaves them out.
+pytestmark = pytest.mark.slow
 MIN_REQUESTS = 1000
 EXAMPLES_PER_OPERATION = 250
 

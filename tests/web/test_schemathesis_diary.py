@@ -27,6 +27,8 @@ from twitchcheck.diary import accounts, repository
 from twitchcheck.diary.db import Database
 from twitchcheck.diary.schemas import EntryCreate, UserCreate
 
+# Thousands of generated requests: `make test` runs them, `make check` leaves them out.
+pytestmark = pytest.mark.slow
 MIN_REQUESTS = 300
 EXAMPLES_PER_OPERATION = 40
 # The rest of the API has its own run (test_schemathesis.py).
