@@ -121,14 +121,20 @@ def test_the_packaged_checklist_loads(kb: KnowledgeBase) -> None:
     assert kb.checklist is not None and len(kb.checklist.all_items) == 36
 
 
-@pytest.mark.parametrize("premise", ["wobbly_knees", "twitch_duration", "weakness_progressive"])
+@pytest.mark.parametrize("premise", ["wobbly_knees", "twitch_duration", "weakness"])
 def test_a_premise_must_be_another_yes_no_finding(tmp_path: Path, premise: str) -> None:
-    def edit(data: dict) -> None:  # type: ignore[type-arg]
-        finding = next(f for f in data["findings"] if f["id"] == "weakness_progressive")
+    def edit(data: dict[str, Any]) -> None:
+        finding = next(f for f in data["findings"] if f["id"] == "weakness")
         finding["premise"] = premise
 
     with pytest.raises(KnowledgeError) as caught:
-        load_kb(_broken(tmp_path, "findings/symptoms.yaml", edit))
-    assert f"(weakness_progressive): field premise: {premise!r} must be another yes/no finding" in str(
-        caught.value
-    )
+        load_kb(_broken(tmp_path, "findings/all.yaml", edit))
+    assert f"(weakness): field premise: {premise!r} must be another yes/no finding" in str(caught.value)
+
+
+def test_a_yes_no_premise_loads(tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        next(f for f in data["findings"] if f["id"] == "weakness")["premise"] = "fasciculations"
+
+    kb = load_kb(_broken(tmp_path, "findings/all.yaml", edit))
+    assert kb.findings["weakness"].premise == "fasciculations"
