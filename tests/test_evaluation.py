@@ -254,7 +254,7 @@ def test_write_plots(tmp_path: Path) -> None:
 
 
 def safety_vignettes() -> list[Vignette]:
-    """The extra vignettes (in this repository) and the public ones (../shared; required under CI)."""
+    """The extra vignettes (in this repository) and the public ones (../shared, when present)."""
     public = shared_file("vignettes", "public.jsonl")
     return load_vignettes(EXTRA) + (load_vignettes(public) if public else [])
 

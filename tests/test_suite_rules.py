@@ -12,10 +12,10 @@ from tests.conftest import shared_file
 pytest_plugins = ["pytester"]
 
 
-def test_a_missing_shared_file_fails_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_missing_shared_file_fails_when_required(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(conftest, "SHARED", tmp_path)
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="under CI every shared file must be present"):
+    monkeypatch.setenv("TWITCHCHECK_REQUIRE_SHARED", "1")
+    with pytest.raises(pytest.fail.Exception, match="TWITCHCHECK_REQUIRE_SHARED asks for every shared file"):
         shared_file("vignettes", "public.jsonl")
 
 
@@ -23,7 +23,8 @@ def test_a_missing_shared_file_is_a_warning_elsewhere(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(conftest, "SHARED", tmp_path)
-    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("TWITCHCHECK_REQUIRE_SHARED", raising=False)
+    monkeypatch.setenv("CI", "true")  # a CI clone need not sit beside the shared folder
     with pytest.warns(UserWarning, match="public.jsonl is missing"):
         assert shared_file("vignettes", "public.jsonl") is None
     (tmp_path / "vignettes").mkdir()
