@@ -138,3 +138,26 @@ def test_a_yes_no_premise_loads(tmp_path: Path) -> None:
 
     kb = load_kb(_broken(tmp_path, "findings/all.yaml", edit))
     assert kb.findings["weakness"].premise == "fasciculations"
+
+
+def test_the_twitch_types_guide_is_data_whose_sources_must_exist(tmp_path: Path, kb: KnowledgeBase) -> None:
+    """The guide page's content lives in guide.yaml; a row citing an unknown source names file and row."""
+    assert kb.guide is not None and {t.id for t in kb.guide.twitch_types} >= {"fasciculation", "tetany"}
+    root = tmp_path / "kb"
+    shutil.copytree(MINI, root)
+    source = next(iter(load_kb(MINI).sources))
+    row = {
+        "id": "cramp",
+        "name": "Cramp",
+        "looks_like": "The muscle goes hard.",
+        "moves_joint": "No",
+        "painful": "Yes",
+        "usually": "Common and mostly harmless.",
+        "sources": [source],
+    }
+    (root / "guide.yaml").write_text(yaml.safe_dump({"twitch_types": [row]}), encoding="utf-8")
+    assert load_kb(root).guide is not None
+    row["sources"] = ["no_such_source"]
+    (root / "guide.yaml").write_text(yaml.safe_dump({"twitch_types": [row]}), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"guide\.yaml: twitch_types\[0\] \(cramp\)\.sources"):
+        load_kb(root)

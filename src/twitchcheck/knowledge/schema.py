@@ -398,6 +398,23 @@ class FaqFile(Strict):
     faq: list[FaqEntry] = Field(min_length=1)
 
 
+class TwitchType(Strict):
+    """One kind of twitch-like movement in the guide (data/guide.yaml), in plain words with sources."""
+
+    id: Id
+    name: str = Field(min_length=3)
+    looks_like: str = Field(min_length=10)
+    moves_joint: str = Field(min_length=2)
+    painful: str = Field(min_length=2)
+    usually: str = Field(min_length=10, description="what it usually means and when to see a doctor")
+    sources: list[Id] = Field(min_length=1)
+
+
+class GuideFile(Strict):
+    twitch_types: list[TwitchType] = Field(min_length=1)
+    faq_sources: list[Id] = Field(default_factory=list)
+
+
 class SafetyNetItem(Strict):
     """One 'get help sooner if' line, and the findings whose appearance it is about (``watch``).
 

@@ -287,8 +287,8 @@ async def faq_page(request: Request, kb: KB) -> HTMLResponse:
 @router.get("/twitch-types", response_class=HTMLResponse)
 async def twitch_types_page(request: Request, kb: KB) -> HTMLResponse:
     sources = SourceList(kb)
-    refs = {sid: sources.cite([sid]) for sid in guide.CITED}
-    context = {"nav": "guide", "refs": refs, "sources": sources.entries(), "types": guide.TYPES}
+    refs = {sid: sources.cite([sid]) for sid in guide.cited(kb)}
+    context = {"nav": "guide", "refs": refs, "sources": sources.entries(), "types": guide.twitch_types(kb)}
     return render(request, "twitch_types.html", context)
 
 
