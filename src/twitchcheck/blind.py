@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twitchcheck.evaluation import Vignette, VignetteError
+from twitchcheck.knowledge.loader import iter_leaves
 from twitchcheck.knowledge.schema import Level, LevelName
 
 if TYPE_CHECKING:
@@ -186,21 +187,13 @@ def is_blind_file(path: str | Path) -> bool:
 
 
 def red_flag_findings(kb: KnowledgeBase) -> list[str]:
-    """Every finding an emergency or urgent red-flag rule looks at."""
-    found: set[str] = set()
-
-    def walk(expr: Mapping[str, Any]) -> None:
-        if "finding" in expr:
-            found.add(str(expr["finding"]))
-        for key in ("all", "any"):
-            for sub in expr.get(key, ()):
-                walk(sub)
-        if "not" in expr:
-            walk(expr["not"])
-
-    for flag in kb.red_flags:
-        if flag.level in ("emergency", "urgent"):
-            walk(flag.when)
+    """Every finding an emergency or urgent red-flag rule looks at (asked for present or absent)."""
+    found = {
+        str(leaf["finding"])
+        for flag in kb.red_flags
+        if flag.level in ("emergency", "urgent")
+        for leaf in iter_leaves(flag.when)
+    }
     return sorted(found & set(kb.findings))
 
 
@@ -228,7 +221,8 @@ def evaluate_reading(
 ) -> ReadingReport:
     """Read every text and run both the read and the gold findings through the engine; reading is
     scored on ``scored`` findings only (default: all); ``readers``: rules, learned or both (None)."""
-    from twitchcheck.pipeline import assess, warning_findings
+    from twitchcheck.engine.triage import warning_findings
+    from twitchcheck.pipeline import assess
     from twitchcheck.text import extract
 
     warning = warning_findings(kb)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -15,6 +14,7 @@ from twitchcheck.engine import interview
 from twitchcheck.engine.assessment import Assessment, assess_observations, possible_red_flags
 from twitchcheck.engine.interview import InterviewState
 from twitchcheck.engine.model import compile_model
+from twitchcheck.engine.triage import warning_findings
 from twitchcheck.knowledge import KnowledgeBase, load_kb
 from twitchcheck.knowledge.schema import ChecklistItem, Finding
 
@@ -39,23 +39,6 @@ def _read(
     if readers is None:
         return extract(text, kb, reference=reference)
     return extract(text, kb, reference=reference, readers=readers)
-
-
-def warning_findings(kb: KnowledgeBase) -> frozenset[str]:
-    """Findings an emergency or urgent red-flag rule asks for present."""
-    return _warning_findings(kb)
-
-
-@cache
-def _warning_findings(kb: KnowledgeBase) -> frozenset[str]:
-    from twitchcheck.engine.triage import positive_leaves
-
-    return frozenset(
-        leaf["finding"]
-        for flag in kb.red_flags
-        if flag.level in ("emergency", "urgent")
-        for leaf in positive_leaves(flag.when)
-    )
 
 
 def _observations(mentions: Sequence[Mention]) -> list[ev.Observation]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ import numpy.typing as npt
 
 from twitchcheck.engine.evidence import Observation
 from twitchcheck.engine.model import FloatArray, Model
+from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.knowledge.schema import Level, RedFlag
 
 
@@ -48,6 +50,17 @@ def positive_leaves(expr: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     if "not" in expr:
         return []
     return [leaf for e in expr["all" if "all" in expr else "any"] for leaf in positive_leaves(e)]
+
+
+@lru_cache(maxsize=8)
+def warning_findings(kb: KnowledgeBase) -> frozenset[str]:
+    """Findings an emergency or urgent red-flag rule asks for present (as opposed to absent)."""
+    return frozenset(
+        leaf["finding"]
+        for flag in kb.red_flags
+        if flag.level in ("emergency", "urgent")
+        for leaf in positive_leaves(flag.when)
+    )
 
 
 @dataclass(frozen=True)
