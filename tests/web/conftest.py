@@ -7,11 +7,13 @@ answers, and show the server's own output if it dies. The browser is Debian's ch
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,6 +99,14 @@ def register(client: TestClient, username: str, password: str = PASSWORD) -> Tes
     return client
 
 
+def artifact_folder(name: str) -> Path:
+    """Where a browser test module keeps its screenshots (TWITCHCHECK_ARTIFACTS, else the temp folder)."""
+    root = os.environ.get("TWITCHCHECK_ARTIFACTS") or Path(tempfile.gettempdir()) / "twitchcheck-artifacts"
+    folder = Path(root) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def find_free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -155,12 +165,14 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
+def open_tab(browser: Any, viewport: dict[str, int], size: str | None = None) -> Iterator[Any]:
+    """A fresh tab at ``viewport`` (its name, if given, as ``tab.size``); fails on any JavaScript error."""
     context = browser.new_context(viewport=viewport)
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.size = size
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
@@ -169,13 +181,13 @@ def _page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A fresh desktop-sized browser tab; fails the test if the page threw a JavaScript error."""
-    yield from _page(browser, DESKTOP)
+    yield from open_tab(browser, DESKTOP)
 
 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     """A fresh phone-sized tab (390 x 844)."""
-    yield from _page(browser, PHONE)
+    yield from open_tab(browser, PHONE)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,7 +27,7 @@ from xml.etree import ElementTree
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import CSRF_INPUT, ROOT, find_free_port, wait_for_server
+from tests.web.conftest import CSRF_INPUT, ROOT, artifact_folder, find_free_port, open_tab, wait_for_server
 from tests.web.test_diary_browser import quick_add, signup
 from tests.web.test_results_phone import PHONE, VIEWPORTS, axe_violations
 from twitchcheck.diary.patterns import BASELINE_DAYS
@@ -65,24 +64,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def artifacts() -> Path:
-    root = os.environ.get("TWITCHCHECK_ARTIFACTS") or Path(tempfile.gettempdir()) / "twitchcheck-artifacts"
-    folder = Path(root) / "phone-forms"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artifact_folder("phone-forms")
 
 
 @pytest.fixture(params=list(VIEWPORTS))
 def tab(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
     """A fresh tab at phone or desktop size (``tab.size``); fails on any JavaScript error."""
-    context = browser.new_context(viewport=VIEWPORTS[request.param])
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.size = request.param
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    yield from open_tab(browser, VIEWPORTS[request.param], request.param)
 
 
 def shot(page: Any, artifacts: Path, name: str, full: bool = False) -> None:

@@ -17,9 +17,7 @@ temporary directory), and the measured heights are printed.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
+from tests.web.conftest import artifact_folder, open_tab
 from tests.web.test_accessibility import RULES
 from tests.web.test_browser import ALS, BENIGN, STROKE
 from twitchcheck.knowledge import load_kb
@@ -62,26 +61,13 @@ AXE = Axe()
 
 @pytest.fixture(scope="module")
 def artifacts() -> Path:
-    folder = Path(
-        os.environ.get("TWITCHCHECK_ARTIFACTS") or Path(tempfile.gettempdir()) / "twitchcheck-artifacts"
-    )
-    folder = folder / "results-phone"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artifact_folder("results-phone")
 
 
 @pytest.fixture(params=list(VIEWPORTS))
 def tab(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
     """A fresh tab at phone or desktop size; its name is ``tab.size``."""
-    context = browser.new_context(viewport=VIEWPORTS[request.param])
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.size = request.param
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    yield from open_tab(browser, VIEWPORTS[request.param], request.param)
 
 
 def submit(page: Any, server: str, text: str, age: str = "") -> None:
