@@ -37,6 +37,10 @@ _SINGLE_LETTER = {"d", "y", "h", "w"}
 _IN_BEFORE = re.compile(r"\bin\s+(?:(?:about|around|approx\.?|approximately|roughly|~)\s*)?$", re.I)
 _TIME_AFTER = re.compile(r"\s*(?:'s|')?\s*time\b", re.I)
 _AGO_AFTER = re.compile(r"\s*ago\b", re.I)
+# "has been jerking for 6 minutes", "it's been going about 10 mins": still going, begun that long ago.
+_PERFECT_BEFORE = re.compile(r"\bbeen(?:\s+\w+ing)?(?:\s+on)?\s*$", re.I)
+# "for a few seconds at a time", "for 10 minutes each time": how long one episode lasts.
+_FOLLOW_EPISODE = re.compile(r"\s*+(?:at\s+a\s+time|each\s+time|every\s+time|at\s+once|a\s+go)\b", re.I)
 # A form's "How long:" label: what follows is how long the complaint has lasted.
 _HOW_LONG = re.compile(r"how\s+long(?:\s+for|\s+has\s+it\s+been)?\s*[:?\-–]*\s*$", re.I)
 _PAST_LEAD = frozenset({"the", "a", "past", "last", "previous"})  # "in the last 3 weeks"
@@ -218,7 +222,14 @@ class DurationReader:
             count += 0.5
         days = count * self._units[unit]
         # "for 12 mins now", "3 days so far": still going, so it began that long ago.
-        ongoing = lead.startswith("since") or bool(match.group("now"))
+        ongoing = (
+            lead.startswith("since")
+            or bool(match.group("now"))
+            or (
+                bool(_PERFECT_BEFORE.search(text, max(0, match.start() - 30), match.start()))
+                and not _FOLLOW_EPISODE.match(text, end)
+            )
+        )
         kind: Kind = "ago" if match.group("ago") else ("since" if ongoing else "for")
         start = match.start("lead") + (len(match.group("lead")) - len(match.group("lead").lstrip()))
         lead_words = lead.split()

@@ -203,6 +203,9 @@ class People(_Strict):
     self_male: list[str]
     first_person: list[str]
     third_person: list[str]
+    # "what do I do", "should I call", "can I give him": the writer asking for help, not a patient
+    # speaking of themselves; a first-person word right after one of these is not counted.
+    asking: list[str] = Field(default_factory=list)
 
 
 class Languages(_Strict):
@@ -211,6 +214,17 @@ class Languages(_Strict):
     script_share: float = Field(gt=0, le=1)
     english: list[str]
     others: dict[str, list[str]]
+
+
+class Comparisons(_Strict):
+    """A thing named only to describe another ("wee like cola", "the colour of strong tea"): a
+    ``findings`` word right after a ``markers`` phrase, in a clause that names one of ``about``,
+    is a comparison, not the thing itself."""
+
+    markers: list[str] = Field(default_factory=list)
+    findings: list[str] = Field(default_factory=list)
+    about: list[str] = Field(default_factory=list)
+    gap: int = Field(default=2, ge=0, le=4)
 
 
 class Grammar(_Strict):
@@ -235,6 +249,10 @@ class Grammar(_Strict):
     # Body functions that several findings share ("breathing is fine" denies breathlessness and
     # breathing failure alike): head word -> the findings it denies. A head never affirms.
     shared_heads: dict[str, list[str]] = Field(default_factory=dict)
+    # Words that say "fine" only of some findings: a strong grip is a normal grip, a strong pain is
+    # a bad one. word -> the findings it can deny; any other finding ignores it.
+    normal_only_for: dict[str, list[str]] = Field(default_factory=dict)
+    comparisons: Comparisons = Field(default_factory=lambda: Comparisons())
     frequency: Frequency
     spread: Spread
     laterality: Laterality

@@ -54,6 +54,7 @@ class SubjectReader:
         self._relatives = self._female | self._male | {w.lower() for w in rel.any}
         self._people = self._relatives | {w.lower() for w in people.others}
         self._first = {w.lower() for w in people.first_person}
+        self._asking = {w.lower() for w in people.asking}
         self._third = {w.lower() for w in people.third_person}
         self._self_female = {w.lower() for w in people.self_female}
         self._self_male = {w.lower() for w in people.self_male}
@@ -153,11 +154,15 @@ class SubjectReader:
 
     def _third_person_story(self, doc: Doc, rel_end: int, first: int, third: int) -> bool:
         """The relative is the subject of a present-tense story told in the third person."""
-        following = [t for t in doc if t.idx >= rel_end and not t.is_punct][:3]
-        for token in following:
+        following = [t for t in doc if t.idx >= rel_end and not t.is_punct][:4]
+        for n, token in enumerate(following):
             lower = token.lower_
             if lower in _PAST_VERBS:
-                return False
+                # "was dipping the sheep this morning" tells what happened; "was diagnosed" is history
+                after = following[n + 1].lower_ if n + 1 < len(following) else ""
+                if not (lower in ("was", "were") and after.endswith("ing")):
+                    return False
+                break
             if lower not in _ADVERBS:
                 break
         return third > first
@@ -172,6 +177,7 @@ class SubjectReader:
                 third += 1
             elif (
                 lower in self._first
+                and not (i > 0 and tokens[i - 1].lower_ in self._asking)
                 or lower == "my"
                 and not (i + 1 < len(tokens) and tokens[i + 1].lower_ in self._people)
             ):

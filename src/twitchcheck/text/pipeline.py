@@ -149,17 +149,22 @@ class Pipeline:
         return len(self.nlp.vocab.strings) - self.strings
 
 
-def _grammar_words() -> frozenset[str]:
-    """Every word the grammar and context rules use: never 'corrected' into a finding word."""
+def _protected_words() -> frozenset[str]:
+    """Words never 'corrected' into a finding word: every word the grammar and context rules use,
+    and common English words (``english_words.txt``: "gutters" is no typo of "guttering")."""
     files = resources.files("twitchcheck.text").joinpath("data")
     text = files.joinpath("grammar.yaml").read_text("utf-8") + files.joinpath("context_rules.json").read_text(
         "utf-8"
     )
-    return frozenset(w.lower() for w in re.findall(r"[A-Za-z]{3,}", text))
+    english = files.joinpath("english_words.txt").read_text("utf-8").splitlines()
+    return frozenset(w.lower() for w in re.findall(r"[A-Za-z]{3,}", text)) | frozenset(
+        w for w in english if w and not w.startswith("#")
+    )
 
 
 # A number in digits ("8", "5.5", "8-10", "~8"), and one glued to a word ("10lbs" -> "lbs").
 _NUMBER_TOKEN = re.compile(r"[~≈<>]?\d+(?:[.,]\d+)?(?:[-–]\d+(?:[.,]\d+)?)?")
+_COUNT_PLURALS = {"100s": "hundreds", "100's": "hundreds", "1000s": "thousands", "1000's": "thousands"}
 _GLUED_NUMBER = re.compile(r"[~≈<>]?\d+(?:[.,]\d+)?([a-z]+)")
 
 
@@ -178,11 +183,19 @@ def _normalizer_component(
                 if _NUMBER_TOKEN.fullmatch(lower):
                     token.norm_ = number
                     continue
+                if lower in _COUNT_PLURALS:
+                    token.norm_ = normalize(_COUNT_PLURALS[lower])  # "100s of squats": hundreds of them
+                    continue
                 glued = _GLUED_NUMBER.fullmatch(lower)
                 if glued is not None:
                     token.norm_ = normalize(glued.group(1))
                     continue
             norm = normalize(lower)
+            if norm not in known and lower.endswith("in") and len(lower) > 4:
+                # A dropped g ("shakin", "lookin", "jumpin") is the -ing word, not a typo of another.
+                with_g = normalize(lower + "g")
+                if with_g in known:
+                    norm = with_g
             if norm not in known and token.is_alpha and lower not in protected:
                 fixed = fuzzy.correct(lower, protected)
                 if fixed is not None:
@@ -332,7 +345,7 @@ def compile_recipe(kb: HasFindings) -> Recipe:
         grammar=grammar,
         vocabulary=vocabulary,
         known=known,
-        protected=_grammar_words(),
+        protected=_protected_words(),
         targets=_compile_targets(template, vocabulary, learned),
     )
 

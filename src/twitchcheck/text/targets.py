@@ -134,6 +134,8 @@ def collect_targets(
                 continue
             if category == NORMAL and info.means_normal:
                 continue
+            if category == NORMAL and _not_normal_here(words, info.finding, grammar.normal_only_for):
+                continue
             if category == FAMILY:
                 family_words |= words
             if category in (FAMILY, OTHER_PERSON) and words & reporter_words:
@@ -166,7 +168,42 @@ def collect_targets(
             )
         )
     targets.sort(key=lambda t: (t.start, -t.end))
-    return targets
+    return _without_comparisons(doc, targets, grammar)
+
+
+def _without_comparisons(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
+    """Drop things named only to describe a colour ("wee like cola"; grammar ``comparisons``)."""
+    rule = grammar.comparisons
+    clauses = {t.clause for t in targets if t.info.finding in rule.about}
+    if not clauses:
+        return targets
+    markers = [tuple(m.split()) for m in rule.markers]
+
+    def after_marker(start: int) -> bool:
+        for gap in range(rule.gap + 1):
+            for marker in markers:
+                end = start - gap
+                begin = end - len(marker)
+                if begin >= 0 and tuple(doc[i].lower_ for i in range(begin, end)) == marker:
+                    return True
+        return False
+
+    return [
+        t
+        for t in targets
+        if not (
+            t.info.finding in rule.findings
+            and t.clause in clauses
+            and not doc[t.tok_start].like_num  # "like 5 coffees": about five, no comparison
+            and after_marker(t.tok_start)
+        )
+    ]
+
+
+def _not_normal_here(words: set[str], finding: str, only_for: Mapping[str, list[str]]) -> bool:
+    """A "fine" word that cannot deny ``finding`` ("strong" denies weakness, not pain)."""
+    limited = [w for w in words if w in only_for]
+    return bool(limited) and len(limited) == len(words) and all(finding not in only_for[w] for w in limited)
 
 
 def _short_ok(doc: Doc, i: int) -> bool:

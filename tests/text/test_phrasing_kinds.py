@@ -1,0 +1,88 @@
+"""Kinds of phrasing found in the blind development texts (2026-12-06, session 6), one example each
+plus a near-miss: the texts themselves are never copied here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.pipeline import assess
+from twitchcheck.text import extract
+
+WRITTEN = datetime(2026, 12, 9, 15, 30)
+
+
+def read(kb: KnowledgeBase, text: str) -> dict[str, str]:
+    return extract(text, kb, reference=WRITTEN).as_evidence()
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # a new clause ("now he's ...") ends the scope of an earlier "no"
+        ("she was spraying the roses no mask now shes twitching all over", "fasciculations", "present"),
+        ("no gloves today i'm twitching in both arms", "fasciculations", "present"),
+        # "strong" says fine only of strength
+        ("the back pain is very strong", "back_pain", "present"),
+        ("his grip is strong", "weak_grip", "absent"),
+        ("her pee is dark like strong tea", "dark_urine", "present"),
+        # a sharp object going into the body
+        ("trod on a rusty nail in the garden last week", "recent_wound", "present"),
+        ("caught a fish hook in my thumb 8 days ago", "recent_wound", "present"),
+        # a locked jaw said as tightness or how far the mouth opens
+        ("her jaw keeps getting tighter", "trismus", "present"),
+        ("can only open my mouth a finger's width", "trismus", "present"),
+        # the head or the back taking a blow
+        ("he hit his head on the kerb", "hx_head_injury", "present"),
+        ("she smacked her head on the bathroom floor", "hx_head_injury", "present"),
+        ("he landed on his back off the trampoline", "spinal_trauma_recent", "present"),
+        # unaccustomed exertion and the long lie
+        ("ran a half marathon on sunday, never trained for it", "extreme_exercise", "present"),
+        ("she fell in the night and couldn't get up till morning", "extreme_exercise", "present"),
+        # a fit that is still going: it began that long ago
+        ("his hand has been jerking for 10 minutes", "sudden_onset", "present"),
+        # a dropped g
+        ("my hands are shakin", "tremor", "present"),
+        # the writer asking for help is not the patient
+        ("my wife is twitching all over, what do I do", "fasciculations", "present"),
+        (
+            "dad was mowing the lawn this morning and now his face has dropped, what should I do",
+            "face_droop",
+            "present",
+        ),
+        ("did 100s of squats, never done that before", "extreme_exercise", "present"),
+        ("her left arm jerks rhythmically", "rhythmic_jerking", "present"),
+        ("I don't feel it when I wipe", "saddle_numbness", "present"),
+    ],
+)
+def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
+    assert read(kb, text).get(finding) == state, read(kb, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my wee is dark like cola", "trigger_caffeine"),  # a colour, not a drink
+        ("we cleared the gutters at the weekend", "muscle_wasting"),  # a real word is no typo
+        ("I waited at the station for an hour", "drug_statin"),
+        ("i have been twitching for a few seconds at a time", "sudden_onset"),  # one episode's length
+        ("my head is pounding after work", "hx_head_injury"),
+        ("my dad had MND and was diagnosed at 60", "fasciculations"),
+    ],
+)
+def test_near_miss_is_not_read(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert finding not in read(kb, text), read(kb, text)
+
+
+def test_drink_still_read_when_it_is_a_drink(kb: KnowledgeBase) -> None:
+    assert read(kb, "i drink like 5 coffees a day and my pee is dark").get("trigger_caffeine") == "present"
+
+
+def test_relative_story_with_a_question_is_an_emergency(kb: KnowledgeBase) -> None:
+    text = (
+        "husband was spraying the crops this morning without a mask now hes twitching all over, drooling, "
+        "sweating loads and his pupils are tiny. what do I do"
+    )
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
