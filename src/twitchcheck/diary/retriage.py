@@ -79,12 +79,10 @@ def duration_state(kb: KnowledgeBase, days: float) -> str:
     finding = kb.findings.get(DURATION)
     if finding is None or finding.unit != "days":
         raise KnowledgeError(f"diary re-triage needs graded finding {DURATION!r} measured in days")
-    for state in finding.states:
-        low = state.low if state.low is not None else float("-inf")
-        high = state.high if state.high is not None else float("inf")
-        if low <= days < high:
-            return state.id
-    raise KnowledgeError(f"no {DURATION} state covers {days:.1f} days")
+    state = finding.state_for(days)
+    if state is None:
+        raise KnowledgeError(f"no {DURATION} state covers {days:.1f} days")
+    return state
 
 
 def spread_state(kb: KnowledgeBase, regions: int) -> str | None:
