@@ -16,12 +16,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from twitchcheck.diary.schemas import EntryBase, NoteFinding, Vocabulary, vocabulary
+from twitchcheck.diary.schemas import EntryBase, EntryPublic, NoteFinding, Vocabulary, vocabulary
 from twitchcheck.knowledge import KnowledgeBase
 
 FloatArray = npt.NDArray[np.float64]
@@ -107,35 +107,50 @@ def t_critical(df: int) -> float:
     return _T_975[df - 1] if df <= len(_T_975) else Z_975
 
 
+# How a day's entries add up, by field name: the one mapping of the fields the patterns read per day
+# ("sum": the day's total, with how many entries recorded it; "max": the day's highest). Checked on import.
+PER_DAY: dict[str, Literal["sum", "max"]] = {
+    "duration_minutes": "sum",
+    "caffeine_mg": "sum",
+    "caffeine_cups": "sum",
+    "alcohol_units": "sum",
+    "sleep_hours": "sum",
+    "exercise_minutes": "sum",
+    "stress": "max",
+    "exercised": "max",
+}
+SUMMED = tuple(name for name, how in PER_DAY.items() if how == "sum")
+HIGHEST = tuple(name for name, how in PER_DAY.items() if how == "max")
+if not set(PER_DAY) <= set(EntryBase.fields_of("number", "flag")):
+    raise TypeError(f"PER_DAY names fields an entry does not have as numbers: {sorted(PER_DAY)}")
+
+# An entry's fields as the series holds them, read from the model. The note's words are left out: what
+# they say is in note_findings, and no pattern reads the words themselves.
+NUMBER_COLUMNS = EntryBase.fields_of("number", "flag")  # floats, NaN when not recorded; yes/no as 1/0
+VALUE_COLUMNS = tuple(name for name in EntryBase.fields_of("choice", "text") if name != "note")
+LIST_COLUMNS = (*EntryBase.fields_of("ids"), *EntryPublic.fields_of("records"))
+
+
 @dataclass(frozen=True)
 class EntrySeries:
-    """One person's entries as columns, sorted by time. Missing numbers are NaN."""
+    """One person's entries as columns, sorted by time, each under its field's name."""
 
     ids: IntArray
     t: FloatArray  # seconds since the epoch, UTC
     offset: IntArray  # the writer's UTC offset in minutes
-    count: FloatArray
-    duration: FloatArray
-    intensity: FloatArray
-    caffeine_mg: FloatArray
-    caffeine_cups: FloatArray
-    alcohol: FloatArray
-    sleep: FloatArray
-    stress: FloatArray
-    exercise_minutes: FloatArray
-    exercised: FloatArray  # 1, 0 or NaN
-    kinds: list[str]
-    sides: list[str | None]
-    regions: list[Sequence[str]]  # identical lists may be one shared object: never mutate them
-    symptoms: list[Sequence[str]]
-    note_findings: list[Sequence[dict[str, Any]]]
-    medications: list[str | None]
+    numbers: dict[str, FloatArray]  # NUMBER_COLUMNS
+    values: dict[str, list[Any]]  # VALUE_COLUMNS
+    lists: dict[str, list[Sequence[Any]]]  # LIST_COLUMNS; identical lists may be one shared object
 
-    COLUMNS = (
-        "id", "occurred_at", "utc_offset_minutes", "count", "duration_minutes", "intensity", "caffeine_mg",
-        "caffeine_cups", "alcohol_units", "sleep_hours", "stress", "exercise_minutes", "exercised", "kind",
-        "side", "regions", "symptoms", "note_findings", "medications",
-    )  # fmt: skip
+    # The row a query or an entry gives: its id, when (and in which UTC offset), then its fields.
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "id",
+        *EntryBase.fields_of("time"),
+        "utc_offset_minutes",
+        *NUMBER_COLUMNS,
+        *VALUE_COLUMNS,
+        *LIST_COLUMNS,
+    )
 
     @property
     def n(self) -> int:
@@ -152,37 +167,25 @@ class EntrySeries:
         list columns may be lists or their JSON text (identical texts are parsed once and shared);
         numbers equal to ``missing`` (a sentinel the query used for NULL) become NaN."""
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(cls.COLUMNS)
-        when = columns[1]
+        column = dict(zip(cls.COLUMNS, columns, strict=True))
+        when = column["occurred_at"]
         t = (
             np.array([w.timestamp() for w in when], dtype=np.float64)
             if when and isinstance(when[0], datetime)
             else np.array(when, dtype=np.float64)
         )
-        ids = np.array(columns[0], dtype=np.int64)
+        ids = np.array(column["id"], dtype=np.int64)
         order = np.lexsort((ids, t))
         if np.any(order != np.arange(order.size)):
-            columns = [[col[i] for i in order] for col in columns]
+            column = {name: [col[i] for i in order] for name, col in column.items()}
             t, ids = t[order], ids[order]
         return cls(
             ids=ids,
             t=t,
-            offset=np.array(columns[2], dtype=np.int64),
-            count=_floats(columns[3], missing),
-            duration=_floats(columns[4], missing),
-            intensity=_floats(columns[5], missing),
-            caffeine_mg=_floats(columns[6], missing),
-            caffeine_cups=_floats(columns[7], missing),
-            alcohol=_floats(columns[8], missing),
-            sleep=_floats(columns[9], missing),
-            stress=_floats(columns[10], missing),
-            exercise_minutes=_floats(columns[11], missing),
-            exercised=_floats(columns[12], missing),
-            kinds=list(columns[13]),
-            sides=list(columns[14]),
-            regions=_lists(columns[15]),
-            symptoms=_lists(columns[16]),
-            note_findings=_lists(columns[17]),
-            medications=list(columns[18]),
+            offset=np.array(column["utc_offset_minutes"], dtype=np.int64),
+            numbers={name: _floats(column[name], missing) for name in NUMBER_COLUMNS},
+            values={name: list(column[name]) for name in VALUE_COLUMNS},
+            lists={name: _lists(column[name]) for name in LIST_COLUMNS},
         )
 
     @classmethod
@@ -195,14 +198,12 @@ class EntrySeries:
         rows = []
         for index, (e, found) in enumerate(zip(items, notes, strict=True)):
             offset = e.occurred_at.utcoffset() or timedelta(0)
-            rows.append(
-                (
-                    getattr(e, "id", index + 1), e.occurred_at, int(offset.total_seconds() // 60), e.count,
-                    e.duration_minutes, e.intensity, e.caffeine_mg, e.caffeine_cups, e.alcohol_units,
-                    e.sleep_hours, e.stress, e.exercise_minutes, e.exercised, e.kind, e.side, e.regions,
-                    e.symptoms, [f.model_dump() for f in found], e.medications,
-                )
-            )  # fmt: skip
+            row = {
+                "id": getattr(e, "id", index + 1),
+                "utc_offset_minutes": int(offset.total_seconds() // 60),
+                "note_findings": [f.model_dump() for f in found],
+            }
+            rows.append(tuple(row[name] if name in row else getattr(e, name) for name in cls.COLUMNS))
         return cls.from_rows(rows)
 
     @classmethod
@@ -218,7 +219,8 @@ class EntrySeries:
         ndays = days.size
         sums: dict[str, FloatArray] = {}
         counts: dict[str, FloatArray] = {}
-        for name, values in zip(SUM_COLUMNS, self._sum_columns(), strict=True):
+        for name in SUMMED:
+            values = self.numbers[name]
             have = ~np.isnan(values)
             sums[name] = np.bincount(inverse, weights=np.where(have, values, 0.0), minlength=ndays).astype(
                 np.float64
@@ -227,13 +229,16 @@ class EntrySeries:
                 np.float64
             )
         maxima: dict[str, FloatArray] = {}
-        for name, values in (("stress", self.stress), ("exercised", self.exercised)):
+        for name in HIGHEST:
+            values = self.numbers[name]
             have = ~np.isnan(values)
             top = np.full(ndays, -np.inf)
             np.maximum.at(top, inverse[have], values[have])
             maxima[name] = np.where(np.isneginf(top), np.nan, top)
+        kinds, sides, medications = self.values["kind"], self.values["side"], self.values["medications"]
+        regions, symptoms, notes = self.lists["regions"], self.lists["symptoms"], self.lists["note_findings"]
         grouped: dict[tuple[str, str | None, tuple[str, ...]], list[float]] = {}
-        for i, key in enumerate(zip(self.kinds, self.sides, map(tuple, self.regions), strict=True)):
+        for i, key in enumerate(zip(kinds, sides, map(tuple, regions), strict=True)):
             t = float(self.t[i])
             seen = grouped.get(key)
             if seen is None:
@@ -244,11 +249,11 @@ class EntrySeries:
         groups = [Group(k, sd, r, int(n), first, last) for (k, sd, r), (n, first, last) in grouped.items()]
         details = [
             Detail(
-                int(self.ids[i]), float(self.t[i]), int(self.offset[i]), tuple(self.regions[i]),
-                tuple(self.symptoms[i]), tuple(self.note_findings[i]), self.medications[i],
+                int(self.ids[i]), float(self.t[i]), int(self.offset[i]), tuple(regions[i]),
+                tuple(symptoms[i]), tuple(notes[i]), medications[i],
             )
             for i in range(self.n)
-            if self.symptoms[i] or self.note_findings[i] or self.medications[i]
+            if symptoms[i] or notes[i] or medications[i]
         ]  # fmt: skip
         return DiarySummary(
             entries=self.n,
@@ -263,20 +268,6 @@ class EntrySeries:
             groups=sort_groups(groups),
             details=details,
         )
-
-    def _sum_columns(self) -> tuple[FloatArray, ...]:
-        return (
-            self.duration,
-            self.caffeine_mg,
-            self.caffeine_cups,
-            self.alcohol,
-            self.sleep,
-            self.exercise_minutes,
-        )
-
-
-SUM_COLUMNS = ("duration", "caffeine_mg", "caffeine_cups", "alcohol", "sleep", "exercise_minutes")
-MAX_COLUMNS = ("stress", "exercised")
 
 
 @dataclass(frozen=True)
@@ -327,9 +318,9 @@ class DiarySummary:
     day: IntArray  # local calendar days with entries (days since 1970-01-01), ascending
     day_entries: FloatArray
     twitches: FloatArray  # the count when given, otherwise 1 per entry
-    sums: dict[str, FloatArray]  # SUM_COLUMNS per day (0 where nothing was recorded)
-    counts: dict[str, FloatArray]  # how many entries recorded each SUM_COLUMN that day
-    maxima: dict[str, FloatArray]  # MAX_COLUMNS per day (NaN where nothing was recorded)
+    sums: dict[str, FloatArray]  # SUMMED fields per day (0 where nothing was recorded)
+    counts: dict[str, FloatArray]  # how many entries recorded each SUMMED field that day
+    maxima: dict[str, FloatArray]  # HIGHEST fields per day (NaN where nothing was recorded)
     groups: list[Group]
     details: list[Detail]  # in time order
 
@@ -337,8 +328,8 @@ class DiarySummary:
     def empty(cls) -> DiarySummary:
         none = np.empty(0, dtype=np.float64)
         return cls(
-            0, 0.0, 0.0, np.empty(0, dtype=np.int64), none, none, dict.fromkeys(SUM_COLUMNS, none),
-            dict.fromkeys(SUM_COLUMNS, none), dict.fromkeys(MAX_COLUMNS, none), [], [],
+            0, 0.0, 0.0, np.empty(0, dtype=np.int64), none, none, dict.fromkeys(SUMMED, none),
+            dict.fromkeys(SUMMED, none), dict.fromkeys(HIGHEST, none), [], [],
         )  # fmt: skip
 
 
@@ -464,7 +455,8 @@ def _jsonable(value: Any) -> Any:
 
 def burden(series: EntrySeries) -> FloatArray:
     """Twitches per entry: the count when given, otherwise 1 (the entry itself)."""
-    return np.where(np.isnan(series.count), 1.0, series.count)
+    count = series.numbers["count"]
+    return np.where(np.isnan(count), 1.0, count)
 
 
 def day_to_date(day: int) -> date:
@@ -565,8 +557,8 @@ def recent_activity(summary: DiarySummary) -> Recent:
     mask = day >= start
     active = int(mask.sum())
     median = None
-    if summary.counts["duration"][mask].sum() > 0:
-        median = float(np.median(summary.sums["duration"][mask]))
+    if summary.counts["duration_minutes"][mask].sum() > 0:
+        median = float(np.median(summary.sums["duration_minutes"][mask]))
     return Recent(window, active, active / window, median)
 
 
@@ -710,8 +702,8 @@ def daily_table(summary: DiarySummary) -> tuple[IntArray, FloatArray, dict[str, 
     )
     factors = {
         "caffeine": (caffeine, caffeine_unit),
-        "alcohol": (_recorded(summary, "alcohol"), "units per day"),
-        "sleep": (_recorded(summary, "sleep", mean=True), "hours of sleep"),
+        "alcohol": (_recorded(summary, "alcohol_units"), "units per day"),
+        "sleep": (_recorded(summary, "sleep_hours", mean=True), "hours of sleep"),
         "stress": (summary.maxima["stress"], "stress 0-10 (highest that day)"),
         "exercise": (exercise, exercise_unit),
     }
