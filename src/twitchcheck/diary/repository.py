@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -256,6 +256,8 @@ def delete_entry(session: Session, user_id: int, entry_id: int) -> None:
             raise NotFound(f"no entry {entry_id}")
 
 
+# Queries are compiled once per dialect object, and each opened database has its own: keep a few.
+DIALECTS = 8
 MISSING = -1.0  # every number column is checked >= 0, so -1 can stand for NULL in the fast path
 
 
@@ -283,7 +285,7 @@ def load_series(session: Session, user_id: int) -> EntrySeries:
     return EntrySeries.from_rows(rows, missing=MISSING)
 
 
-@cache
+@lru_cache(maxsize=DIALECTS)
 def _series_query(dialect: Dialect) -> SQLCompiler:
     columns: list[Any] = []
     for name in EntrySeries.COLUMNS:
@@ -331,7 +333,7 @@ def _local_day(dialect: str) -> ColumnElement[int]:
     return cast(func.floor(seconds / 86400), Integer)
 
 
-@cache
+@lru_cache(maxsize=DIALECTS)
 def _summary_queries(dialect: Dialect) -> tuple[SQLCompiler, SQLCompiler, SQLCompiler]:
     user = Entry.user_id == bindparam("user_id")
     epoch = _epoch_seconds(dialect.name)

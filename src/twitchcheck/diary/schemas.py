@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from twitchcheck.engine.evidence import MAX_AGE
-from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.knowledge import CACHED_BASES, KnowledgeBase
 from twitchcheck.knowledge.schema import ID_PATTERN
 
 Kind = Literal[
@@ -93,7 +93,7 @@ def build_vocabulary(kb: KnowledgeBase) -> Vocabulary:
     return Vocabulary(regions, symptoms, dict(KIND_FINDINGS), {f.id: f.label for f in kb.findings.values()})
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=CACHED_BASES)
 def vocabulary(kb: KnowledgeBase) -> Vocabulary:
     """:func:`build_vocabulary` once per loaded base (bases are identity-hashed)."""
     return build_vocabulary(kb)
