@@ -2,7 +2,7 @@
 
 The series behind the patterns, the database's day summary, the stored row, the CSV export and import,
 the partial update and the entry form take their fields from ``EntryBase.model_fields``; the per-day
-mapping (``patterns.PER_DAY``) names only the fields a day adds up. A field added to the model reaches all
+mapping (``series.PER_DAY``) names only the fields a day adds up. A field added to the model reaches all
 of them (a subprocess adds one), and no module keeps a list of its own (the source scan).
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from twitchcheck.diary.exports import CSV_FIELDS
 from twitchcheck.diary.models import Entry
-from twitchcheck.diary.patterns import PER_DAY, EntrySeries
 from twitchcheck.diary.schemas import EntryBase, EntryPublic, EntryUpdate
+from twitchcheck.diary.series import PER_DAY, EntrySeries
 from twitchcheck.web.diary_forms import NUMBER_FIELDS, TEXT_FIELDS
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -28,7 +28,7 @@ FIELDS = frozenset(EntryBase.model_fields)
 LISTING = 5
 # Literals that name many fields on purpose, each for a reason of its own (path, the name it is bound to).
 ALLOWED = {
-    ("twitchcheck/diary/patterns.py", "PER_DAY"),  # how a day adds up: only the fields it names
+    ("twitchcheck/diary/series.py", "PER_DAY"),  # how a day adds up: only the fields it names
     ("twitchcheck/diary/cli.py", "data"),  # `diary add`: one command-line option per field
     ("twitchcheck/web/diary_api.py", "_ENTRY_EXAMPLE"),  # an example entry for the API document
 }
@@ -62,7 +62,7 @@ ADD_A_FIELD = textwrap.dedent(
         model.model_rebuild(force=True)
     schemas.EntryUpdate = schemas._entry_change_model()
 
-    from twitchcheck.diary import exports, patterns
+    from twitchcheck.diary import exports, series
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
     entry = schemas.EntryPublic(id=1, occurred_at=now, created_at=now, updated_at=now, magnesium_mg=300)
@@ -70,7 +70,7 @@ ADD_A_FIELD = textwrap.dedent(
     print(json.dumps({
         "csv_header": csv.splitlines()[0].split(","),
         "csv_back": exports.csv_records(csv)[0].get("magnesium_mg"),
-        "series": patterns.EntrySeries.from_entries([entry]).numbers["magnesium_mg"].tolist(),
+        "series": series.EntrySeries.from_entries([entry]).numbers["magnesium_mg"].tolist(),
         "update": schemas.EntryUpdate(magnesium_mg=3).changes(),
         "numbers": schemas.EntryBase.fields_of("number"),
     }))

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from twitchcheck.diary import repository as repo
-from twitchcheck.diary.patterns import SUMMED, DiarySummary, compute_patterns
+from twitchcheck.diary.patterns import compute_patterns
 from twitchcheck.diary.schemas import EntryCreate, NoteFinding, UserPublic, new_entry, vocabulary
+from twitchcheck.diary.series import SUMMED, DiarySummary
 from twitchcheck.knowledge import load_kb
 
 KB = load_kb()

@@ -50,7 +50,7 @@ def test_binary_findings_hold_no_number(kb: KnowledgeBase) -> None:
 
 
 def test_age_and_diary_duration_use_it(kb: KnowledgeBase) -> None:
-    from twitchcheck.diary.retriage import duration_state
+    from twitchcheck.diary.pattern_evidence import duration_state
 
     for age in (0, 17.9, 18, 39.5, 40, 59, 60, 130):
         assert age_state(kb, age) == kb.findings["age_band"].state_for(age)

@@ -35,17 +35,6 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from twitchcheck.diary.db import writing
 from twitchcheck.diary.models import MAX_ID, Entry, User, utcnow
-from twitchcheck.diary.patterns import (
-    HIGHEST,
-    LIST_COLUMNS,
-    NUMBER_COLUMNS,
-    SUMMED,
-    Detail,
-    DiarySummary,
-    EntrySeries,
-    Group,
-    sort_groups,
-)
 from twitchcheck.diary.schemas import (
     EntryBase,
     EntryCreate,
@@ -55,6 +44,17 @@ from twitchcheck.diary.schemas import (
     local_time,
     new_entry,
     offset_minutes,
+)
+from twitchcheck.diary.series import (
+    HIGHEST,
+    LIST_COLUMNS,
+    NUMBER_COLUMNS,
+    SUMMED,
+    Detail,
+    DiarySummary,
+    EntrySeries,
+    Group,
+    sort_groups,
 )
 from twitchcheck.knowledge import KnowledgeBase
 
