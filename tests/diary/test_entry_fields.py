@@ -29,7 +29,7 @@ LISTING = 5
 # Literals that name many fields on purpose, each for a reason of its own (path, the name it is bound to).
 ALLOWED = {
     ("twitchcheck/diary/series.py", "PER_DAY"),  # how a day adds up: only the fields it names
-    ("twitchcheck/diary/cli.py", "data"),  # `diary add`: one command-line option per field
+    ("twitchcheck/cli/diary.py", "data"),  # `diary add`: one command-line option per field
     ("twitchcheck/web/diary_api.py", "_ENTRY_EXAMPLE"),  # an example entry for the API document
 }
 
