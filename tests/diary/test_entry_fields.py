@@ -30,7 +30,7 @@ LISTING = 5
 ALLOWED = {
     ("twitchcheck/diary/series.py", "PER_DAY"),  # how a day adds up: only the fields it names
     ("twitchcheck/cli/diary.py", "data"),  # `diary add`: one command-line option per field
-    ("twitchcheck/web/diary_api.py", "_ENTRY_EXAMPLE"),  # an example entry for the API document
+    ("twitchcheck/web/diary_schemas.py", "ENTRY_EXAMPLE"),  # an example entry for the API document
 }
 
 
