@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from twitchcheck.cli import app
-from twitchcheck.diary import cli as diary_cli
+from twitchcheck.cli import diary as diary_cli
 from twitchcheck.diary.db import DB_FILENAME
 from twitchcheck.diary.schemas import birth_years
 from twitchcheck.engine.evidence import MAX_AGE

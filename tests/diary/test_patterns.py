@@ -12,18 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from twitchcheck.diary.patterns import (
-    BASELINE_DAYS,
-    MIN_ASSOCIATION_DAYS,
-    EntrySeries,
-    compute_patterns,
-    fisher_ci,
-    rankdata,
-    spearman,
-    trend,
-    weekly_series,
-)
+from twitchcheck.diary.patterns import BASELINE_DAYS, compute_patterns, trend, weekly_series
 from twitchcheck.diary.schemas import EntryCreate, NoteFinding, new_entry, vocabulary
+from twitchcheck.diary.series import EntrySeries
+from twitchcheck.diary.statistics import fisher_ci, rankdata, spearman
+from twitchcheck.diary.triggers import MIN_ASSOCIATION_DAYS
 from twitchcheck.knowledge import load_kb
 
 KB = load_kb()

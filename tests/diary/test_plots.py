@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
-from twitchcheck.diary.patterns import EntrySeries
 from twitchcheck.diary.plots import DRAWN_REGIONS, body_map_svg, region_counts, timeline_svg
 from twitchcheck.diary.schemas import new_entry, vocabulary
+from twitchcheck.diary.series import EntrySeries
 from twitchcheck.knowledge import load_kb
 
 KB = load_kb()

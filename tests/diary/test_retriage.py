@@ -12,27 +12,29 @@ from sqlalchemy import func, select
 
 from twitchcheck import assess
 from twitchcheck.diary import accounts
+from twitchcheck.diary import pattern_evidence as pe
 from twitchcheck.diary import repository as repo
 from twitchcheck.diary import retriage as rt
 from twitchcheck.diary.db import Database
 from twitchcheck.diary.models import TABLES, RetriageRecord
-from twitchcheck.diary.patterns import BASELINE_DAYS, EntrySeries, compute_patterns
+from twitchcheck.diary.patterns import BASELINE_DAYS, compute_patterns
 from twitchcheck.diary.schemas import EntryCreate, ProfileUpdate, UserPublic, vocabulary
+from twitchcheck.diary.series import EntrySeries
 from twitchcheck.knowledge import KnowledgeBase, KnowledgeError
 from twitchcheck.knowledge.schema import Level
 
 from .conftest import KB, entry, fake_extractor
 
 
-def evidence_of(entries: list[EntryCreate], notes: list[list[Any]] | None = None) -> rt.DiaryEvidence:
+def evidence_of(entries: list[EntryCreate], notes: list[list[Any]] | None = None) -> pe.DiaryEvidence:
     series = EntrySeries.from_entries(entries, notes or [[] for _ in entries])
-    return rt.diary_evidence(series, compute_patterns(series, KB), KB)
+    return pe.diary_evidence(series, compute_patterns(series, KB), KB)
 
 
 @pytest.mark.parametrize(("days", "state"), [(0, "days"), (13.9, "days"), (30, "weeks"), (120, "months"),
                                              (400, "years")])  # fmt: skip
 def test_duration_comes_from_the_span_and_the_kbs_bounds(kb: KnowledgeBase, days: float, state: str) -> None:
-    assert rt.duration_state(kb, days) == state
+    assert pe.duration_state(kb, days) == state
     found = evidence_of([entry(0), entry(days)]) if days < 300 else None
     if found is not None:
         assert found.evidence["twitch_duration"] == state
@@ -50,14 +52,14 @@ def test_duration_comes_from_the_span_and_the_kbs_bounds(kb: KnowledgeBase, days
     ],
 )
 def test_spread_states(kb: KnowledgeBase, regions: int, state: str | None) -> None:
-    assert rt.spread_state(kb, regions) == state
+    assert pe.spread_state(kb, regions) == state
 
 
 def test_states_are_checked_against_the_knowledge_base(kb: KnowledgeBase) -> None:
     with pytest.raises(KnowledgeError, match="twitch_spread"):
-        rt.require_state(kb, "twitch_spread", "everywhere")
+        pe.require_state(kb, "twitch_spread", "everywhere")
     with pytest.raises(KnowledgeError, match="not in the knowledge base"):
-        rt.require_state(kb, "twitch_elsewhere", "present")
+        pe.require_state(kb, "twitch_elsewhere", "present")
 
 
 def test_every_mapped_finding_and_state_exists(kb: KnowledgeBase) -> None:

@@ -204,7 +204,7 @@ def test_load_series_is_time_ordered(session: Any, alice: UserPublic) -> None:
     for day in (5, 1, 3):
         repo.add_entry(session, alice.id, entry(day, count=day), kb=KB)
     series = repo.load_series(session, alice.id)
-    assert list(series.count) == [1.0, 3.0, 5.0]
+    assert list(series.numbers["count"]) == [1.0, 3.0, 5.0]
     assert list(series.t) == sorted(series.t)
     assert series.t[0] == (entry(1).occurred_at).timestamp()
     assert datetime.fromtimestamp(series.t[-1], tz=UTC) == entry(5).occurred_at

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from twitchcheck.diary import repository as repo
-from twitchcheck.diary.patterns import SUM_COLUMNS, DiarySummary, compute_patterns
+from twitchcheck.diary.patterns import compute_patterns
 from twitchcheck.diary.schemas import EntryCreate, NoteFinding, UserPublic, new_entry, vocabulary
+from twitchcheck.diary.series import SUMMED, DiarySummary
 from twitchcheck.knowledge import load_kb
 
 KB = load_kb()
@@ -60,7 +61,7 @@ def assert_same(a: DiarySummary, b: DiarySummary) -> None:
     assert a.first_t == pytest.approx(b.first_t, abs=1e-3) and a.last_t == pytest.approx(b.last_t, abs=1e-3)
     assert np.array_equal(a.day, b.day)
     assert np.allclose(a.day_entries, b.day_entries) and np.allclose(a.twitches, b.twitches)
-    for name in SUM_COLUMNS:
+    for name in SUMMED:
         assert np.allclose(a.sums[name], b.sums[name]), name
         assert np.allclose(a.counts[name], b.counts[name]), name
     for name in a.maxima:

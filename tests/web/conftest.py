@@ -131,12 +131,17 @@ def wait_for_server(url: str, process: subprocess.Popen[str], timeout: float = 9
     raise RuntimeError(f"server did not answer {url} within {timeout} s:\n{output}")
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    """The real app under uvicorn, as `make run` starts it, on a free loopback port."""
+def run_server(data_dir: Path | None = None) -> Iterator[str]:
+    """The real app under uvicorn, as `make run` starts it, on a free loopback port, until closed.
+
+    ``data_dir``: a data folder of its own (its diary, key and per-address sign-up budget) instead of the
+    one the test session set for every server."""
+    env = {**os.environ, "TWITCHCHECK_DATA_DIR": str(data_dir)} if data_dir is not None else None
     port = find_free_port()
     command = [sys.executable, "-m", "twitchcheck.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_server(f"{base}/healthz", process)
@@ -147,6 +152,12 @@ def server() -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """The app as `make run` starts it, shared by the session's browser tests."""
+    yield from run_server()
 
 
 @pytest.fixture(scope="session")

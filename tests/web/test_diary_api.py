@@ -22,7 +22,7 @@ from tests.web.diary_client import API, add, entry, login, make_app, signup
 from twitchcheck.diary.db import Database
 from twitchcheck.diary.models import ApiToken, Entry, LoginAttempt, RetriageRecord, User
 from twitchcheck.knowledge.schema import Level
-from twitchcheck.web.diary_api import PatternsOut
+from twitchcheck.web.diary_schemas import PatternsOut
 from twitchcheck.web.limits import DEFAULT_MAX_BODY
 
 

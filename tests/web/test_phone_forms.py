@@ -14,10 +14,7 @@ Screenshots go to ``$TWITCHCHECK_ARTIFACTS/phone-forms`` (default: the system's 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,7 +24,7 @@ from xml.etree import ElementTree
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import CSRF_INPUT, ROOT, artifact_folder, find_free_port, open_tab, wait_for_server
+from tests.web.conftest import CSRF_INPUT, artifact_folder, open_tab, run_server
 from tests.web.test_diary_browser import quick_add, signup
 from tests.web.test_results_phone import PHONE, VIEWPORTS, axe_violations
 from twitchcheck.diary.patterns import BASELINE_DAYS
@@ -44,22 +41,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """This module's own `twitchcheck serve`, with its own data folder: its sign-ups do not spend the
     per-address sign-up budget of the server the other browser tests share."""
-    env = {**os.environ, "TWITCHCHECK_DATA_DIR": str(tmp_path_factory.mktemp("phone-forms-data"))}
-    port = find_free_port()
-    command = [sys.executable, "-m", "twitchcheck.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_server(f"{base}/healthz", process)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    yield from run_server(tmp_path_factory.mktemp("phone-forms-data"))
 
 
 @pytest.fixture(scope="module")

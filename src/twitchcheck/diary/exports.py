@@ -24,19 +24,24 @@ from twitchcheck.diary.models import Entry
 from twitchcheck.diary.patterns import compute_patterns
 from twitchcheck.diary.repository import NoteExtractor, add_entries, list_entries, load_summary
 from twitchcheck.diary.retriage import retriage_history
-from twitchcheck.diary.schemas import EntryCreate, EntryPublic, NoteFinding, format_errors, new_entry
+from twitchcheck.diary.schemas import (
+    EntryBase,
+    EntryCreate,
+    EntryPublic,
+    NoteFinding,
+    format_errors,
+    new_entry,
+)
 from twitchcheck.knowledge import KnowledgeBase
 
 FORMAT = "twitchcheck-diary"
 FORMAT_VERSION = 1
-CSV_FIELDS = (
-    "id", "occurred_at", "kind", "side", "regions", "intensity", "duration_minutes", "count", "caffeine_mg",
-    "caffeine_cups", "alcohol_units", "sleep_hours", "stress", "exercise_minutes", "exercised", "medications",
-    "symptoms", "note", "note_findings", "created_at", "updated_at",
-)  # fmt: skip
-LIST_FIELDS = ("regions", "symptoms")
-TEXT_FIELDS = ("medications", "note")
-SERVER_FIELDS = ("id", "created_at", "updated_at", "note_findings")
+# The columns are the model's fields (the id first): a field added to the entry is exported and imported.
+CSV_FIELDS = ("id", *(name for name in EntryPublic.model_fields if name != "id"))
+LIST_FIELDS = EntryBase.fields_of("ids")  # joined with ';'
+TEXT_FIELDS = EntryBase.fields_of("text")  # the person's own words: guarded against spreadsheet formulas
+# What the diary sets itself (id, times, what was read from the note): never taken from a file as it is.
+SERVER_FIELDS = tuple(name for name in EntryPublic.model_fields if name not in EntryBase.model_fields)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ExportFormat = Literal["json", "csv", "zip"]
 

@@ -1,8 +1,9 @@
-"""Patterns in one person's diary: pure functions over an :class:`EntrySeries` (numpy columns).
+"""Patterns in one person's diary: pure functions over its day summary (``series.py``).
 
 What the issue asks a diary to show, because a one-shot checker cannot: how long the twitching has
 gone on, whether it is becoming more frequent, whether it spreads to new body regions, whether
-weakness is new or getting worse, and which of the person's own habits go with worse days.
+weakness is new or getting worse, and which of the person's own habits go with worse days
+(``triggers.py``).
 
 Thresholds here are analysis choices (how much data makes a trend or an association worth
 showing), not clinical figures; each is named and explained where it is defined.
@@ -10,25 +11,20 @@ showing), not clinical figures; each is named and explained where it is defined.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 
-from twitchcheck.diary.schemas import EntryBase, NoteFinding, Vocabulary, vocabulary
+from twitchcheck.diary.schemas import Vocabulary, vocabulary
+from twitchcheck.diary.series import DAY, Detail, DiarySummary, EntrySeries, day_to_date
+from twitchcheck.diary.statistics import t_critical
+from twitchcheck.diary.triggers import CAUSATION_CAUTION, Association, trigger_associations
 from twitchcheck.knowledge import KnowledgeBase
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-
-DAY = 86_400
-EPOCH = date(1970, 1, 1)
 FIRST_MONDAY = 4  # 1970-01-05, days after the epoch
 # The diary's baseline. Its first two weeks show what is usual for this person: a region or symptom first
 # written down after them counts as "new". Before the diary covers them every entry is new, so a change in
@@ -40,17 +36,7 @@ TREND_WEEKS = 26  # the trend looks at the most recent half year
 MIN_TREND_WEEKS = 4  # fewer weeks than this: no trend is claimed
 RECENT_DAYS = 28  # the window for "how often lately"
 MIN_RECENT_DAYS = 7
-MIN_ASSOCIATION_DAYS = 10  # fewer diary days than this: no association is computed
 PERSISTENT_WEAKNESS_DAYS = 28
-Z_975 = 1.959963984540054
-SPEARMAN_SE_FACTOR = 1.06  # Fieller, Hartley & Pearson (1957): var(atanh(rho_s)) ~ 1.06 / (n - 3)
-
-# Two-sided 95% Student t critical values for df = 1..30 (standard table); normal beyond.
-_T_975 = (
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-)  # fmt: skip
 
 WEAKNESS_FINDINGS = (
     "weakness",
@@ -62,284 +48,10 @@ WEAKNESS_FINDINGS = (
     "tripping",
 )
 
-CAUSATION_CAUTION = (
-    "These are associations in your own diary, not proof of cause. Things that change on the same days "
-    "(sleep, stress, illness, what you chose to write down) can explain them, and with few days a "
-    "pattern can appear by chance. Use them as ideas to test, for example by cutting down one thing "
-    "for a couple of weeks and seeing whether the diary changes."
-)
-
-
-_NO_ITEMS: tuple[Any, ...] = ()
-
-
-def _floats(column: Sequence[Any], missing: float | None = None) -> FloatArray:
-    """A column with None (or the ``missing`` sentinel) -> float array with NaN, without per-item Python."""
-    try:
-        values = np.array(column, dtype=np.float64)
-    except TypeError:  # None present
-        objects = np.array(column, dtype=object)
-        objects[objects == None] = np.nan  # noqa: E711 - elementwise comparison
-        values = objects.astype(np.float64)
-    if missing is not None:
-        values[values == missing] = np.nan
-    return values
-
-
-def _lists(column: Sequence[Any]) -> list[Any]:
-    """JSON-array texts (or lists) -> sequences; each distinct text is parsed once and shared."""
-    if column and set(map(type, column)) <= {str, type(None)}:
-        parsed: dict[Any, Any] = {
-            v: _NO_ITEMS if v is None or v == "[]" else tuple(json.loads(v)) for v in set(column)
-        }
-        return [parsed[v] for v in column]
-    return [v if v else _NO_ITEMS for v in column]
-
 
 def covers_baseline(span_days: float) -> bool:
     """Whether a diary spanning ``span_days`` (first to last entry) covers :data:`BASELINE_DAYS`."""
     return span_days >= BASELINE_DAYS
-
-
-def t_critical(df: int) -> float:
-    if df < 1:
-        return math.inf
-    return _T_975[df - 1] if df <= len(_T_975) else Z_975
-
-
-@dataclass(frozen=True)
-class EntrySeries:
-    """One person's entries as columns, sorted by time. Missing numbers are NaN."""
-
-    ids: IntArray
-    t: FloatArray  # seconds since the epoch, UTC
-    offset: IntArray  # the writer's UTC offset in minutes
-    count: FloatArray
-    duration: FloatArray
-    intensity: FloatArray
-    caffeine_mg: FloatArray
-    caffeine_cups: FloatArray
-    alcohol: FloatArray
-    sleep: FloatArray
-    stress: FloatArray
-    exercise_minutes: FloatArray
-    exercised: FloatArray  # 1, 0 or NaN
-    kinds: list[str]
-    sides: list[str | None]
-    regions: list[Sequence[str]]  # identical lists may be one shared object: never mutate them
-    symptoms: list[Sequence[str]]
-    note_findings: list[Sequence[dict[str, Any]]]
-    medications: list[str | None]
-
-    COLUMNS = (
-        "id", "occurred_at", "utc_offset_minutes", "count", "duration_minutes", "intensity", "caffeine_mg",
-        "caffeine_cups", "alcohol_units", "sleep_hours", "stress", "exercise_minutes", "exercised", "kind",
-        "side", "regions", "symptoms", "note_findings", "medications",
-    )  # fmt: skip
-
-    @property
-    def n(self) -> int:
-        return int(self.t.size)
-
-    @cached_property
-    def day(self) -> IntArray:
-        """Local calendar day of each entry (days since 1970-01-01 in the writer's own time zone)."""
-        return np.floor_divide(np.floor(self.t).astype(np.int64) + self.offset * 60, DAY)
-
-    @classmethod
-    def from_rows(cls, rows: Sequence[Sequence[Any]], missing: float | None = None) -> EntrySeries:
-        """Rows in :attr:`COLUMNS` order. ``occurred_at`` may be an aware datetime or epoch seconds;
-        list columns may be lists or their JSON text (identical texts are parsed once and shared);
-        numbers equal to ``missing`` (a sentinel the query used for NULL) become NaN."""
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(cls.COLUMNS)
-        when = columns[1]
-        t = (
-            np.array([w.timestamp() for w in when], dtype=np.float64)
-            if when and isinstance(when[0], datetime)
-            else np.array(when, dtype=np.float64)
-        )
-        ids = np.array(columns[0], dtype=np.int64)
-        order = np.lexsort((ids, t))
-        if np.any(order != np.arange(order.size)):
-            columns = [[col[i] for i in order] for col in columns]
-            t, ids = t[order], ids[order]
-        return cls(
-            ids=ids,
-            t=t,
-            offset=np.array(columns[2], dtype=np.int64),
-            count=_floats(columns[3], missing),
-            duration=_floats(columns[4], missing),
-            intensity=_floats(columns[5], missing),
-            caffeine_mg=_floats(columns[6], missing),
-            caffeine_cups=_floats(columns[7], missing),
-            alcohol=_floats(columns[8], missing),
-            sleep=_floats(columns[9], missing),
-            stress=_floats(columns[10], missing),
-            exercise_minutes=_floats(columns[11], missing),
-            exercised=_floats(columns[12], missing),
-            kinds=list(columns[13]),
-            sides=list(columns[14]),
-            regions=_lists(columns[15]),
-            symptoms=_lists(columns[16]),
-            note_findings=_lists(columns[17]),
-            medications=list(columns[18]),
-        )
-
-    @classmethod
-    def from_entries(
-        cls, entries: Iterable[EntryBase], note_findings: Sequence[Sequence[NoteFinding]] | None = None
-    ) -> EntrySeries:
-        """Build from validated entries (tests, imports, previews before saving)."""
-        items = list(entries)
-        notes = note_findings or [getattr(e, "note_findings", []) for e in items]
-        rows = []
-        for index, (e, found) in enumerate(zip(items, notes, strict=True)):
-            offset = e.occurred_at.utcoffset() or timedelta(0)
-            rows.append(
-                (
-                    getattr(e, "id", index + 1), e.occurred_at, int(offset.total_seconds() // 60), e.count,
-                    e.duration_minutes, e.intensity, e.caffeine_mg, e.caffeine_cups, e.alcohol_units,
-                    e.sleep_hours, e.stress, e.exercise_minutes, e.exercised, e.kind, e.side, e.regions,
-                    e.symptoms, [f.model_dump() for f in found], e.medications,
-                )
-            )  # fmt: skip
-        return cls.from_rows(rows)
-
-    @classmethod
-    def empty(cls) -> EntrySeries:
-        return cls.from_rows([])
-
-    def summary(self) -> DiarySummary:
-        """Aggregate to what the patterns need: per local day, per (kind, side, regions), and the
-        few entries that carry symptoms, note findings or a medicine change."""
-        if self.n == 0:
-            return DiarySummary.empty()
-        days, inverse = np.unique(self.day, return_inverse=True)
-        ndays = days.size
-        sums: dict[str, FloatArray] = {}
-        counts: dict[str, FloatArray] = {}
-        for name, values in zip(SUM_COLUMNS, self._sum_columns(), strict=True):
-            have = ~np.isnan(values)
-            sums[name] = np.bincount(inverse, weights=np.where(have, values, 0.0), minlength=ndays).astype(
-                np.float64
-            )
-            counts[name] = np.bincount(inverse, weights=have.astype(np.float64), minlength=ndays).astype(
-                np.float64
-            )
-        maxima: dict[str, FloatArray] = {}
-        for name, values in (("stress", self.stress), ("exercised", self.exercised)):
-            have = ~np.isnan(values)
-            top = np.full(ndays, -np.inf)
-            np.maximum.at(top, inverse[have], values[have])
-            maxima[name] = np.where(np.isneginf(top), np.nan, top)
-        grouped: dict[tuple[str, str | None, tuple[str, ...]], list[float]] = {}
-        for i, key in enumerate(zip(self.kinds, self.sides, map(tuple, self.regions), strict=True)):
-            t = float(self.t[i])
-            seen = grouped.get(key)
-            if seen is None:
-                grouped[key] = [1, t, t]
-            else:
-                seen[0] += 1
-                seen[2] = t
-        groups = [Group(k, sd, r, int(n), first, last) for (k, sd, r), (n, first, last) in grouped.items()]
-        details = [
-            Detail(
-                int(self.ids[i]), float(self.t[i]), int(self.offset[i]), tuple(self.regions[i]),
-                tuple(self.symptoms[i]), tuple(self.note_findings[i]), self.medications[i],
-            )
-            for i in range(self.n)
-            if self.symptoms[i] or self.note_findings[i] or self.medications[i]
-        ]  # fmt: skip
-        return DiarySummary(
-            entries=self.n,
-            first_t=float(self.t[0]),
-            last_t=float(self.t[-1]),
-            day=days.astype(np.int64),
-            day_entries=np.bincount(inverse, minlength=ndays).astype(np.float64),
-            twitches=np.bincount(inverse, weights=burden(self), minlength=ndays).astype(np.float64),
-            sums=sums,
-            counts=counts,
-            maxima=maxima,
-            groups=sort_groups(groups),
-            details=details,
-        )
-
-    def _sum_columns(self) -> tuple[FloatArray, ...]:
-        return (
-            self.duration,
-            self.caffeine_mg,
-            self.caffeine_cups,
-            self.alcohol,
-            self.sleep,
-            self.exercise_minutes,
-        )
-
-
-SUM_COLUMNS = ("duration", "caffeine_mg", "caffeine_cups", "alcohol", "sleep", "exercise_minutes")
-MAX_COLUMNS = ("stress", "exercised")
-
-
-@dataclass(frozen=True)
-class Group:
-    """Entries that share kind, side and body regions: how many, first and last time."""
-
-    kind: str
-    side: str | None
-    regions: tuple[str, ...]
-    entries: int
-    first_t: float
-    last_t: float
-
-
-@dataclass(frozen=True)
-class Detail:
-    """An entry that carries new symptoms, note findings or a medicine change."""
-
-    id: int
-    t: float
-    offset: int
-    regions: tuple[str, ...]
-    symptoms: tuple[str, ...]
-    note_findings: tuple[dict[str, Any], ...]
-    medications: str | None
-
-    @property
-    def date(self) -> date:
-        return day_to_date((int(math.floor(self.t)) + self.offset * 60) // DAY)
-
-
-def sort_groups(groups: list[Group]) -> list[Group]:
-    return sorted(groups, key=lambda g: (g.first_t, g.kind, g.side or "", g.regions))
-
-
-@dataclass(frozen=True)
-class DiarySummary:
-    """A diary reduced to what the patterns need. Its size grows with days and distinct (kind, side,
-    regions) combinations, not with entries, so a long diary loads as fast as a short one.
-
-    Built from entries by :meth:`EntrySeries.summary`, or straight from the database by
-    ``repository.load_summary`` (SQL aggregates); tests check the two agree.
-    """
-
-    entries: int
-    first_t: float
-    last_t: float
-    day: IntArray  # local calendar days with entries (days since 1970-01-01), ascending
-    day_entries: FloatArray
-    twitches: FloatArray  # the count when given, otherwise 1 per entry
-    sums: dict[str, FloatArray]  # SUM_COLUMNS per day (0 where nothing was recorded)
-    counts: dict[str, FloatArray]  # how many entries recorded each SUM_COLUMN that day
-    maxima: dict[str, FloatArray]  # MAX_COLUMNS per day (NaN where nothing was recorded)
-    groups: list[Group]
-    details: list[Detail]  # in time order
-
-    @classmethod
-    def empty(cls) -> DiarySummary:
-        none = np.empty(0, dtype=np.float64)
-        return cls(
-            0, 0.0, 0.0, np.empty(0, dtype=np.int64), none, none, dict.fromkeys(SUM_COLUMNS, none),
-            dict.fromkeys(SUM_COLUMNS, none), dict.fromkeys(MAX_COLUMNS, none), [], [],
-        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------- results
@@ -400,25 +112,6 @@ class Weakness:
 
 
 @dataclass(frozen=True)
-class Association:
-    """Spearman correlation between a factor and twitches, over diary days that record both."""
-
-    factor: str
-    finding: str
-    unit: str
-    expected: Literal["positive", "negative"]
-    n_days: int
-    rho: float | None
-    ci_low: float | None
-    ci_high: float | None
-    mean_twitches_high: float | None
-    mean_twitches_low: float | None
-    supports_trigger: bool
-    status: Literal["ok", "not enough data", "no variation"]
-    summary: str
-
-
-@dataclass(frozen=True)
 class Patterns:
     entries: int
     first: datetime | None
@@ -457,51 +150,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-# ---------------------------------------------------------------------------------------------- helpers
-
-
-def burden(series: EntrySeries) -> FloatArray:
-    """Twitches per entry: the count when given, otherwise 1 (the entry itself)."""
-    return np.where(np.isnan(series.count), 1.0, series.count)
-
-
-def day_to_date(day: int) -> date:
-    return EPOCH + timedelta(days=int(day))
-
-
-def rankdata(values: FloatArray) -> FloatArray:
-    """Average ranks (ties share the mean rank), as ``scipy.stats.rankdata``."""
-    sorter = np.argsort(values, kind="mergesort")
-    inverse = np.empty(sorter.size, dtype=np.intp)
-    inverse[sorter] = np.arange(sorter.size)
-    ordered = values[sorter]
-    obs = np.r_[True, ordered[1:] != ordered[:-1]]
-    dense = obs.cumsum()[inverse]
-    bounds = np.r_[np.nonzero(obs)[0], len(obs)]
-    ranks: FloatArray = 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
-    return ranks
-
-
-def spearman(x: FloatArray, y: FloatArray) -> float | None:
-    """Spearman's rho, or None when either side has no variation."""
-    rx, ry = rankdata(x), rankdata(y)
-    rx -= rx.mean()
-    ry -= ry.mean()
-    denom = math.sqrt(float(rx @ rx) * float(ry @ ry))
-    if denom == 0.0:
-        return None
-    return max(-1.0, min(1.0, float(rx @ ry) / denom))
-
-
-def fisher_ci(rho: float, n: int) -> tuple[float, float]:
-    """95% interval for Spearman's rho through Fisher's z with the Fieller et al. variance."""
-    if n <= 3:
-        return -1.0, 1.0
-    z = math.atanh(max(-0.999999, min(0.999999, rho)))
-    half = Z_975 * math.sqrt(SPEARMAN_SE_FACTOR / (n - 3))
-    return math.tanh(z - half), math.tanh(z + half)
 
 
 def _datetime(t: float) -> datetime:
@@ -565,8 +213,8 @@ def recent_activity(summary: DiarySummary) -> Recent:
     mask = day >= start
     active = int(mask.sum())
     median = None
-    if summary.counts["duration"][mask].sum() > 0:
-        median = float(np.median(summary.sums["duration"][mask]))
+    if summary.counts["duration_minutes"][mask].sum() > 0:
+        median = float(np.median(summary.sums["duration_minutes"][mask]))
     return Recent(window, active, active / window, median)
 
 
@@ -670,101 +318,6 @@ def weakness_course(
     else:
         why = f"Weakness has been written in {len(hits)} entries since {first_date}."
     return Weakness(True, new, progressive, _datetime(first_t), _datetime(last_t), len(hits), why)
-
-
-# Factor name -> (knowledge-base trigger finding, expected sign, unit).
-FACTORS: dict[str, tuple[str, Literal["positive", "negative"], str]] = {
-    "caffeine": ("trigger_caffeine", "positive", "mg or cups per day"),
-    "alcohol": ("trigger_alcohol", "positive", "units per day"),
-    "sleep": ("trigger_sleep_loss", "negative", "hours of sleep"),
-    "stress": ("trigger_stress", "positive", "stress 0-10"),
-    "exercise": ("trigger_exercise", "positive", "minutes of exercise (or yes/no)"),
-}
-_WORDS = {
-    "caffeine": ("more caffeine", "less caffeine"),
-    "alcohol": ("more alcohol", "less alcohol"),
-    "sleep": ("less sleep", "more sleep"),
-    "stress": ("more stress", "less stress"),
-    "exercise": ("more exercise", "less exercise"),
-}
-
-
-def _recorded(summary: DiarySummary, name: str, mean: bool = False) -> FloatArray:
-    counts = summary.counts[name]
-    values = summary.sums[name] / np.maximum(counts, 1) if mean else summary.sums[name]
-    return np.where(counts > 0, values, np.nan)
-
-
-def daily_table(summary: DiarySummary) -> tuple[IntArray, FloatArray, dict[str, tuple[FloatArray, str]]]:
-    """Diary days (local day numbers), twitches per day, and each factor per day (NaN if not recorded)."""
-    mg, cups = _recorded(summary, "caffeine_mg"), _recorded(summary, "caffeine_cups")
-    # One unit per person: whichever the diary uses on more days (no mg-per-cup conversion is assumed).
-    caffeine, caffeine_unit = (
-        (mg, "mg per day") if np.sum(~np.isnan(mg)) >= np.sum(~np.isnan(cups)) else (cups, "cups per day")
-    )
-    minutes, did = _recorded(summary, "exercise_minutes"), summary.maxima["exercised"]
-    exercise, exercise_unit = (
-        (minutes, "minutes of exercise per day")
-        if np.sum(~np.isnan(minutes)) >= np.sum(~np.isnan(did))
-        else (did, "exercised (yes = 1)")
-    )
-    factors = {
-        "caffeine": (caffeine, caffeine_unit),
-        "alcohol": (_recorded(summary, "alcohol"), "units per day"),
-        "sleep": (_recorded(summary, "sleep", mean=True), "hours of sleep"),
-        "stress": (summary.maxima["stress"], "stress 0-10 (highest that day)"),
-        "exercise": (exercise, exercise_unit),
-    }
-    return summary.day, summary.twitches, factors
-
-
-def association(factor: str, x: FloatArray, y: FloatArray, unit: str) -> Association:
-    finding, expected, _ = FACTORS[factor]
-    keep = ~np.isnan(x)
-    x, y = x[keep], y[keep]
-    n = int(x.size)
-    more, less = _WORDS[factor]
-
-    def result(status: Literal["not enough data", "no variation"], summary: str) -> Association:
-        return Association(
-            factor, finding, unit, expected, n, None, None, None, None, None, False, status, summary
-        )
-
-    if n < MIN_ASSOCIATION_DAYS:
-        return result(
-            "not enough data",
-            f"Only {n} diary day(s) record {factor}; at least {MIN_ASSOCIATION_DAYS} are needed "
-            "to look for a link.",
-        )
-    rho = spearman(x, y)
-    if rho is None:
-        return result(
-            "no variation", f"{factor.capitalize()} or twitching did not vary across your diary days."
-        )
-    low, high = fisher_ci(rho, n)
-    median = float(np.median(x))
-    high_days, low_days = (x > median, x <= median) if expected == "positive" else (x < median, x >= median)
-    mean_high = float(y[high_days].mean()) if high_days.any() else None
-    mean_low = float(y[low_days].mean()) if low_days.any() else None
-    supports = low > 0 if expected == "positive" else high < 0
-    if supports:
-        lead = f"On days with {more} you logged more twitches"
-    elif (expected == "positive" and high < 0) or (expected == "negative" and low > 0):
-        lead = f"On days with {more} you logged fewer twitches, not more"
-    else:
-        lead = f"No clear link between {factor} and twitching in your diary"
-    figures = f"Spearman rho {rho:+.2f}, 95% CI {low:+.2f} to {high:+.2f}, {n} days"
-    if mean_high is not None and mean_low is not None:
-        figures += f"; average twitches {mean_high:.1f} on {more} days vs {mean_low:.1f} on {less} days"
-    summary = f"{lead} ({figures}). An association is not proof of cause."
-    return Association(
-        factor, finding, unit, expected, n, rho, low, high, mean_high, mean_low, supports, "ok", summary
-    )
-
-
-def trigger_associations(summary: DiarySummary) -> list[Association]:
-    _, twitches, factors = daily_table(summary)
-    return [association(name, values, twitches, unit) for name, (values, unit) in factors.items()]
 
 
 # ---------------------------------------------------------------------------------------------- main

@@ -12,15 +12,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
-from twitchcheck.diary.patterns import (
-    DiarySummary,
-    EntrySeries,
-    FloatArray,
-    IntArray,
-    daily_table,
-    day_to_date,
-)
 from twitchcheck.diary.schemas import vocabulary
+from twitchcheck.diary.series import DiarySummary, EntrySeries, FloatArray, IntArray, day_to_date
+from twitchcheck.diary.triggers import daily_table
 from twitchcheck.knowledge import KnowledgeBase
 
 TWITCH_COLOUR = "#b2182b"

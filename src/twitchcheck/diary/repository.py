@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -35,8 +35,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from twitchcheck.diary.db import writing
 from twitchcheck.diary.models import MAX_ID, Entry, User, utcnow
-from twitchcheck.diary.patterns import SUM_COLUMNS, Detail, DiarySummary, EntrySeries, Group, sort_groups
 from twitchcheck.diary.schemas import (
+    EntryBase,
     EntryCreate,
     EntryPublic,
     EntryUpdate,
@@ -45,10 +45,22 @@ from twitchcheck.diary.schemas import (
     new_entry,
     offset_minutes,
 )
+from twitchcheck.diary.series import (
+    HIGHEST,
+    LIST_COLUMNS,
+    NUMBER_COLUMNS,
+    SUMMED,
+    Detail,
+    DiarySummary,
+    EntrySeries,
+    Group,
+    sort_groups,
+)
 from twitchcheck.knowledge import KnowledgeBase
 
 NoteExtractor = Callable[[str], Sequence[NoteFinding]]
 MEDICATION_CATEGORIES = ("medication",)
+FLAGS = EntryBase.fields_of("flag")  # yes/no, stored as booleans, read as 1/0
 
 
 class NotFound(LookupError):
@@ -109,31 +121,10 @@ def _row_values(user_id: int, entry: EntryCreate, found: Sequence[NoteFinding]) 
 
 
 def to_public(row: Entry) -> EntryPublic:
-    return EntryPublic.model_validate(
-        {
-            "id": row.id,
-            "occurred_at": local_time(row.occurred_at, row.utc_offset_minutes),
-            "kind": row.kind,
-            "side": row.side,
-            "regions": row.regions,
-            "intensity": row.intensity,
-            "duration_minutes": row.duration_minutes,
-            "count": row.count,
-            "caffeine_mg": row.caffeine_mg,
-            "caffeine_cups": row.caffeine_cups,
-            "alcohol_units": row.alcohol_units,
-            "sleep_hours": row.sleep_hours,
-            "stress": row.stress,
-            "exercise_minutes": row.exercise_minutes,
-            "exercised": row.exercised,
-            "medications": row.medications,
-            "symptoms": row.symptoms,
-            "note": row.note,
-            "note_findings": row.note_findings,
-            "created_at": row.created_at,
-            "updated_at": row.updated_at,
-        }
-    )
+    """A stored row as the model: every field of ``EntryPublic``, the time in the writer's own offset."""
+    values = {name: getattr(row, name) for name in EntryPublic.model_fields}
+    values["occurred_at"] = local_time(row.occurred_at, row.utc_offset_minutes)
+    return EntryPublic.model_validate(values)
 
 
 def _require_user(session: Session, user_id: int) -> None:
@@ -265,11 +256,8 @@ def delete_entry(session: Session, user_id: int, entry_id: int) -> None:
             raise NotFound(f"no entry {entry_id}")
 
 
-JSON_COLUMNS = ("regions", "symptoms", "note_findings")
-NUMBER_COLUMNS = (
-    "count", "duration_minutes", "intensity", "caffeine_mg", "caffeine_cups", "alcohol_units", "sleep_hours",
-    "stress", "exercise_minutes", "exercised",
-)  # fmt: skip
+# Queries are compiled once per dialect object, and each opened database has its own: keep a few.
+DIALECTS = 8
 MISSING = -1.0  # every number column is checked >= 0, so -1 can stand for NULL in the fast path
 
 
@@ -297,17 +285,17 @@ def load_series(session: Session, user_id: int) -> EntrySeries:
     return EntrySeries.from_rows(rows, missing=MISSING)
 
 
-@cache
+@lru_cache(maxsize=DIALECTS)
 def _series_query(dialect: Dialect) -> SQLCompiler:
     columns: list[Any] = []
     for name in EntrySeries.COLUMNS:
         if name == "occurred_at":
             columns.append(_epoch_seconds(dialect.name))
-        elif name in JSON_COLUMNS:
+        elif name in LIST_COLUMNS:
             columns.append(cast(getattr(Entry, name), Text))
         elif name in NUMBER_COLUMNS:
             column = getattr(Entry, name)
-            value = cast(column, Integer) if name == "exercised" else column
+            value = cast(column, Integer) if name in FLAGS else column
             # float8 on PostgreSQL (never Decimal, which numpy converts slowly); REAL on SQLite
             columns.append(cast(func.coalesce(value, literal_column(str(int(MISSING)))), Float))
         else:
@@ -345,16 +333,21 @@ def _local_day(dialect: str) -> ColumnElement[int]:
     return cast(func.floor(seconds / 86400), Integer)
 
 
-@cache
+@lru_cache(maxsize=DIALECTS)
 def _summary_queries(dialect: Dialect) -> tuple[SQLCompiler, SQLCompiler, SQLCompiler]:
     user = Entry.user_id == bindparam("user_id")
     epoch = _epoch_seconds(dialect.name)
     day = _local_day(dialect.name).label("day")
     per_day: list[Any] = [day, func.count(), cast(func.sum(func.coalesce(Entry.count, 1)), Float)]
-    for name in SUMMED:
-        column = getattr(Entry, name)
-        per_day += [cast(func.coalesce(func.sum(column), 0), Float), cast(func.count(column), Float)]
-    per_day += [cast(func.max(Entry.stress), Float), cast(func.max(cast(Entry.exercised, Integer)), Float)]
+    for name in DAILY_COLUMNS[3:]:
+        how, field = name.split(":")
+        column = getattr(Entry, field)
+        if how == "sum":
+            per_day.append(cast(func.coalesce(func.sum(column), 0), Float))
+        elif how == "count":
+            per_day.append(cast(func.count(column), Float))
+        else:
+            per_day.append(cast(func.max(cast(column, Integer) if field in FLAGS else column), Float))
     daily = select(*per_day).where(user).group_by(day).order_by(day)
     regions = cast(Entry.regions, Text)
     groups = (
@@ -380,13 +373,14 @@ def _summary_queries(dialect: Dialect) -> tuple[SQLCompiler, SQLCompiler, SQLCom
     return compiled  # type: ignore[return-value]
 
 
-SUMMED = (
-    "duration_minutes",
-    "caffeine_mg",
-    "caffeine_cups",
-    "alcohol_units",
-    "sleep_hours",
-    "exercise_minutes",
+# The per-day query's columns by name: the day, its entries and twitches, then each PER_DAY field's total
+# and how many entries recorded it ("sum"), or its highest ("max").
+DAILY_COLUMNS = (
+    "day",
+    "entries",
+    "twitches",
+    *(f"{how}:{name}" for name in SUMMED for how in ("sum", "count")),
+    *(f"max:{name}" for name in HIGHEST),
 )
 
 
@@ -412,12 +406,8 @@ def load_summary(session: Session, user_id: int) -> DiarySummary:
     daily = _run(session, daily_sql, user_id)
     if not daily:
         return DiarySummary.empty()
-    columns = list(zip(*daily, strict=True))
-    day = np.array(columns[0], dtype=np.int64)
-    numbers = [np.array(c, dtype=np.float64) for c in columns[1:]]
-    sums = {name: numbers[2 + 2 * i] for i, name in enumerate(SUM_COLUMNS)}
-    counts = {name: numbers[3 + 2 * i] for i, name in enumerate(SUM_COLUMNS)}
-    maxima = {"stress": numbers[-2], "exercised": numbers[-1]}
+    columns = dict(zip(DAILY_COLUMNS, zip(*daily, strict=True), strict=True))
+    numbers = {name: np.array(column, dtype=np.float64) for name, column in columns.items()}
     groups = [
         Group(kind, side, tuple(json.loads(regions)) if regions else (), int(n), float(first), float(last))
         for kind, side, regions, n, first, last in _run(session, groups_sql, user_id)
@@ -430,12 +420,12 @@ def load_summary(session: Session, user_id: int) -> DiarySummary:
         entries=sum(g.entries for g in groups),
         first_t=min(g.first_t for g in groups),
         last_t=max(g.last_t for g in groups),
-        day=day,
-        day_entries=numbers[0],
-        twitches=numbers[1],
-        sums=sums,
-        counts=counts,
-        maxima=maxima,
+        day=np.array(columns["day"], dtype=np.int64),
+        day_entries=numbers["entries"],
+        twitches=numbers["twitches"],
+        sums={name: numbers[f"sum:{name}"] for name in SUMMED},
+        counts={name: numbers[f"count:{name}"] for name in SUMMED},
+        maxima={name: numbers[f"max:{name}"] for name in HIGHEST},
         groups=sort_groups(groups),
         details=details,
     )

@@ -9,10 +9,11 @@ so one app or command never mixes two bases, and fails with errors that name the
 from __future__ import annotations
 
 import re
+import types
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -24,12 +25,13 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
+    create_model,
     field_validator,
     model_validator,
 )
 
 from twitchcheck.engine.evidence import MAX_AGE
-from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.knowledge import CACHED_BASES, KnowledgeBase
 from twitchcheck.knowledge.schema import ID_PATTERN
 
 Kind = Literal[
@@ -91,7 +93,7 @@ def build_vocabulary(kb: KnowledgeBase) -> Vocabulary:
     return Vocabulary(regions, symptoms, dict(KIND_FINDINGS), {f.id: f.label for f in kb.findings.values()})
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=CACHED_BASES)
 def vocabulary(kb: KnowledgeBase) -> Vocabulary:
     """:func:`build_vocabulary` once per loaded base (bases are identity-hashed)."""
     return build_vocabulary(kb)
@@ -167,6 +169,46 @@ _KNOWN_IDS = {
 }
 
 
+# What an entry field holds, read from its annotation: each use of "the entry's numbers" (or its yes/no
+# fields, its ids, its texts) asks the model (``EntryBase.fields_of``) instead of keeping a list of its own.
+FieldKind = Literal["time", "number", "flag", "choice", "text", "ids", "records"]
+
+
+def bare_type(annotation: Any) -> Any:
+    """``X | None`` and ``Annotated[X, ...]`` -> ``X``: the type a field holds, without its constraints."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType) and type(None) in get_args(annotation):
+            rest = [arg for arg in get_args(annotation) if arg is not type(None)]
+            if len(rest) != 1:
+                return annotation
+            annotation = rest[0]
+        else:
+            return annotation
+
+
+def field_kind(annotation: Any) -> FieldKind:
+    """What a field of that annotation holds; a type this does not know fails at import, never silently."""
+    bare = bare_type(annotation)
+    origin = get_origin(bare)
+    if origin is Literal:
+        return "choice"
+    if origin is list:
+        (item,) = get_args(bare)
+        return "records" if isinstance(item, type) and issubclass(item, BaseModel) else "ids"
+    if bare is bool:
+        return "flag"
+    if bare in (int, float):
+        return "number"
+    if bare is str:
+        return "text"
+    if bare is AwareDatetime or (isinstance(bare, type) and issubclass(bare, datetime)):
+        return "time"
+    raise TypeError(f"no field kind for {annotation!r}: teach diary.schemas.field_kind what it holds")
+
+
 class NoteFinding(BaseModel):
     """A finding read from the free note (or the medications text), with the exact span."""
 
@@ -213,6 +255,15 @@ class EntryBase(BaseModel):
         default_factory=list, description="New symptoms: knowledge-base ids such as weakness or dysphagia."
     )
     note: Annotated[StorableText, Field(max_length=MAX_NOTE)] | None = None
+
+    @classmethod
+    def fields_of(cls, *kinds: FieldKind) -> tuple[str, ...]:
+        """The model's fields that hold one of ``kinds``, in the model's order.
+
+        The model is the one list of an entry's fields: the series behind the patterns, the database's
+        summary, the stored row, the CSV and the entry form take theirs from here, so a field added to the
+        model reaches all of them (tests/diary/test_entry_fields.py)."""
+        return tuple(name for name, info in cls.model_fields.items() if field_kind(info.annotation) in kinds)
 
     @field_validator("medications", "note", mode="before")
     @classmethod
@@ -265,33 +316,32 @@ def new_entry(kb: KnowledgeBase, data: Any) -> EntryCreate:
     return EntryCreate.model_validate(data, context={KB_CONTEXT: kb})
 
 
-class EntryUpdate(BaseModel):
+class _EntryChange(BaseModel):
     """A partial change: only the fields given are changed (``null`` clears an optional field)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    occurred_at: AwareDatetime | None = Field(
-        default=None, validation_alias=AliasChoices("occurred_at", "when")
-    )
-    kind: Kind | None = None
-    side: Side | None = None
-    regions: list[str] | None = None
-    intensity: int | None = None
-    duration_minutes: float | None = None
-    count: int | None = None
-    caffeine_mg: float | None = None
-    caffeine_cups: float | None = None
-    alcohol_units: float | None = None
-    sleep_hours: float | None = None
-    stress: int | None = None
-    exercise_minutes: float | None = None
-    exercised: bool | None = None
-    medications: str | None = None
-    symptoms: list[str] | None = None
-    note: str | None = None
-
     def changes(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+def _entry_change_model() -> type[_EntryChange]:
+    """:class:`_EntryChange` with every field of an entry, optional and unchecked: the merged entry is
+    validated as a whole (``repository.update_entry``), so the rules between fields see the result."""
+    fields: dict[str, Any] = {
+        name: (bare_type(info.annotation) | None, Field(default=None, validation_alias=info.validation_alias))
+        for name, info in EntryBase.model_fields.items()
+    }
+    model: type[_EntryChange] = create_model(
+        "EntryUpdate", __base__=_EntryChange, __module__=__name__, __doc__=_EntryChange.__doc__, **fields
+    )
+    return model
+
+
+if TYPE_CHECKING:
+    EntryUpdate = _EntryChange  # at run time, with the fields of an entry
+else:
+    EntryUpdate = _entry_change_model()
 
 
 class EntryPublic(EntryBase):

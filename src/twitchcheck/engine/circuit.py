@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from twitchcheck.engine.model import FloatArray, Model
+from twitchcheck.knowledge import CACHED_BASES
 from twitchcheck.knowledge.schema import Level
 
 BoolArray = npt.NDArray[np.bool_]
@@ -157,7 +158,7 @@ class RuleSet:
         return circuit.evaluate(np.where(fixed, value, leaves[self.source[part]]))
 
 
-@cache
+@lru_cache(maxsize=CACHED_BASES)
 def compile_rules(model: Model) -> RuleSet:
     kb = model.kb
     order = {f: i for i, f in enumerate(kb.findings)}

@@ -64,12 +64,10 @@ def from_answers(kb: KnowledgeBase, answers: Mapping[str, str]) -> list[Observat
 def age_state(kb: KnowledgeBase, age: float) -> str:
     if isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= MAX_AGE:
         raise EvidenceError(f"age must be a number of years between 0 and {MAX_AGE}, got {age!r}")
-    for state in kb.finding(AGE_FINDING).states:
-        low = state.low if state.low is not None else float("-inf")
-        high = state.high if state.high is not None else float("inf")
-        if low <= age < high:
-            return state.id
-    raise EvidenceError(f"age {age!r} falls in no age band of the knowledge base")
+    state = kb.finding(AGE_FINDING).state_for(age)
+    if state is None:
+        raise EvidenceError(f"age {age!r} falls in no age band of the knowledge base")
+    return state
 
 
 def sex_state(sex: str) -> str:

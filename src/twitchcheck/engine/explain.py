@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from twitchcheck.engine.evidence import Observation
 from twitchcheck.engine.model import Model
+from twitchcheck.knowledge import CACHED_BASES
 
 MAX_FACTORS = 5
 NEUTRAL = 0.05  # |log LR| below this (LR within ~5% of 1) is not worth showing
@@ -116,7 +117,7 @@ class _RatioTable(NamedTuple):
     shown: list[list[float]]  # the same rounded as the JSON shows it
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=CACHED_BASES)
 def _ratio_table(model: Model) -> _RatioTable:
     ratios = np.exp(model.log_lr).tolist()
     return _RatioTable(ratios, [[round(x, 3) for x in row] for row in ratios])

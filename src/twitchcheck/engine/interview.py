@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -46,7 +46,7 @@ from twitchcheck.engine.evidence import UNKNOWN, EvidenceError, Observation, che
 from twitchcheck.engine.inference import evidence_columns, reopen_factor
 from twitchcheck.engine.model import FloatArray, Model
 from twitchcheck.engine.triage import decide
-from twitchcheck.knowledge.loader import AGE_FINDING, SEX_FINDING
+from twitchcheck.knowledge.loader import AGE_FINDING, CACHED_BASES, SEX_FINDING
 from twitchcheck.knowledge.schema import Checklist, Finding, Level
 
 Mode = Literal["lay", "clinician"]
@@ -164,7 +164,7 @@ class _Tables:
     temper: FloatArray  # (causes,) prior ** (PRIOR_TEMPER - 1): turns a posterior into the tempered one
 
 
-@cache
+@lru_cache(maxsize=CACHED_BASES)
 def _tables(model: Model) -> _Tables:
     kb = model.kb
     ids = tuple(kb.findings)

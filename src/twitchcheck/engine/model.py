@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.knowledge import CACHED_BASES, KnowledgeBase
 from twitchcheck.knowledge.loader import required_findings
 from twitchcheck.knowledge.schema import Condition, Finding, Level, RedFlag
 
@@ -89,7 +89,7 @@ def _base(finding: Finding) -> list[float]:
     return _distribution(finding, None, finding.base_rate)
 
 
-@cache
+@lru_cache(maxsize=CACHED_BASES)
 def compile_model(kb: KnowledgeBase) -> Model:
     conditions = list(kb.conditions.values())
     rows = tuple([c.id for c in conditions] + [LEAK_ID])

@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from twitchcheck.engine.evidence import Observation
 from twitchcheck.engine.model import FloatArray, Model
-from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.knowledge import CACHED_BASES, KnowledgeBase
 from twitchcheck.knowledge.schema import Level, RedFlag
 
 
@@ -52,7 +52,7 @@ def positive_leaves(expr: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [leaf for e in expr["all" if "all" in expr else "any"] for leaf in positive_leaves(e)]
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=CACHED_BASES)
 def warning_findings(kb: KnowledgeBase) -> frozenset[str]:
     """Findings an emergency or urgent red-flag rule asks for present (as opposed to absent)."""
     return frozenset(

@@ -43,6 +43,10 @@ FAQ = "faq.yaml"  # questions people ask, answered in plain words with sources; 
 GUIDE = "guide.yaml"  # the twitch-types guide; optional
 LAY = "lay.yaml"  # plain-word finding labels and the safety-net items; optional
 AGE_FINDING = "age_band"
+# How many knowledge bases each cache keyed by a base keeps (compiled model and rules, diary vocabulary, text
+# pipelines, ...): one number for all, so a process that loads base after base holds a bounded few, and the
+# caches of one base are dropped together rather than one at a time.
+CACHED_BASES = 8
 SEX_FINDING = "sex"
 
 M = TypeVar("M", bound=BaseModel)

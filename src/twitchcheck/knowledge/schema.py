@@ -7,6 +7,7 @@ changing a probability.
 
 from __future__ import annotations
 
+import math
 import re
 from enum import IntEnum
 from typing import Annotated, Any, Literal, cast
@@ -160,6 +161,20 @@ class Finding(Strict):
     def state_ids(self) -> list[str]:
         """Binary findings are two-state graded findings internally."""
         return [s.id for s in self.states] if self.type == "graded" else ["present", "absent"]
+
+    def state_for(self, value: float) -> str | None:
+        """The state whose ``[low, high)`` bounds hold ``value`` (a missing bound is open), or None.
+
+        The one answer to "which state holds this number" for the text reader, the engine's age and the
+        diary's duration; a state with neither bound is a word, not a range, and holds no number."""
+        for state in self.states:
+            if state.low is None and state.high is None:
+                continue
+            low = state.low if state.low is not None else -math.inf
+            high = state.high if state.high is not None else math.inf
+            if low <= value < high:
+                return state.id
+        return None
 
 
 class FindingFile(Strict):

@@ -26,7 +26,7 @@ from twitchcheck.text.grammar import AmountRule, Grammar, ScoreRule, ThresholdRu
 from twitchcheck.text.normalize import Normalizer
 from twitchcheck.text.targets import Target
 from twitchcheck.text.time_phrase import TimePhrase
-from twitchcheck.text.values import NUMBER, ValueReader, _alternation, parse_number, state_for_value
+from twitchcheck.text.values import NUMBER, ValueReader, _alternation, parse_number
 
 _DAY_UNITS = ("days", "day", "d")
 
@@ -490,7 +490,7 @@ class DocumentReader:
         for anchors in (self._twitch, self._anchor):
             for phrase in phrases:
                 if self._describes_complaint(phrase, anchors):
-                    state = state_for_value(finding, phrase.days)
+                    state = finding.state_for(phrase.days)
                     if state is not None:
                         return Candidate(finding.id, state, phrase.start, phrase.end, VALUE)
         # No phrase sits with a symptom: people put the time in a sentence of its own ("Started
@@ -506,7 +506,7 @@ class DocumentReader:
                 continue
             if clause.index in self._context_clauses or clause.index in self._negative_clauses:
                 continue
-            state = state_for_value(finding, phrase.days)
+            state = finding.state_for(phrase.days)
             if state is not None:
                 return Candidate(finding.id, state, phrase.start, phrase.end)
         return None

@@ -44,6 +44,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 from thinc.types import Ints2d
 
+from twitchcheck.knowledge import CACHED_BASES
 from twitchcheck.knowledge.schema import Finding
 from twitchcheck.text.context import BlockConText
 from twitchcheck.text.context_rules import SPAN_GROUP, load_rules
@@ -277,9 +278,13 @@ Language.factory(_COMPONENT_FACTORY, default_config={"key": ""}, func=_component
 
 
 def _add(nlp: Language, name: str, component: Callable[[Doc], Doc]) -> None:
+    """Add ``component`` through the one registered factory, configured with a key to hand it over by."""
     key = f"{name}-{next(_KEYS)}"
     _HANDED_OVER[key] = component
-    nlp.add_pipe(_COMPONENT_FACTORY, name=name, config={"key": key})
+    try:
+        nlp.add_pipe(_COMPONENT_FACTORY, name=name, config={"key": key})
+    finally:
+        _HANDED_OVER.pop(key, None)  # taken by the factory, or never: nothing stays behind
 
 
 def _blank(grammar: Grammar) -> Language:
@@ -574,7 +579,6 @@ _MALLOC_TRIM = _find_malloc_trim()
 
 _SLOTS: OrderedDict[HasFindings, _Slot] = OrderedDict()
 _SLOTS_LOCK = threading.Lock()
-MAX_KNOWLEDGE_BASES = 8
 
 
 def _slot(kb: HasFindings) -> _Slot:
@@ -582,7 +586,7 @@ def _slot(kb: HasFindings) -> _Slot:
         slot = _SLOTS.get(kb)
         if slot is None:
             slot = _SLOTS[kb] = _Slot(kb)
-            while len(_SLOTS) > MAX_KNOWLEDGE_BASES:
+            while len(_SLOTS) > CACHED_BASES:
                 _SLOTS.popitem(last=False)
         else:
             _SLOTS.move_to_end(kb)

@@ -42,18 +42,6 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(parts)
 
 
-def state_for_value(finding: Finding, value: float) -> str | None:
-    """The state whose [low, high) bounds contain ``value``."""
-    for state in finding.states:
-        low = state.low if state.low is not None else float("-inf")
-        high = state.high if state.high is not None else float("inf")
-        if state.low is None and state.high is None:
-            continue
-        if low <= value < high:
-            return state.id
-    return None
-
-
 def _normal_index(states: Sequence[State]) -> int | None:
     for i, state in enumerate(states):
         if state.id == "normal":
@@ -140,7 +128,7 @@ class ValueReader:
         factor = self._conversion(finding, unit)
         if factor is None:
             factor = 1.0
-        state = state_for_value(finding, value * factor)
+        state = finding.state_for(value * factor)
         if state is None:
             return None
         stop = end + (match.end("num") if factor == 1.0 or not match.group("unit") else match.end("unit"))
@@ -216,7 +204,7 @@ class ValueReader:
         value = float(match.group("num"))
         if match.group("cmp"):
             value += 0.5
-        by_bounds = state_for_value(finding, value)
+        by_bounds = finding.state_for(value)
         if by_bounds is not None:
             return by_bounds
         chosen = None

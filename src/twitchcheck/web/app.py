@@ -23,7 +23,7 @@ from starlette.types import ASGIApp
 
 from twitchcheck import __version__
 from twitchcheck.knowledge import KnowledgeBase, load_kb
-from twitchcheck.web import account_pages, api, auth, diary_api, diary_pages, pages
+from twitchcheck.web import account_api, account_pages, api, auth, diary_api, diary_pages, pages
 from twitchcheck.web.handlers import HANDLERS
 from twitchcheck.web.limits import (
     DEFAULT_MAX_BODY,
@@ -105,6 +105,7 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_body=max_body)
     app.add_middleware(RequestHygieneMiddleware)
     app.include_router(api.router)
+    app.include_router(account_api.router)
     app.include_router(diary_api.router)
     app.include_router(api.health_router)
     app.include_router(pages.router)

@@ -12,22 +12,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from twitchcheck.diary.schemas import EntryCreate, EntryPublic, local_time, new_entry
+from twitchcheck.diary.schemas import EntryBase, EntryCreate, EntryPublic, local_time, new_entry
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.web.forms import FormData
 
-NUMBER_FIELDS = (
-    "intensity",
-    "count",
-    "duration_minutes",
-    "caffeine_cups",
-    "caffeine_mg",
-    "alcohol_units",
-    "sleep_hours",
-    "stress",
-    "exercise_minutes",
-)
-TEXT_FIELDS = ("kind", "side", "medications", "note")
+# Typed in as text, from the entry's model (regions and symptoms are ticked; the time has its own reader).
+NUMBER_FIELDS = EntryBase.fields_of("number")
+TEXT_FIELDS = EntryBase.fields_of("choice", "text")
 MAX_OFFSET_MINUTES = 14 * 60
 
 

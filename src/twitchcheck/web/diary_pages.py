@@ -16,10 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary import accounts, repository, retriage
-from twitchcheck.diary.patterns import BASELINE_DAYS, DiarySummary, Patterns, compute_patterns
+from twitchcheck.diary.patterns import BASELINE_DAYS, Patterns, compute_patterns
 from twitchcheck.diary.plots import NARROW_IN, body_map_svg, timeline_svg
 from twitchcheck.diary.retriage import RetriagePublic, RetriageResult
 from twitchcheck.diary.schemas import EntryPublic, EntryUpdate, UserPublic, vocabulary
+from twitchcheck.diary.series import DiarySummary
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.web.account_pages import page_id
 from twitchcheck.web.auth import accounts_of, heavy_operation, require_page_user

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from twitchcheck.diary.patterns import MIN_ASSOCIATION_DAYS
+from twitchcheck.diary.triggers import MIN_ASSOCIATION_DAYS
 from twitchcheck.engine.assessment import Assessment
 from twitchcheck.engine.evidence import UNKNOWN
 from twitchcheck.engine.interview import InterviewState

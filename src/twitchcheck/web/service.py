@@ -145,6 +145,13 @@ async def _off_loop(fn: Callable[[], T]) -> T:
         ) from None
 
 
+async def _reading(text: str | None, run: Callable[[], T]) -> T:
+    """``run`` at once when there is no text to read, else on a text worker, within budget."""
+    if not text:
+        return run()
+    return await _off_loop(run)
+
+
 def assess(
     kb: KnowledgeBase,
     text: str | None,
@@ -168,9 +175,7 @@ async def assess_text(
     assessment_id: str | None = None,
 ) -> Assessment:
     """:func:`assess` for a request handler: any text is read on a text worker, within budget."""
-    if not text:
-        return assess(kb, text, evidence, age, sex, assessment_id)
-    return await _off_loop(lambda: assess(kb, text, evidence, age, sex, assessment_id))
+    return await _reading(text, lambda: assess(kb, text, evidence, age, sex, assessment_id))
 
 
 def check_state(kb: KnowledgeBase, state: schemas.InterviewState, field: str = "state") -> EngineState:
@@ -231,9 +236,7 @@ async def start_text(
     mode: Mode = "lay",
 ) -> pipeline.InterviewStep:
     """:func:`start` for a request handler: any text is read on a text worker, within budget."""
-    if not text:
-        return start(kb, text, evidence, age, sex, mode)
-    return await _off_loop(lambda: start(kb, text, evidence, age, sex, mode))
+    return await _reading(text, lambda: start(kb, text, evidence, age, sex, mode))
 
 
 def answer(

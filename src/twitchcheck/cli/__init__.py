@@ -1,4 +1,9 @@
-"""Command-line interface: a thin Typer layer over the Python API."""
+"""Command-line interface: a thin Typer layer over the Python API.
+
+``twitchcheck assess``, ``interview``, ``eval``, ``serve`` and ``kb ...`` are here; ``twitchcheck diary ...``
+is in :mod:`twitchcheck.cli.diary`; the ``--kb DIR`` option they share is in :mod:`twitchcheck.cli.options`.
+``python -m twitchcheck.cli`` runs it too.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from twitchcheck.cli_options import KbOption, open_kb
-from twitchcheck.diary.cli import diary_app
+from twitchcheck.cli.diary import diary_app
+from twitchcheck.cli.options import KbOption, open_kb
 from twitchcheck.engine.evidence import EvidenceError
 from twitchcheck.knowledge import KnowledgeBase, load_kb
 from twitchcheck.knowledge.check import check_kb
+
+__all__ = ["app"]
 
 app = typer.Typer(
     help="twitchcheck: evidence-based assessment and triage of muscle twitching.",
@@ -376,7 +383,3 @@ def serve(
     kb = open_kb(kb_path)
     console.print(f"twitchcheck is running at http://{host}:{port} (Ctrl+C to stop)", highlight=False)
     run(host, port, kb, access_log=access_log, forwarded=forwarded_allow_ips)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from twitchcheck.cli_options import KbOption, open_kb
+from twitchcheck.cli.options import KbOption, open_kb
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
