@@ -55,6 +55,14 @@ def read(kb: KnowledgeBase, text: str) -> dict[str, str]:
         ("did 100s of squats, never done that before", "extreme_exercise", "present"),
         ("her left arm jerks rhythmically", "rhythmic_jerking", "present"),
         ("I don't feel it when I wipe", "saddle_numbness", "present"),
+        # a denial does not carry into a trigger named after a comma
+        ("no numbness, working nights with the stress of it all", "trigger_stress", "present"),
+        ("no tingling, working nights with the worry of it all", "trigger_sleep_loss", "present"),
+        ("no fever, stress or caffeine", "trigger_stress", "absent"),
+        # hours of sleep against a threshold
+        ("only got 4 hours sleep", "trigger_sleep_loss", "present"),
+        # "if it lasts more than 2 weeks" is a condition, not how long it has lasted
+        ("lip twitching for 3 days, see the GP if it lasts more than 2 weeks", "twitch_duration", "days"),
     ],
 )
 def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
@@ -69,6 +77,7 @@ def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) ->
         ("I waited at the station for an hour", "drug_statin"),
         ("i have been twitching for a few seconds at a time", "sudden_onset"),  # one episode's length
         ("my head is pounding after work", "hx_head_injury"),
+        ("I have to sleep propped on 4 pillows", "trigger_sleep_loss"),  # pillows, not hours
         ("my dad had MND and was diagnosed at 60", "fasciculations"),
     ],
 )

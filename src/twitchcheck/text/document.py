@@ -167,7 +167,10 @@ def _threshold_pattern(rule: ThresholdRule) -> re.Pattern[str]:
     words = [w for w in rule.words if len(w) > 1]
     letters = [w.upper() for w in rule.words if len(w) == 1]
     alternatives = [rf"(?i:\b(?:{_alternation(words)}))"] + [rf"\b{re.escape(w)}" for w in letters]
-    return re.compile(rf"(?:{'|'.join(alternatives)})\b[^\d.;\n]{{0,14}}?(?P<num>\d++(?:\.\d+)?)(?![\d/])")
+    unit = rf"(?=\s*(?i:{_alternation(rule.units)})\b)" if rule.units else ""
+    return re.compile(
+        rf"(?:{'|'.join(alternatives)})\b[^\d.;\n]{{0,14}}?(?P<num>\d++(?:\.\d+)?)(?![\d/]){unit}"
+    )
 
 
 def _score_patterns(rule: ScoreRule) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:

@@ -39,6 +39,13 @@ _TIME_AFTER = re.compile(r"\s*(?:'s|')?\s*time\b", re.I)
 _AGO_AFTER = re.compile(r"\s*ago\b", re.I)
 # "has been jerking for 6 minutes", "it's been going about 10 mins": still going, begun that long ago.
 _PERFECT_BEFORE = re.compile(r"\bbeen(?:\s+\w+ing)?(?:\s+on)?\s*$", re.I)
+# "see GP if lasts >2 wks", "review if it persists beyond 4/52": a condition on the future, not a duration.
+_IF_BEFORE = re.compile(
+    r"\b(?:if|unless|should)\s+(?:it\s+|they\s+|this\s+|symptoms?\s+|twitch(?:ing|es)?\s+|still\s+)*"
+    r"(?:lasts?|persists?|continues?|goes\s+on|carries\s+on|still\s+there|not\s+settled)\s*"
+    r"(?:for\s+|beyond\s+|over\s+|more\s+than\s+|longer\s+than\s+|past\s+|>\s*)?$",
+    re.I,
+)
 # "for a few seconds at a time", "for 10 minutes each time": how long one episode lasts.
 _FOLLOW_EPISODE = re.compile(r"\s*+(?:at\s+a\s+time|each\s+time|every\s+time|at\s+once|a\s+go)\b", re.I)
 # A form's "How long:" label: what follows is how long the complaint has lasted.
@@ -147,8 +154,10 @@ class DurationReader:
             found.append(TimePhrase(days, "for", match.start(), match.end()))
         for match in self._slash.finditer(text):
             before = (max(0, match.start() - 24), match.start())
-            if _IN_BEFORE.search(text, *before) or (
-                self._follow_up.search(text, *before) and not _AGO_AFTER.match(text, match.end())
+            if (
+                _IN_BEFORE.search(text, *before)
+                or _IF_BEFORE.search(text, max(0, match.start() - 40), match.start())
+                or (self._follow_up.search(text, *before) and not _AGO_AFTER.match(text, match.end()))
             ):
                 continue
             days = float(match.group("num")) * self.rules.slash[match.group("den")]
@@ -191,6 +200,8 @@ class DurationReader:
             return None
         end = match.end()
         if any(follow.match(text, end) for follow in (_FOLLOW_RATE, _FOLLOW_AGE, _FOLLOW_RELATIVE)):
+            return None
+        if _IF_BEFORE.search(text, max(0, match.start() - 40), match.start() + len(match.group("lead"))):
             return None
         if (
             unit.startswith(("year", "yr"))

@@ -184,6 +184,8 @@ class ThresholdRule(_Strict):
     present_at_least: float | None = None
     present_below: float | None = None
     valid: tuple[float, float]
+    # When given, the number must be followed by one of these ("slept 4 hours", not "4 pillows").
+    units: list[str] = Field(default_factory=list)
 
 
 class Questions(_Strict):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,6 +128,10 @@ def collect_targets(
             m_start, m_end = modifier.modifier_span
             words = {doc[i].lower_ for i in range(m_start, m_end)}
             category = modifier.category
+            if category == NEGATED and _other_kind_listed_first(
+                doc, m_end, span.start, info.finding, kept, findings
+            ):
+                continue
             if category == NEGATED and span.start <= m_start and m_end <= span.end:
                 # A negation inside the match is counted by ``internal`` below, against the
                 # negations the synonym itself carries ("can't pee" is a problem, not a denial).
@@ -198,6 +202,37 @@ def _without_comparisons(doc: Doc, targets: list[Target], grammar: Grammar) -> l
             and after_marker(t.tok_start)
         )
     ]
+
+
+# A denial carries along a comma list of the same kind ("no weakness, numbness or pain") but not into
+# a trigger named after it: "no weakness, sleeping badly with the stress" denies only the weakness.
+_OWN_LIST_KINDS = frozenset({"trigger"})
+
+
+def _other_kind_listed_first(
+    doc: Doc,
+    cue_end: int,
+    start: int,
+    finding: str,
+    kept: Sequence[tuple[Any, TargetInfo]],
+    findings: Mapping[str, Finding],
+) -> bool:
+    """The denial before ``start`` first denies a finding of another kind, then a comma follows."""
+    if findings[finding].category not in _OWN_LIST_KINDS or start <= cue_end:
+        return False
+    commas = [i for i in range(cue_end, start) if doc[i].text in (",", ";")]
+    if not commas:
+        return False
+    for i in range(cue_end, min(len(doc), start + 6)):
+        if doc[i].text in (".", "!", "?"):
+            break
+        if doc[i].lower_ in ("or", "nor"):
+            return False  # "no fever, stress or caffeine" is one list
+    return any(
+        cue_end <= other.start < commas[0]
+        and findings[other_info.finding].category not in (*_OWN_LIST_KINDS, "location")
+        for other, other_info in kept
+    )
 
 
 def _not_normal_here(words: set[str], finding: str, only_for: Mapping[str, list[str]]) -> bool:
