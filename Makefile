@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint bench browser postgres reliability train clean
+.PHONY: run test check lint bench browser postgres reliability train calibration clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,10 @@ reliability: $(STAMP) postgres
 # The learned second reader: text/data/learned/corpus -> text/data/learned/model.npz (deterministic).
 train: $(STAMP)
 	$(BIN)/python scripts/train_reader.py
+
+# Is the posterior calibrated? One global tempering fitted on the blind development texts (docs/calibration.md).
+calibration: $(STAMP)
+	$(BIN)/python scripts/fit_calibration.py --read
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py

@@ -134,10 +134,34 @@ def test_a_premise_must_be_another_yes_no_finding(tmp_path: Path, premise: str) 
 
 def test_a_yes_no_premise_loads(tmp_path: Path) -> None:
     def edit(data: dict[str, Any]) -> None:
-        next(f for f in data["findings"] if f["id"] == "weakness")["premise"] = "fasciculations"
+        next(f for f in data["findings"] if f["id"] == "stiff_neck")["premise"] = "fever"
 
     kb = load_kb(_broken(tmp_path, "findings/all.yaml", edit))
-    assert kb.findings["weakness"].premise == "fasciculations"
+    assert kb.findings["stiff_neck"].premise == "fever"
+
+
+def test_a_finding_is_never_more_likely_than_its_premise(tmp_path: Path) -> None:
+    """Weakness asked only after twitching: motor neurone disease has weakness 0.95 but twitching 0.7."""
+
+    def edit(data: dict[str, Any]) -> None:
+        next(f for f in data["findings"] if f["id"] == "weakness")["premise"] = "fasciculations"
+
+    with pytest.raises(KnowledgeError) as caught:
+        load_kb(_broken(tmp_path, "findings/all.yaml", edit))
+    expected = "conditions/motor_neuron.yaml: P(weakness) = 0.95 exceeds P(fasciculations) = 0.7"
+    assert expected in str(caught.value)
+
+
+def test_a_left_out_entry_counts_at_its_base_rate_against_the_premise(tmp_path: Path) -> None:
+    """The benign cause has no stiff-neck or fever entry, so both fall back to their base rates."""
+
+    def edit(data: dict[str, Any]) -> None:
+        next(f for f in data["findings"] if f["id"] == "stiff_neck")["premise"] = "fever"
+        next(f for f in data["findings"] if f["id"] == "stiff_neck")["base_rate"] = 0.05
+
+    with pytest.raises(KnowledgeError) as caught:
+        load_kb(_broken(tmp_path, "findings/all.yaml", edit))
+    assert "conditions/benign.yaml: P(stiff_neck) = 0.05 exceeds P(fever) = 0.02" in str(caught.value)
 
 
 def test_the_twitch_types_guide_is_data_whose_sources_must_exist(tmp_path: Path, kb: KnowledgeBase) -> None:

@@ -35,14 +35,18 @@ def reopen_factor(model: Model, columns: Sequence[int], candidates: Sequence[int
     return result
 
 
-def posterior_from_columns(model: Model, columns: Sequence[int]) -> FloatArray:
-    """P(cause | evidence) by Bayes' rule in log space; unknown findings are simply absent.
-
-    A cause whose exposure gate no evidence opens is weighted by its unexposed factor.
-    """
+def log_evidence(model: Model, columns: Sequence[int]) -> FloatArray:
+    """log P(evidence | cause) per row: the evidence columns' log-likelihoods, plus log(unexposed factor)
+    for a cause whose exposure gate no evidence opens. Unknown findings are simply absent."""
     cols = list(columns)
-    log_joint = model.log_prior + model.log_lik[:, cols].sum(axis=1)
-    log_joint += np.where(model.gate[:, cols].any(axis=1), 0.0, model.log_unexposed)
+    result: FloatArray = model.log_lik[:, cols].sum(axis=1)
+    result += np.where(model.gate[:, cols].any(axis=1), 0.0, model.log_unexposed)
+    return result
+
+
+def posterior_from_columns(model: Model, columns: Sequence[int]) -> FloatArray:
+    """P(cause | evidence) by Bayes' rule in log space (see :func:`log_evidence`)."""
+    log_joint = model.log_prior + log_evidence(model, columns)
     log_joint -= log_joint.max()
     weights = np.exp(log_joint)
     result: FloatArray = weights / weights.sum()

@@ -262,6 +262,7 @@ def _cross_check(kb: KnowledgeBase, finding_files: dict[Path, FindingFile]) -> N
         raise KnowledgeError(
             f"conditions/: priors sum to {total_prior:.4f}; they must leave room for the leak"
         )
+    _check_premises(kb)
     for i, flag in enumerate(kb.red_flags):
         where = f"red_flags.yaml: red_flags[{i}] ({flag.id})"
         _check_sources(kb, flag.source, f"{where}.source")
@@ -287,6 +288,35 @@ def _cross_check(kb: KnowledgeBase, finding_files: dict[Path, FindingFile]) -> N
     if kb.checklist is not None:
         _check_checklist(kb, kb.checklist)
     _check_lay(kb)
+
+
+def _p_present(kb: KnowledgeBase, condition_id: str | None, finding: Finding) -> float:
+    """P(yes/no finding present | condition), the finding's base rate where the condition has no entry
+    (``condition_id`` None: the "other cause" leak, which always takes the base rate)."""
+    entry = kb.likelihood(condition_id, finding.id) if condition_id is not None else None
+    if entry is not None and entry.p is not None:
+        return entry.p
+    assert isinstance(finding.base_rate, float)
+    return finding.base_rate
+
+
+def _check_premises(kb: KnowledgeBase) -> None:
+    """A finding that takes another as given (``premise``: "Has the weakness been getting worse?") is present
+    only when its premise is, so under no cause, the leak included, may it be more likely than the premise.
+    A likelihood left out falls back to the finding's base rate, which can break this unnoticed."""
+    for finding in kb.findings.values():
+        premise = kb.findings.get(finding.premise) if finding.premise else None
+        if premise is None or finding.type != "binary":
+            continue
+        for condition_id in [*kb.conditions, None]:
+            p, q = _p_present(kb, condition_id, finding), _p_present(kb, condition_id, premise)
+            if p > q + 1e-12:
+                where = f"conditions/{condition_id}.yaml" if condition_id else f"findings ({finding.id})"
+                raise KnowledgeError(
+                    f"{where}: P({finding.id}) = {p:g} exceeds P({premise.id}) = {q:g}, its premise: a "
+                    f"finding asked only after {premise.id!r} cannot be more likely than it (an entry left "
+                    "out uses the base rate)"
+                )
 
 
 def _check_lay(kb: KnowledgeBase) -> None:
