@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from twitchcheck.text.grammar import Calendar
 from twitchcheck.text.time_phrase import TimePhrase
-from twitchcheck.text.values import _alternation
+from twitchcheck.text.values import alternation
 
 # "10am", "3.30 pm", and the 24-hour clock of notes ("since 05:00", "from 14.30").
 _CLOCK = (
@@ -33,18 +33,18 @@ class CalendarReader:
         self._holidays = {k.lower(): v for k, v in rules.holidays.items()}
         self._times = {k.lower(): v for k, v in rules.times_of_day.items()}
         self._seasons = {k.lower(): v for k, v in rules.seasons.items()}
-        leads = _alternation(rules.leads)
+        leads = alternation(rules.leads)
         fillers = (
             r"(?:(?:about|around|approx\.?|roughly|maybe|like|last|early|late|mid|the|this|past)\s+){0,3}"
         )
-        when = _alternation([*self._weekdays, *self._months, *self._holidays, *self._times, *self._seasons])
+        when = alternation([*self._weekdays, *self._months, *self._holidays, *self._times, *self._seasons])
         self._since = re.compile(
             rf"\b(?P<lead>{leads})\s+{fillers}(?:(?P<when>{when})\b|[~≈]?{_CLOCK})",
             re.I,
         )
         # A weekday opening a clause dates what follows ("Tuesday my toes went tingly, Wednesday...").
         self._opening = re.compile(
-            rf"(?:^|(?<=[.!?;\n]))[^\S\n]*+(?:on\s+|last\s+)?(?P<when>{_alternation(rules.weekdays_full)})\b",
+            rf"(?:^|(?<=[.!?;\n]))[^\S\n]*+(?:on\s+|last\s+)?(?P<when>{alternation(rules.weekdays_full)})\b",
             re.I,
         )
 

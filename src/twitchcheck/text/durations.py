@@ -14,7 +14,7 @@ from datetime import datetime
 from twitchcheck.text.calendar import CalendarReader
 from twitchcheck.text.grammar import Durations, Numbers
 from twitchcheck.text.time_phrase import Kind, TimePhrase
-from twitchcheck.text.values import _alternation
+from twitchcheck.text.values import alternation
 
 # At most four qualifiers ("just over about 3 weeks"): unbounded, a long run of them made every
 # start position scan the rest of the run.
@@ -67,11 +67,11 @@ class DurationReader:
         self._units = {k.lower(): v for k, v in rules.units.items()}
         self._numbers = {k.lower(): v for k, v in numbers.words.items()}
         words = [w for w in self._numbers if w not in ("a", "an")]
-        unit_alt = _alternation(self._units)
+        unit_alt = alternation(self._units)
         # A number starts where a digit run starts and takes the whole run (possessive): no unit
         # begins with a digit, so backtracking into the run could never match, and trying every
         # position inside a long run made the search quadratic.
-        num = rf"(?:(?<!\d)\d++(?:\.\d++)?(?:\s*(?:-|–|to)\s*\d++(?:\.\d++)?)?|{_alternation(words)}|an?)"
+        num = rf"(?:(?<!\d)\d++(?:\.\d++)?(?:\s*(?:-|–|to)\s*\d++(?:\.\d++)?)?|{alternation(words)}|an?)"
         # A phrase starts at a word's start: trying every letter inside words was most of the
         # reading time, and a digit glued to a letter is rejected by ``_measured`` anyway.
         self._measure = re.compile(
@@ -96,7 +96,7 @@ class DurationReader:
             re.I,
         )
         self._slash = re.compile(r"(?<![\d/])(?P<num>\d{1,2})\s*/\s*(?P<den>7|52|12)\b(?!\s*/)")
-        since_alt = _alternation(rules.since)
+        since_alt = alternation(rules.since)
         self._since = re.compile(
             rf"\b(?P<lead>since|started|starting|began|begun|from|start\s+of)\s+(?:(?:about|around|last|early|late)\s+)?(?P<when>{since_alt})\b",
             re.I,
@@ -112,15 +112,15 @@ class DurationReader:
         self._point = re.compile(r"\b(?:last\s+week|last\s+weekend|last\s+month|the\s+other\s+day)\b", re.I)
         # A follow-up word right before a slash time ("R/V 6/52", "f/u: 3/12").
         self._follow_up = re.compile(
-            rf"(?<![\w/])(?:{_alternation(rules.follow_up)})\s*:?\s*(?:in\s+)?$", re.I
+            rf"(?<![\w/])(?:{alternation(rules.follow_up)})\s*:?\s*(?:in\s+)?$", re.I
         )
         # A future cue, then at most three words (within the clause), then the phrase.
         self._future_cue = re.compile(
-            rf"(?<![\w/])(?:{_alternation(rules.future_cues)})(?![\w/])(?:[^\w.!?;,:()\n]+[\w'/-]+){{0,3}}[^\w.!?;,:()\n]*$",
+            rf"(?<![\w/])(?:{alternation(rules.future_cues)})(?![\w/])(?:[^\w.!?;,:()\n]+[\w'/-]+){{0,3}}[^\w.!?;,:()\n]*$",
             re.I,
         )
         ages = [w for w, v in self._numbers.items() if " " not in w and w not in ("a", "an") and v >= 1]
-        age = rf"(?:\d{{1,2}}(?!\d|\.\d)|{_alternation(ages)})"
+        age = rf"(?:\d{{1,2}}(?!\d|\.\d)|{alternation(ages)})"
         self._since_age = re.compile(
             r"\b(?:ever\s+)?(?:since|from)\s+"
             r"(?:(?:i|he|she)\s+was\s+(?:(?:about|around|roughly|maybe|only|just|like)\s+)?(?:aged?\s+)?"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from twitchcheck.text.grammar import People
-from twitchcheck.text.values import _alternation
+from twitchcheck.text.values import alternation
 
 _NOT_AGE_UNITS = (
     r"(?!\s*(?:weeks?|days?|months?|hours?|mins?|minutes?|kg|kgs|lbs?|stone|st\b|%|cm|mg|mm|times|x\b|cups?|"
@@ -58,8 +58,8 @@ class SubjectReader:
         self._third = {w.lower() for w in people.third_person}
         self._self_female = {w.lower() for w in people.self_female}
         self._self_male = {w.lower() for w in people.self_male}
-        rel_alt = _alternation(self._relatives | {w.lower() for w in people.others})
-        sex_alt = _alternation(self._self_female | self._self_male)
+        rel_alt = alternation(self._relatives | {w.lower() for w in people.others})
+        sex_alt = alternation(self._self_female | self._self_male)
         age = r"(?P<age>\d{1,3})"
         # Whitespace runs are taken whole (``\s*+``): each is followed by a word, a digit or
         # punctuation, so giving spaces back could never help, and trying every split of a long

@@ -33,7 +33,7 @@ def parse_number(raw: str) -> float:
     return float(raw.replace(",", ""))
 
 
-def _alternation(words: Iterable[str]) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A regex alternation, longest first, with flexible whitespace and optional apostrophes."""
     parts = []
     for word in sorted({w.lower() for w in words}, key=len, reverse=True):
@@ -89,17 +89,17 @@ class ValueReader:
         # the earlier group (normal, absent, below, above) does.
         groups = (("normal", q.normal), ("absent", q.absent), ("below", q.below), ("above", q.above))
         self._directions = re.compile(
-            r"\b(?:" + "|".join(rf"(?P<{name}>{_alternation(words)})" for name, words in groups) + r")\b",
+            r"\b(?:" + "|".join(rf"(?P<{name}>{alternation(words)})" for name, words in groups) + r")\b",
             re.I,
         )
-        self._extreme = re.compile(rf"\b(?:{_alternation(q.extreme)})\b", re.I)
+        self._extreme = re.compile(rf"\b(?:{alternation(q.extreme)})\b", re.I)
         self._aliases = {k.lower(): v.lower() for k, v in grammar.units.aliases.items()}
         self._number_words = {k.lower(): v for k, v in grammar.numbers.words.items()}
         # Compiled once here, not per target: building the alternations is most of their cost.
         self._counts = {
             rule.finding: re.compile(
                 rf"(?P<cmp>>=|>|≥|more than|over)?\s*+(?:~\s*+)?(?<![\w.])(?P<num>\d+)\s*"
-                rf"(?:{_alternation(rule.nouns)})\b",
+                rf"(?:{alternation(rule.nouns)})\b",
                 re.I,
             )
             for rule in grammar.counts

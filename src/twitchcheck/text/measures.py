@@ -1,0 +1,89 @@
+"""Numbers read as findings: amounts per day ("4 cups of coffee", "200 mg caffeine"), thresholds
+("temp 38.5") and scores ("MRC 4/5")."""
+
+from __future__ import annotations
+
+import re
+
+from twitchcheck.text.decide import VALUE, Candidate
+from twitchcheck.text.document_index import DocumentIndex
+from twitchcheck.text.values import NUMBER, parse_number
+
+_CAFFEINE_MG = re.compile(rf"(?<!\d)(?<!\d,)(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
+
+
+class MeasureReader(DocumentIndex):
+    """Amounts, thresholds and scores, each judged against the grammar's rule for its finding."""
+
+    def amounts(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for rule, pattern in self.rules.amounts:
+            finding = self.findings[rule.finding]
+            for sentence in self.layout.sentences:
+                if sentence.index in self.decider.questions:
+                    continue
+                piece = self.text[sentence.char_start : sentence.char_end]
+                total = 0.0
+                first: tuple[int, int] | None = None
+                for match in pattern.finditer(piece):
+                    value = self.rules.values.number_or_range(match.group("num"))
+                    if value is None:
+                        continue
+                    total += value
+                    span = (sentence.char_start + match.start(), sentence.char_start + match.end())
+                    first = span if first is None else (first[0], span[1])
+                if first is not None:
+                    state = "present" if total >= rule.per_day_at_least else "absent"
+                    out.append(Candidate(finding.id, state, first[0], first[1], VALUE))
+                for match in _CAFFEINE_MG.finditer(piece):
+                    value = parse_number(match.group("num"))
+                    state = "present" if value >= rule.mg_at_least else "absent"
+                    start = sentence.char_start + match.start()
+                    out.append(Candidate(finding.id, state, start, sentence.char_start + match.end(), VALUE))
+        return out
+
+    def thresholds(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for rule, pattern in self.rules.thresholds:
+            finding = self.findings.get(rule.finding)
+            if finding is None:
+                continue
+            for match in pattern.finditer(self.text):
+                value = parse_number(match.group("num"))
+                low, high = rule.valid
+                if not low <= value <= high:
+                    continue
+                sentence = self.layout.sentence_of[self._token_at(match.start())]
+                if sentence in self.decider.questions:
+                    continue
+                present = (rule.present_at_least is not None and value >= rule.present_at_least) or (
+                    rule.present_below is not None and value < rule.present_below
+                )
+                out.append(
+                    Candidate(
+                        finding.id, "present" if present else "absent", match.start(), match.end(), VALUE
+                    )
+                )
+        return out
+
+    def scores(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for rule, with_word, bare, fulls in self.rules.scores:
+            finding = self.findings.get(rule.finding)
+            if finding is None:
+                continue
+            scale = rule.scale
+            seen: set[int] = set()
+            for match in with_word.finditer(self.text):
+                value = int(match.group("num"))
+                state = "absent" if value >= scale else "present"
+                seen.add(match.start("num"))
+                out.append(Candidate(finding.id, state, match.start(), match.end(), VALUE))
+            for match in bare.finditer(self.text):
+                value = int(match.group("num"))
+                if match.start("num") in seen or value >= scale:
+                    continue
+                out.append(Candidate(finding.id, "present", match.start(), match.end(), VALUE))
+            for match in fulls.finditer(self.text):
+                out.append(Candidate(finding.id, "absent", match.start(), match.end(), VALUE))
+        return out

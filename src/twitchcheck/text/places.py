@@ -1,0 +1,165 @@
+"""Where: body sites said with a twitch, how far the twitching spreads, and on which side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from twitchcheck.text.decide import VALUE, Candidate
+from twitchcheck.text.document_index import DocumentIndex
+
+
+class PlaceReader(DocumentIndex):
+    """Body sites, spread and laterality: a body part is a twitch site only if a twitch is said near it."""
+
+    def locations(self) -> list[Candidate]:
+        """Body sites said together with a twitch-like movement (or denied together with it)."""
+        out: list[Candidate] = []
+        by_place = set(self.grammar.location_context.negation_by_place)
+        negated_twitch = {o.clause for o in self._live if o.finding.id in by_place and o.negated}
+        for t in self.targets:
+            if not self.is_site(t) or t.info.kind != "synonym" or self.decider.blocked(t):
+                continue
+            clause = self.layout.clauses[t.clause]
+            if t.clause in negated_twitch and not self._twitch_in(t.clause):
+                out.append(Candidate(t.finding.id, "absent", t.start, t.end))
+            elif not t.negated and self.twitch_licensed(clause):
+                out.append(Candidate(t.finding.id, "present", t.start, t.end))
+        return out
+
+    def denied_only_by_location(self) -> set[tuple[int, int]]:
+        """Negated twitches whose negation is about a place ("no twitching in the tongue")."""
+        by_place = set(self.grammar.location_context.negation_by_place)
+        sites = {o.clause for o in self.targets if self.is_site(o) and o.info.kind == "synonym"}
+        return {
+            (t.start, t.end)
+            for t in self.targets
+            if t.finding.id in by_place and t.negated and t.clause in sites
+        }
+
+    def spread(self, locations: Sequence[Candidate]) -> Candidate | None:
+        rule = self.grammar.spread
+        finding = self.findings.get(rule.finding)
+        if finding is None:
+            return None
+        for clause in self.layout.clauses:
+            if not self.twitch_licensed(clause):
+                continue
+            piece = self.text[clause.char_start : clause.char_end]
+            for state, pattern in self.rules.spread:
+                match = pattern.search(piece)
+                if match and state in finding.state_ids:
+                    start = clause.char_start + match.start()
+                    return Candidate(finding.id, state, start, clause.char_start + match.end(), VALUE)
+        present = [c for c in locations if c.state == "present"]
+        regions: dict[str, tuple[int, int]] = {}
+        for c in present:
+            regions.setdefault(c.finding, (c.start, c.end))
+        covered = {i for c in present for i in range(c.start, c.end)}
+        contains = {self.normalize(w): set(inside) for w, inside in rule.regions.items()}
+        for token in self.doc:
+            inside = contains.get(token.norm_)
+            if inside is None or token.idx in covered or inside & set(regions):
+                continue
+            if self._twitch_in(self.layout.clause_of[token.i]) and not self._token_blocked(token.i):
+                regions.setdefault("region:" + token.norm_, (token.idx, token.idx + len(token.text)))
+        count = len(regions)
+        if count < 2:
+            return None
+        chosen = None
+        for state, threshold in sorted(rule.from_count.items(), key=lambda kv: kv[1]):
+            if count >= threshold and state in finding.state_ids:
+                chosen = state
+        if chosen is None:
+            return None
+        spans = sorted(regions.values())
+        return Candidate(finding.id, chosen, spans[0][0], spans[-1][1])
+
+    def laterality(self) -> Candidate | None:
+        rule = self.grammar.laterality
+        finding = self.findings.get(rule.finding)
+        if finding is None:
+            return None
+        for clause in self.layout.clauses:
+            piece = self.text[clause.char_start : clause.char_end]
+            match = self.rules.same_side.search(piece)
+            if match is None:
+                continue
+            if self.layout.sentence_of[clause.start] in self._affirmed_sentences:
+                start = clause.char_start + match.start()
+                return Candidate(finding.id, "present", start, clause.char_start + match.end())
+        parts = self._body_parts()
+        left = {p for p, side, _ in parts if side == "left"}
+        right = {p for p, side, _ in parts if side == "right"}
+        first = min((s for _, _, s in parts), default=None)
+        if first is None:
+            return None
+        if left and right:
+            return Candidate(finding.id, "absent", first[0], first[1])
+        if len(left or right) >= 2:
+            return Candidate(finding.id, "present", first[0], first[1])
+        return None
+
+    def _body_parts(self) -> list[tuple[str, str, tuple[int, int]]]:
+        """(part, side, span) for affirmed body parts that carry a side word."""
+        lat = self.grammar.laterality
+        left = {w.lower() for w in lat.left}
+        right = {w.lower() for w in lat.right}
+        part_at: dict[int, str] = {}
+        for t in self.targets:
+            if (
+                self.is_site(t)
+                and t.info.kind == "synonym"
+                and not t.firmly_negated
+                and not self.decider.blocked(t)
+            ):
+                for i in range(t.tok_start, t.tok_end):
+                    part_at[i] = t.finding.id
+        region_norms = {self.normalize(w) for w in self.grammar.spread.regions}
+        for token in self.doc:
+            if token.norm_ in region_norms and token.i not in part_at and not self._token_blocked(token.i):
+                part_at[token.i] = "region:" + token.norm_
+        out: list[tuple[str, str, tuple[int, int]]] = []
+        doc = self.doc
+        for token in doc:
+            lower = token.lower_
+            is_letter = len(token.text) == 1 and token.text.isupper()
+            if lower in left and (len(lower) > 1 or is_letter):
+                side = "left"
+            elif lower in right and (len(lower) > 1 or is_letter):
+                side = "right"
+            else:
+                continue
+            clause = self.layout.clause_of[token.i]
+            prev = [doc[j].lower_ for j in range(max(0, token.i - 2), token.i)]
+            if prev and prev[-1] in ("the", "on") or prev[-2:] == ["on", "the"]:
+                for j in range(token.i - 1, max(-1, token.i - 8), -1):
+                    if self.layout.clause_of[j] != clause and doc[j].text != ",":
+                        break
+                    if j in part_at:
+                        out.append((part_at[j], side, (token.idx, token.idx + len(token.text))))
+                        break
+                continue
+            j = token.i + 1
+            found = False
+            while j < len(doc) and j < token.i + 6:
+                if j in part_at:
+                    found = True
+                    break
+                if doc[j].lower_ in left | right:
+                    break
+                j += 1
+            if not found:
+                continue
+            while j < len(doc):
+                part = part_at.get(j)
+                if part is not None:
+                    out.append((part, side, (doc[j].idx, doc[j].idx + len(doc[j].text))))
+                    j += 1
+                    while j < len(doc) and part_at.get(j) == part:
+                        j += 1
+                    continue
+                if doc[j].lower_ in ("and", ",", "or", "&", "/", "+", "my", "the", "upper", "lower", "whole"):
+                    j += 1
+                    continue
+                break
+        return out
