@@ -61,6 +61,16 @@ def read(kb: KnowledgeBase, text: str) -> dict[str, str]:
         ("no fever, stress or caffeine", "trigger_stress", "absent"),
         # hours of sleep against a threshold
         ("only got 4 hours sleep", "trigger_sleep_loss", "present"),
+        ("sometimes my thigh muscles twitch", "twitch_frequency", "occasional"),
+        # after a comma a new action starts a new clause: "no helmet, hit his head"
+        ("no seatbelt, hit her head on the window", "hx_head_injury", "present"),
+        ("no fever, had a cough", "fever", "absent"),
+        # memory and alertness slipping now
+        ("she keeps forgetting what we just said", "confusion", "present"),
+        ("he's getting sleepier and sleepier", "confusion", "present"),
+        # coming off a medicine, not off a bike
+        ("I came off my tablets last week", "drug_new_or_changed", "present"),
+        ("suddenly my face drooped", "sudden_onset", "present"),
         # "if it lasts more than 2 weeks" is a condition, not how long it has lasted
         ("lip twitching for 3 days, see the GP if it lasts more than 2 weeks", "twitch_duration", "days"),
     ],
@@ -78,6 +88,9 @@ def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) ->
         ("i have been twitching for a few seconds at a time", "sudden_onset"),  # one episode's length
         ("my head is pounding after work", "hx_head_injury"),
         ("I have to sleep propped on 4 pillows", "trigger_sleep_loss"),  # pillows, not hours
+        ("he came off his bike on the way home", "drug_new_or_changed"),
+        ("as I drop off my legs suddenly kick out", "sudden_onset"),  # how a jerk moves, not an onset
+        ("twitching in my calves, my thighs and sometimes my arms, worse after shifts", "twitch_frequency"),
         ("my dad had MND and was diagnosed at 60", "fasciculations"),
     ],
 )

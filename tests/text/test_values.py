@@ -18,7 +18,8 @@ Read = Callable[[str], dict[str, str]]
         ("10 d intermittent twitching", "days"),
         ("~1 y calf fasciculations", "years"),
         ("twitching on and off for years", "years"),
-        ("twitching over the past year", "years"),
+        ("twitching over the past year", "months"),  # within the past year: at most 12 months
+        ("twitching for over a year", "years"),
         ("twitching for the last 2 months", "weeks"),
         ("3/12 hx of twitching", "months"),
         ("2/52 twitching R eyelid", "weeks"),

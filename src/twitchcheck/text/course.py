@@ -22,6 +22,16 @@ _SINCE = re.compile(r"\b(?:ever since|since then|since)\b", re.I)
 _NOW_LINK_DAYS = 31
 _NOW_OPENING = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:right\s+)?now\b", re.I)
 
+# A frequency word right before a body part in a list of places ("and sometimes my biceps").
+_SITE_AFTER = re.compile(
+    r"\s+(?:(?:my|his|her|their|the|both|left|right|l|r)\s+){0,2}(?:biceps?|triceps?|calf|calves|thighs?|"
+    r"arms?|legs?|hands?|feet|foot|fingers?|thumbs?|toes?|eyelids?|eyes?|face|lips?|cheeks?|shoulders?|back|"
+    r"chest|stomach|belly|tummy|neck|tongue|forearms?|wrists?|ankles?|hips?|bum|buttocks?|jaw)\b"
+    # the place ends a list item; "sometimes my thigh muscles twitch" is a clause of its own
+    r"(?=\s*(?:[,.;!?)]|$|(?:and|or|too)\b))",
+    re.I,
+)
+
 
 class CourseReader(DocumentIndex):
     """The complaint's course in time, from the text's time phrases anchored to its findings."""
@@ -142,6 +152,8 @@ class CourseReader(DocumentIndex):
                     if state in finding.state_ids:
                         hits.append((match.start(), match.end(), state))
             for start, end, state in sorted(hits):
+                if _SITE_AFTER.match(piece, end):
+                    continue  # "both calves and sometimes my biceps": how often one place, not the complaint
                 clause = self._clause_at(sentence.char_start + start)
                 if self._anchored(clause, self._twitch):
                     return Candidate(

@@ -50,6 +50,9 @@ _IF_BEFORE = re.compile(
 _FOLLOW_EPISODE = re.compile(r"\s*+(?:at\s+a\s+time|each\s+time|every\s+time|at\s+once|a\s+go)\b", re.I)
 # A form's "How long:" label: what follows is how long the complaint has lasted.
 _HOW_LONG = re.compile(r"how\s+long(?:\s+for|\s+has\s+it\s+been)?\s*[:?\-–]*\s*$", re.I)
+# "Over the past year", "in the last 3 months": the complaint lies within that span, so it has lasted
+# at most that long; a span exactly on a band's edge belongs to the band below.
+_WITHIN = 0.99
 _PAST_LEAD = frozenset({"the", "a", "past", "last", "previous"})  # "in the last 3 weeks"
 # Words that say an age is not an age ("since I was 8 weeks pregnant", "since I was 8 stone").
 _NOT_AGE = (
@@ -150,7 +153,7 @@ class DurationReader:
             days = self._units[unit] * self.rules.bare_plural_count
             found.append(TimePhrase(days, "for", match.start(), match.end()))
         for match in self._past.finditer(text):
-            days = self._units[match.group("unit").lower()]
+            days = self._units[match.group("unit").lower()] * _WITHIN
             found.append(TimePhrase(days, "for", match.start(), match.end()))
         for match in self._slash.finditer(text):
             before = (max(0, match.start() - 24), match.start())
@@ -244,6 +247,8 @@ class DurationReader:
         kind: Kind = "ago" if match.group("ago") else ("since" if ongoing else "for")
         start = match.start("lead") + (len(match.group("lead")) - len(match.group("lead").lstrip()))
         lead_words = lead.split()
+        if {"past", "last", "previous"} & set(lead_words) and kind != "ago":
+            days *= _WITHIN  # "over the past 12 months": at most that long
         from_now = lead_words[:1] in (["in"], ["within"]) and not _PAST_LEAD & set(lead_words)
         if from_now and (_TIME_AFTER.match(text, end) or self._ahead(text, start, end)):
             return None  # "in 2 weeks' time", "exams in 3 weeks"

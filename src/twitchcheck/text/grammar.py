@@ -255,6 +255,9 @@ class Grammar(_Strict):
     # a bad one. word -> the findings it can deny; any other finding ignores it.
     normal_only_for: dict[str, list[str]] = Field(default_factory=dict)
     comparisons: Comparisons = Field(default_factory=lambda: Comparisons())
+    # "my legs suddenly kick out": a word for how a movement happens, not how the complaint began.
+    # finding -> the movement words that, right after its word, make it the movement's manner.
+    manner: dict[str, list[str]] = Field(default_factory=dict)
     frequency: Frequency
     spread: Spread
     laterality: Laterality

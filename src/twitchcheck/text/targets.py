@@ -172,7 +172,24 @@ def collect_targets(
             )
         )
     targets.sort(key=lambda t: (t.start, -t.end))
-    return _without_comparisons(doc, targets, grammar)
+    return _without_manner(doc, _without_comparisons(doc, targets, grammar), grammar)
+
+
+def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
+    """Drop a one-word finding that describes how a movement happens ("suddenly kick out")."""
+    if not grammar.manner:
+        return targets
+
+    def manner(t: Target) -> bool:
+        verbs = grammar.manner.get(t.info.finding)
+        return (
+            verbs is not None
+            and t.tok_end - t.tok_start == 1
+            and t.tok_end < len(doc)
+            and doc[t.tok_end].lower_ in verbs
+        )
+
+    return [t for t in targets if not manner(t)]
 
 
 def _without_comparisons(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
