@@ -161,12 +161,15 @@ def test_reading_in_pieces_tokenizes_ordinary_text_as_a_whole(
 def test_the_bounds_leave_the_reading_of_people_s_texts_unchanged(
     warm: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pieces for the tokenizer and quieted runs of signs change nothing in the annotated and blind
-    texts (nor in long texts made of them, which are read in several pieces)."""
+    """Pieces for the tokenizer, quieted runs of signs and searches in windows (here made small, so
+    every text is searched in several) change nothing in the annotated and blind texts (nor in long
+    texts made of them, which are read in several pieces)."""
     texts = _texts(ANNOTATIONS) + _texts(BLIND)
     rng = random.Random(5)
     texts += [" ".join(rng.sample(texts, 12)) for _ in range(30)]
+    monkeypatch.setattr(guard, "SCAN_WINDOW", 40)
     bounded = [extract(t, warm) for t in texts]
+    monkeypatch.setattr(guard, "SCAN_WINDOW", 10**9)
     monkeypatch.setattr(text_pipeline, "pieces", lambda text: [(0, len(text))])
     monkeypatch.setattr(extract_module, "_LONG_SIGN_RUN", re.compile(r"(?!)"))
     unbounded = [extract(t, warm) for t in texts]
