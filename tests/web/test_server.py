@@ -20,11 +20,13 @@ from starlette.exceptions import HTTPException
 
 from tests.web.conftest import assert_security_headers, find_free_port
 from tests.web.diary_client import make_app
-from twitchcheck.web.quota import PER_USER, HeavyWork
+from twitchcheck.web import service
+from twitchcheck.web.quota import PER_USER, HeavyWork, default_slots
 from twitchcheck.web.server import (
     FORWARDED_ENV,
     GuardedHttpToolsProtocol,
     forwarded_allow_ips,
+    process_limits,
     server_options,
 )
 
@@ -145,6 +147,15 @@ def test_the_app_s_answers_carry_the_security_headers_once(quick_server: int) ->
     with socket.create_connection(("127.0.0.1", quick_server)) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         assert_security_headers(_read_all(sock, 5), b"200")
+
+
+def test_the_start_up_message_states_the_limits_of_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text workers and slots are per process; `twitchcheck serve` says how many it has."""
+    said = process_limits()
+    assert f"{service.TEXT_WORKERS} text worker thread" in said and "each process has its own" in said
+    assert f"at most {service.TEXT_QUEUE} texts" in said and f"{default_slots()} PDF reports" in said
+    monkeypatch.setattr(service, "TEXT_WORKERS", 3)
+    assert "3 text worker threads" in process_limits()
 
 
 def test_documented_per_person_limits() -> None:

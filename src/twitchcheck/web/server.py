@@ -152,6 +152,21 @@ def server_options(forwarded: str | None = None) -> dict[str, Any]:
     return options
 
 
+def process_limits() -> str:
+    """What one server process does at once, for the start-up message. Each process has its own
+    text workers, queue and slots (``twitchcheck serve`` is one process): P processes on one machine
+    read up to P times as many texts at once. The per-person limits are counted in the database."""
+    from twitchcheck.web import quota, service
+
+    workers = service.TEXT_WORKERS
+    return (
+        f"Limits of this server process (each process has its own): {workers} text worker "
+        f"thread{'s' if workers != 1 else ''} (TWITCHCHECK_TEXT_WORKERS), at most {service.TEXT_QUEUE} "
+        f"texts waiting or being read, {service.TEXT_CPU_SECONDS:g} s of CPU per text "
+        f"(TWITCHCHECK_TEXT_CPU_SECONDS); {quota.default_slots()} PDF reports, exports or imports at once."
+    )
+
+
 def run(
     host: str, port: int, kb: KnowledgeBase, *, access_log: bool = False, forwarded: str | None = None
 ) -> None:
