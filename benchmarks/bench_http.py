@@ -14,6 +14,11 @@ words; each one different, so no cache helps) from ``--concurrency`` clients whi
 times GET /healthz, and reports both: the service must stay responsive (issue 13's target: /healthz
 p99 < 50 ms) and answer every hostile text with 200 or a 4xx/503, never a 500. The server's resident
 memory (RSS) is printed after warm-up and at the end.
+
+``--new-words N`` instead sends only N requests (after a warm-up of ordinary ones), each a short text
+of ``--words-per-text`` never-seen random words, and reports the server's RSS after the warm-up,
+its peak (sampled every second) and after 10 s of quiet at the end (issue 13's target: less than
+20 MB of growth over 50,000 such requests).
 """
 
 from __future__ import annotations
@@ -163,6 +168,50 @@ async def abuse(base: str, texts: list[str], concurrency: int) -> tuple[Run, Run
     )
 
 
+def new_word_text(rng: random.Random, words: int) -> str:
+    """A short message with ``words`` random lowercase words no vocabulary has."""
+    made = ("".join(rng.choices(string.ascii_lowercase, k=rng.randrange(4, 11))) for _ in range(words))
+    return "my left calf keeps twitching " + " ".join(made)
+
+
+async def new_words(
+    base: str, total: int, words: int, concurrency: int, pid: int
+) -> tuple[Run, dict[int, int], list[float]]:
+    """``total`` requests of never-seen words from ``concurrency`` clients, sampling the server's RSS."""
+    statuses: dict[int, int] = {}
+    latencies: list[float] = []
+    samples: list[float] = []
+    rng = random.Random(2026)
+    remaining = total
+    done = False
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+
+        async def sender() -> None:
+            nonlocal remaining
+            while remaining > 0:
+                remaining -= 1
+                started = time.perf_counter()
+                response = await client.post("/api/v1/assess", json={"text": new_word_text(rng, words)})
+                latencies.append(time.perf_counter() - started)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        async def sampler() -> None:
+            while not done:
+                rss = rss_mib(pid)
+                if rss is not None:
+                    samples.append(rss)
+                await asyncio.sleep(1)
+
+        began = time.perf_counter()
+        sampling = asyncio.create_task(sampler())
+        await asyncio.gather(*(sender() for _ in range(concurrency)))
+        done = True
+        await sampling
+        seconds = time.perf_counter() - began
+    return Run(f"POST /api/v1/assess ({words} new words each)", latencies, seconds, 0), statuses, samples
+
+
 async def load(
     client: httpx.AsyncClient, name: str, method: str, path: str, body: Any, total: int, concurrency: int
 ) -> Run:
@@ -198,6 +247,38 @@ async def measure(base: str, total: int, concurrency: int) -> list[Run]:
         return [await load(client, name, m, p, b, total, concurrency) for name, m, p, b in plan]
 
 
+def measure_new_words(
+    server: subprocess.Popen[bytes], base: str, total: int, words: int, concurrency: int
+) -> None:
+    try:
+
+        async def warm_up() -> None:
+            limits = httpx.Limits(max_connections=concurrency)
+            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+                await load(client, "warm-up", "POST", "/api/v1/assess", SHORT_TEXT, 300, concurrency)
+
+        asyncio.run(warm_up())
+        before = rss_mib(server.pid)
+        run, statuses, samples = asyncio.run(new_words(base, total, words, concurrency, server.pid))
+        time.sleep(10)  # a renewal under way finishes; the old pipeline is freed
+        after = rss_mib(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"\n{total:,} requests of {words} never-seen words each ({total * words:,} words)")
+    print(f"{concurrency} clients; server RSS sampled every second")
+    print(
+        f"{run.rate:.0f} req/s in {run.seconds:.0f} s; p50 {run.percentile(0.5):.1f} ms, "
+        f"p99 {run.percentile(0.99):.1f} ms; statuses {dict(sorted(statuses.items()))}"
+    )
+    if before is not None and after is not None:
+        peak = max(samples, default=after)
+        print(
+            f"server RSS: {before:.1f} MiB after warm-up, peak {peak:.1f} MiB, {after:.1f} MiB after 10 s "
+            f"of quiet: growth {after - before:+.1f} MiB (target < 20 MB), peak {peak - before:+.1f} MiB"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -205,11 +286,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000, help="requests per endpoint (after warm-up)")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight at once")
     parser.add_argument("--abuse", type=int, default=0, help="hostile maximum-length texts to send after")
+    parser.add_argument("--new-words", type=int, default=0, help="only: this many requests of new words")
+    parser.add_argument("--words-per-text", type=int, default=20, help="never-seen words per request")
     args = parser.parse_args()
 
     port = free_port()
     server = start_server(port)
     base = f"http://127.0.0.1:{port}"
+    if args.new_words:
+        measure_new_words(server, base, args.new_words, args.words_per_text, args.concurrency)
+        return
     rss_before = rss_after = None
     hostile: tuple[Run, Run, dict[int, int]] | None = None
     try:

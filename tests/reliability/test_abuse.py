@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.reliability.conftest import API, Diary, Live, api_signup, page_signup
-from tests.web.conftest import PASSWORD, csrf
+from tests.web.conftest import PASSWORD, assert_security_headers, csrf
 from twitchcheck.web import diary_pages
 
 pytestmark = pytest.mark.reliability
@@ -323,21 +323,24 @@ def test_10_head_is_answered_like_get(diary: Diary) -> None:
             assert all(name in head.headers for name in SECURITY_HEADERS)
 
 
-def _closed_within(sock: socket.socket, seconds: float) -> bool:
-    """Whether the server closes the connection (after at most a short answer) within ``seconds``."""
+def _answer_within(sock: socket.socket, seconds: float) -> bytes | None:
+    """What the server sent before it closed the connection, or None if it is still open after
+    ``seconds``."""
     sock.settimeout(seconds)
+    answer = b""
     try:
-        while sock.recv(4096):
-            pass
+        while chunk := sock.recv(4096):
+            answer += chunk
     except TimeoutError:
-        return False
+        return None
     except ConnectionResetError:
-        return True
-    return True
+        return answer
+    return answer
 
 
 def test_10_slow_clients_are_cut_off(live: Live) -> None:
-    """A connection that sent nothing, or trickled its headers, stayed open for ever."""
+    """A connection that sent nothing, or trickled its headers, stayed open for ever. uvicorn's own
+    answers (408, and 400 for headers that are too large) now carry the security headers too."""
     started = time.monotonic()
     idle, trickle, huge = (
         socket.create_connection(("127.0.0.1", live.port), timeout=HEADER_TIMEOUT + 5) for _ in range(3)
@@ -345,19 +348,21 @@ def test_10_slow_clients_are_cut_off(live: Live) -> None:
     trickle.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
     huge.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 70_000 + b"\r\n")
     try:
-        try:
-            answer = huge.recv(64)
-        except TimeoutError:
-            answer = b"(nothing)"
-        assert answer.startswith(b"HTTP/1.1 400"), f"over-long headers were answered {answer!r}"
+        answer = _answer_within(huge, HEADER_TIMEOUT)
+        assert answer is not None, "over-long headers were not answered"
+        assert_security_headers(answer, b"400")
         for _ in range(int(HEADER_TIMEOUT) + 3):
             try:
                 trickle.sendall(b"X-More: 1\r\n")
             except OSError:
                 break
             time.sleep(1)
-        assert _closed_within(idle, HEADER_TIMEOUT + 5), "an idle connection was left open"
-        assert _closed_within(trickle, 5), "a connection trickling its headers was left open"
+        answer = _answer_within(idle, HEADER_TIMEOUT + 5)
+        assert answer is not None, "an idle connection was left open"
+        assert_security_headers(answer, b"408")
+        answer = _answer_within(trickle, 5)
+        assert answer is not None, "a connection trickling its headers was left open"
+        assert_security_headers(answer, b"408")
         assert time.monotonic() - started < HEADER_TIMEOUT + 10
         # and the server still answers
         assert httpx.get(f"{live.base}/healthz", timeout=10).status_code == 200
@@ -365,3 +370,19 @@ def test_10_slow_clients_are_cut_off(live: Live) -> None:
     finally:
         for sock in (idle, trickle, huge):
             sock.close()
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [b"GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", b"\x16\x03\x01\x02\x00 hello\r\n\r\n"],
+    ids=["no colon in a header", "not HTTP"],
+)
+def test_10_a_request_the_server_cannot_parse_gets_400_with_the_security_headers(
+    live: Live, request_bytes: bytes
+) -> None:
+    """uvicorn answers these itself, without the app and its headers middleware."""
+    with socket.create_connection(("127.0.0.1", live.port), timeout=10) as sock:
+        sock.sendall(request_bytes)
+        answer = _answer_within(sock, 10)
+    assert answer is not None and answer.endswith(b"Invalid HTTP request received."), answer
+    assert_security_headers(answer, b"400")

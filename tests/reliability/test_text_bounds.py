@@ -1,17 +1,25 @@
 """Issue 13, items 1 and 2: reading any text costs bounded time and memory, off the event loop.
 
-* Every pathological shape at the 20,000-character limit is read in at most ten times the time
-  of ordinary text of the same length (people's messages), measured in the same test (before:
-  20,000 ``$`` took 52 s to read, ``(`` 24 s, emoji 30 s; now each about 0.05-0.45 s).
+Time is asserted only as ratios to a reference measured in the same test (the project's rule:
+absolute figures belong to benchmarks/bench_text_bounds.py and the README), taking the best of
+interleaved runs, so a busy machine slows reference and subject alike:
+
+* Every pathological shape at the 20,000-character limit is read in linear time (at most twice
+  the growth of a linear reader from 5,000 to 20,000 characters; a quadratic one grows sixteen
+  times: before, 5,000 ``(`` took 3 s to assess and 20,000 took 67 s) and in at most ten times the
+  time of ordinary text of the same length (people's messages; the slowest shape takes about four).
 * 50,000 never-seen words grow the process by less than 20 MiB (before: about 49 MiB, never
   given back; now about 10 MiB), and a renewed pipeline reads exactly as the first one did.
 * A request over its CPU budget is a 422 that says so, a request that finds the text workers
-  full a 503 with Retry-After; ``/healthz`` answers promptly while 8 clients send such texts.
+  full a 503 with Retry-After; while 8 clients send such texts, ``/healthz`` answers in a small
+  fraction of the time one such text takes to be read alone (as it would not if reading blocked
+  the event loop).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import random
@@ -57,6 +65,8 @@ RANDOM = {
     "random letters": "abcdefghij",
 }
 TIMES_ORDINARY = 10  # the stated bound, relative to ordinary text of the same length
+LINEAR_GROWTH = 8  # 4 times the text in at most 8 times the time (linear: at most 4; quadratic: 16)
+BEST_OF = 2  # interleaved runs of each text; the best counts
 HEALTHZ_CLIENTS = 8
 
 
@@ -78,24 +88,32 @@ def _fill(unit: str, length: int = MAX_TEXT_CHARS) -> str:
     return (unit * (length // len(unit) + 1))[: length - 5] + " calf"
 
 
-def _shapes() -> dict[str, str]:
-    shapes = {f"regression {name}": _fill(unit) for name, unit in SHAPES.items()}
-    shapes.update({f"run of {unit}": _fill(unit) for unit in RUNS})
-    shapes.update({f"run of {unit}": _fill(unit) for unit in MIXED_RUNS})
+def _shapes(length: int = MAX_TEXT_CHARS) -> dict[str, str]:
+    shapes = {f"regression {name}": _fill(unit, length) for name, unit in SHAPES.items()}
+    shapes.update({f"run of {unit}": _fill(unit, length) for unit in RUNS})
+    shapes.update({f"run of {unit}": _fill(unit, length) for unit in MIXED_RUNS})
     rng = random.Random(13)
     for name, alphabet in RANDOM.items():
-        shapes[name] = "".join(rng.choice(alphabet) for _ in range(MAX_TEXT_CHARS))
+        shapes[name] = "".join(rng.choice(alphabet) for _ in range(length))
     return shapes
 
 
 SHAPE_TEXTS = _shapes()
+QUARTER_SHAPES = _shapes(MAX_TEXT_CHARS // 4)  # the same shapes at 5,000 characters
 
 
 def _cpu_seconds(text: str, kb: KnowledgeBase) -> float:
-    """Processor time of this thread reading ``text`` (a renewal in the background is not counted)."""
-    started = time.thread_time()
-    extract(text, kb)
-    return time.thread_time() - started
+    """Processor time of this thread reading ``text`` (a renewal in the background is not counted),
+    without the garbage collector: a full collection walks every object of the process (the test
+    session's too), and the server freezes its long-lived ones so that it never does."""
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.thread_time()
+        extract(text, kb)
+        return time.thread_time() - started
+    finally:
+        gc.enable()
 
 
 @pytest.fixture(scope="module")
@@ -105,14 +123,19 @@ def warm(kb: KnowledgeBase) -> KnowledgeBase:
 
 
 @pytest.mark.parametrize("name", SHAPE_TEXTS)
-def test_every_shape_at_the_limit_is_read_about_as_fast_as_ordinary_text(
+def test_every_shape_at_the_limit_is_read_in_linear_time_about_as_fast_as_ordinary_text(
     name: str, warm: KnowledgeBase
 ) -> None:
     text = SHAPE_TEXTS[name]
     assert len(text) <= MAX_TEXT_CHARS
-    ordinary = min(_cpu_seconds(_ordinary(len(text) - k), warm) for k in (0, 1))
-    seconds = _cpu_seconds(text, warm)
-    assert seconds < TIMES_ORDINARY * ordinary + 0.1, (name, seconds, ordinary)
+    texts = {"shape": text, "quarter": QUARTER_SHAPES[name], "ordinary": _ordinary(len(text))}
+    best = dict.fromkeys(texts, float("inf"))
+    for _ in range(BEST_OF):
+        for key, subject in texts.items():
+            best[key] = min(best[key], _cpu_seconds(subject, warm))
+    measured = {key: round(seconds, 4) for key, seconds in best.items()}
+    assert best["shape"] < TIMES_ORDINARY * best["ordinary"], (name, measured)
+    assert best["shape"] < LINEAR_GROWTH * best["quarter"], (name, measured)
 
 
 def test_offsets_stay_exact_around_long_runs(warm: KnowledgeBase) -> None:
@@ -161,12 +184,15 @@ def test_reading_in_pieces_tokenizes_ordinary_text_as_a_whole(
 def test_the_bounds_leave_the_reading_of_people_s_texts_unchanged(
     warm: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pieces for the tokenizer and quieted runs of signs change nothing in the annotated and blind
-    texts (nor in long texts made of them, which are read in several pieces)."""
+    """Pieces for the tokenizer, quieted runs of signs and searches in windows (here made small, so
+    every text is searched in several) change nothing in the annotated and blind texts (nor in long
+    texts made of them, which are read in several pieces)."""
     texts = _texts(ANNOTATIONS) + _texts(BLIND)
     rng = random.Random(5)
     texts += [" ".join(rng.sample(texts, 12)) for _ in range(30)]
+    monkeypatch.setattr(guard, "SCAN_WINDOW", 40)
     bounded = [extract(t, warm) for t in texts]
+    monkeypatch.setattr(guard, "SCAN_WINDOW", 10**9)
     monkeypatch.setattr(text_pipeline, "pieces", lambda text: [(0, len(text))])
     monkeypatch.setattr(extract_module, "_LONG_SIGN_RUN", re.compile(r"(?!)"))
     unbounded = [extract(t, warm) for t in texts]
@@ -297,71 +323,77 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-def _hostile(count: int) -> list[str]:
+def _hostile(count: int, tag: str = "") -> list[str]:
     """Different texts at the limit: the shapes above, varied so that no result cache helps."""
     shapes = list(SHAPE_TEXTS.values())
-    return [f"{i} " + shapes[i % len(shapes)][: MAX_TEXT_CHARS - 8] for i in range(count)]
+    return [f"{tag}{i} " + shapes[i % len(shapes)][: MAX_TEXT_CHARS - 10] for i in range(count)]
 
 
-async def _healthz_latencies(
-    base: str, texts: list[str] | None, idle_probes: int = 60
-) -> tuple[list[float], dict[int, int]]:
+async def _latencies(
+    base: str, texts: list[str], clients: int
+) -> tuple[list[float], list[float], dict[int, int]]:
+    """Send ``texts`` to POST /api/v1/assess from ``clients`` clients while one more times /healthz
+    every 20 ms; returns the /healthz and the POST latencies and the POST statuses."""
     statuses: dict[int, int] = {}
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=HEALTHZ_CLIENTS + 1)
+    health: list[float] = []
+    posts: list[float] = []
+    limits = httpx.Limits(max_connections=clients + 1)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
         await client.get("/healthz")
-        if texts is None:
-            for _ in range(idle_probes):
-                started = time.perf_counter()
-                await client.get("/healthz")
-                latencies.append(time.perf_counter() - started)
-                await asyncio.sleep(0.02)
-            return latencies, statuses
         queue = list(texts)
         done = False
 
         async def sender() -> None:
             while queue:
+                started = time.perf_counter()
                 response = await client.post("/api/v1/assess", json={"text": queue.pop()})
+                posts.append(time.perf_counter() - started)
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
         async def prober() -> None:
             while not done:
                 started = time.perf_counter()
                 await client.get("/healthz")
-                latencies.append(time.perf_counter() - started)
+                health.append(time.perf_counter() - started)
                 await asyncio.sleep(0.02)
 
         probe = asyncio.create_task(prober())
-        await asyncio.gather(*(sender() for _ in range(HEALTHZ_CLIENTS)))
+        await asyncio.gather(*(sender() for _ in range(clients)))
         done = True
         await probe
-    return latencies, statuses
+    return health, posts, statuses
 
 
-def _probe(base: str, texts: list[str] | None) -> tuple[list[float], dict[int, int]]:
-    """Run the probe on its own event loop in its own thread (the browser tests leave one running
-    in this thread)."""
+def _probe(base: str, texts: list[str], clients: int) -> tuple[list[float], list[float], dict[int, int]]:
+    """Run :func:`_latencies` on its own event loop in its own thread (the browser tests leave one
+    running in this thread)."""
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, _healthz_latencies(base, texts)).result()
+        return thread.submit(asyncio.run, _latencies(base, texts, clients)).result()
 
 
-def _p99(values: list[float]) -> float:
+def _quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def test_healthz_stays_responsive_while_8_clients_send_texts_at_the_limit(server: str) -> None:
     """Before: texts up to 2,000 characters were read on the event loop (ten 2,000-character ``$``
-    texts stalled /healthz to 1.5 s) and longer ones in Starlette's shared thread pool."""
-    idle, _ = _probe(server, None)
-    busy, statuses = _probe(server, _hostile(4 * HEALTHZ_CLIENTS))
-    assert statuses == {200: 4 * HEALTHZ_CLIENTS}, statuses
-    idle_p99, busy_p99 = _p99(idle), _p99(busy)
+    texts stalled /healthz to 1.5 s) and longer ones in Starlette's shared thread pool.
+
+    The reference, in this same test: the same shapes sent one at a time, each answered in about the
+    time it takes to read. Were reading on the event loop, a /healthz probe would wait for the
+    text being read (about half a reading on the median, a whole one at worst); here it waits only
+    for the interpreter lock between steps of the reading."""
+    count = 4 * HEALTHZ_CLIENTS
+    _, alone, alone_statuses = _probe(server, _hostile(count, "alone "), clients=1)
+    busy, _, statuses = _probe(server, _hostile(count), clients=HEALTHZ_CLIENTS)
+    assert alone_statuses == statuses == {200: count}, (alone_statuses, statuses)
     assert len(busy) >= 20
-    # The stated bound: /healthz under load within 50 ms of its idle p99 in this same test.
-    assert busy_p99 < idle_p99 + 0.05, (
-        f"idle p99 {idle_p99 * 1e3:.1f} ms, busy p99 {busy_p99 * 1e3:.1f} ms, "
-        f"busy median {statistics.median(busy) * 1e3:.1f} ms over {len(busy)} probes"
+    reading = statistics.median(alone)
+    figures = (
+        f"one text alone: median {reading * 1e3:.0f} ms; /healthz while {HEALTHZ_CLIENTS} clients send "
+        f"them: median {statistics.median(busy) * 1e3:.1f} ms, p95 {_quantile(busy, 0.95) * 1e3:.1f} ms, "
+        f"p99 {_quantile(busy, 0.99) * 1e3:.1f} ms over {len(busy)} probes"
     )
+    assert statistics.median(busy) < reading / 4, figures
+    assert _quantile(busy, 0.95) < reading, figures

@@ -107,6 +107,26 @@ def artifact_folder(name: str) -> Path:
     return folder
 
 
+# The security headers every answer carries (twitchcheck.web.limits), as a page gets them.
+SECURITY_HEADER_LINES = (
+    b"content-security-policy: default-src 'self'",
+    b"x-content-type-options: nosniff",
+    b"referrer-policy: no-referrer",
+    b"x-frame-options: deny",
+    b"cache-control: no-store",
+)
+
+
+def assert_security_headers(answer: bytes, status: bytes) -> None:
+    """``answer`` (a whole HTTP answer, as read from a socket) has ``status`` and each security
+    header exactly once."""
+    head = answer.split(b"\r\n\r\n", 1)[0].lower().split(b"\r\n")
+    assert head[0].startswith(b"http/1.1 " + status), answer[:200]
+    for header in SECURITY_HEADER_LINES:
+        named = [line for line in head if line.startswith(header.split(b":")[0] + b":")]
+        assert len(named) == 1 and named[0].startswith(header), (header, answer[:600])
+
+
 def find_free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -1,4 +1,5 @@
-"""How `twitchcheck serve` runs uvicorn (proxy headers, slow clients) and the expensive-work slots.
+"""How `twitchcheck serve` runs uvicorn (proxy headers, slow clients, the security headers on its own answers)
+and the expensive-work slots.
 
 The end-to-end checks against a real `twitchcheck serve` are in tests/reliability; here the same
 protocol runs in-process with deadlines of a second, so the body deadline is tested quickly too.
@@ -17,13 +18,15 @@ import pytest
 import uvicorn
 from starlette.exceptions import HTTPException
 
-from tests.web.conftest import find_free_port
+from tests.web.conftest import assert_security_headers, find_free_port
 from tests.web.diary_client import make_app
-from twitchcheck.web.quota import PER_USER, HeavyWork
+from twitchcheck.web import service
+from twitchcheck.web.quota import PER_USER, HeavyWork, default_slots
 from twitchcheck.web.server import (
     FORWARDED_ENV,
     GuardedHttpToolsProtocol,
     forwarded_allow_ips,
+    process_limits,
     server_options,
 )
 
@@ -103,6 +106,56 @@ def test_whole_requests_on_a_kept_alive_connection_still_work(quick_server: int)
 def test_a_connection_that_never_sends_gets_408(quick_server: int) -> None:
     with socket.create_connection(("127.0.0.1", quick_server)) as sock:
         assert _read_all(sock, 5).startswith(b"HTTP/1.1 408")
+
+
+MALFORMED = {
+    "no colon in a header": b"GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
+    "not HTTP at all": b"\x16\x03\x01\x02\x00 hello\r\n\r\n",
+    "a space in the method": b"G T / HTTP/1.1\r\nHost: x\r\n\r\n",
+    "a bad chunk size": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+}
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_the_server_s_own_400_carries_the_security_headers(quick_server: int, name: str) -> None:
+    """uvicorn answers a request it cannot parse itself, without the app (and its headers middleware)."""
+    with socket.create_connection(("127.0.0.1", quick_server)) as sock:
+        sock.sendall(MALFORMED[name])
+        answer = _read_all(sock, 5)
+    assert answer.endswith(b"Invalid HTTP request received."), answer[-200:]
+    assert_security_headers(answer, b"400")
+
+
+def test_the_server_s_own_408_and_too_large_answers_carry_the_security_headers(quick_server: int) -> None:
+    with (
+        socket.create_connection(("127.0.0.1", quick_server)) as idle,
+        socket.create_connection(("127.0.0.1", quick_server)) as stalled,
+        socket.create_connection(("127.0.0.1", quick_server)) as huge,
+    ):
+        stalled.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        huge.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 70_000 + b"\r\n")
+        for sock in (idle, stalled):
+            answer = _read_all(sock, 5)
+            assert answer.endswith(b"The request did not arrive in time."), answer[-200:]
+            assert_security_headers(answer, b"408")
+        answer = _read_all(huge, 5)
+        assert answer.endswith(b"Request line and headers are too large."), answer[-200:]
+        assert_security_headers(answer, b"400")
+
+
+def test_the_app_s_answers_carry_the_security_headers_once(quick_server: int) -> None:
+    with socket.create_connection(("127.0.0.1", quick_server)) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert_security_headers(_read_all(sock, 5), b"200")
+
+
+def test_the_start_up_message_states_the_limits_of_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text workers and slots are per process; `twitchcheck serve` says how many it has."""
+    said = process_limits()
+    assert f"{service.TEXT_WORKERS} text worker thread" in said and "each process has its own" in said
+    assert f"at most {service.TEXT_QUEUE} texts" in said and f"{default_slots()} PDF reports" in said
+    monkeypatch.setattr(service, "TEXT_WORKERS", 3)
+    assert "3 text worker threads" in process_limits()
 
 
 def test_documented_per_person_limits() -> None:

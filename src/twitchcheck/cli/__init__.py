@@ -378,8 +378,9 @@ def serve(
     kb_path: KbOption = None,
 ) -> None:
     """Run the web app and JSON API (pages at /, API docs at /docs)."""
-    from twitchcheck.web.server import run
+    from twitchcheck.web.server import process_limits, run
 
     kb = open_kb(kb_path)
     console.print(f"twitchcheck is running at http://{host}:{port} (Ctrl+C to stop)", highlight=False)
+    console.print(process_limits(), highlight=False)
     run(host, port, kb, access_log=access_log, forwarded=forwarded_allow_ips)

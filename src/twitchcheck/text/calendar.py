@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from twitchcheck.text.grammar import Calendar
+from twitchcheck.text.guard import scan
 from twitchcheck.text.time_phrase import TimePhrase
 from twitchcheck.text.values import alternation
 
@@ -50,11 +51,11 @@ class CalendarReader:
 
     def find(self, text: str, reference: datetime) -> list[TimePhrase]:
         out = []
-        for match in self._since.finditer(text):
+        for match in scan(self._since, text):
             days = self._days(match, reference)
             if days is not None:
                 out.append(TimePhrase(days, "since", match.start(), match.end()))
-        for match in self._opening.finditer(text):
+        for match in scan(self._opening, text):
             days = self._days(match, reference)
             if days is not None:
                 out.append(TimePhrase(days, "since", match.start("when"), match.end()))

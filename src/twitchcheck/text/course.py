@@ -14,6 +14,7 @@ from collections.abc import Set as AbstractSet
 from twitchcheck.text.clauses import Segment
 from twitchcheck.text.decide import VALUE, Candidate
 from twitchcheck.text.document_index import DocumentIndex
+from twitchcheck.text.guard import scan
 from twitchcheck.text.time_phrase import TimePhrase
 
 _SINCE = re.compile(r"\b(?:ever since|since then|since)\b", re.I)
@@ -148,7 +149,7 @@ class CourseReader(DocumentIndex):
             piece = self.text[sentence.char_start : sentence.char_end]
             hits = []
             for state, pattern in self.rules.frequency:
-                for match in pattern.finditer(piece):
+                for match in scan(pattern, piece):
                     if state in finding.state_ids:
                         hits.append((match.start(), match.end(), state))
             for start, end, state in sorted(hits):

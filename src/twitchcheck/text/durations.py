@@ -13,6 +13,7 @@ from datetime import datetime
 
 from twitchcheck.text.calendar import CalendarReader
 from twitchcheck.text.grammar import Durations, Numbers
+from twitchcheck.text.guard import scan
 from twitchcheck.text.time_phrase import Kind, TimePhrase
 from twitchcheck.text.values import alternation
 
@@ -140,22 +141,22 @@ class DurationReader:
         if self._calendar is None:
             self._calendar = CalendarReader(self.rules.calendar)
         found: list[TimePhrase] = self._calendar.find(text, reference or datetime.now())
-        for match in self._measure.finditer(text):
+        for match in scan(self._measure, text):
             phrase = self._measured(match, text)
             if phrase is not None:
                 found.append(phrase)
-        for match in self._ordinal.finditer(text):
+        for match in scan(self._ordinal, text):
             count = float(match.group("num") or match.group("num2"))
             unit = (match.group("unit") or match.group("unit2")).lower()
             found.append(TimePhrase(count * self._units[unit], "since", match.start(), match.end()))
-        for match in self._bare.finditer(text):
+        for match in scan(self._bare, text):
             unit = (match.group("unit") or match.group("unit2") or match.group("unit3")).lower()
             days = self._units[unit] * self.rules.bare_plural_count
             found.append(TimePhrase(days, "for", match.start(), match.end()))
-        for match in self._past.finditer(text):
+        for match in scan(self._past, text):
             days = self._units[match.group("unit").lower()] * _WITHIN
             found.append(TimePhrase(days, "for", match.start(), match.end()))
-        for match in self._slash.finditer(text):
+        for match in scan(self._slash, text):
             before = (max(0, match.start() - 24), match.start())
             if (
                 _IN_BEFORE.search(text, *before)
@@ -165,21 +166,21 @@ class DurationReader:
                 continue
             days = float(match.group("num")) * self.rules.slash[match.group("den")]
             found.append(TimePhrase(days, "slash", match.start(), match.end()))
-        for match in self._since_age.finditer(text):
+        for match in scan(self._since_age, text):
             phrase = self._onset_age(match)
             if phrase is not None:
                 found.append(phrase)
-        for match in self._since.finditer(text):
+        for match in scan(self._since, text):
             key = " ".join(match.group("when").lower().split())
             since = self._since_values.get(key)
             if since is not None:
                 found.append(TimePhrase(since, "since", match.start(), match.end()))
-        for match in self._opening.finditer(text):
+        for match in scan(self._opening, text):
             # "Today her face dropped", "her face dropped this afternoon": a day word dates its clause.
             opening = self._since_values.get(" ".join(match.group(0).lower().split()))
             if opening is not None:
                 found.append(TimePhrase(opening, "since", match.start(), match.end()))
-        for match in self._point.finditer(text):
+        for match in scan(self._point, text):
             point = self._since_values.get(" ".join(match.group(0).lower().split()))
             if point is not None:
                 found.append(TimePhrase(point, "at", match.start(), match.end()))

@@ -7,6 +7,7 @@ import re
 
 from twitchcheck.text.decide import VALUE, Candidate
 from twitchcheck.text.document_index import DocumentIndex
+from twitchcheck.text.guard import scan
 from twitchcheck.text.values import NUMBER, parse_number
 
 _CAFFEINE_MG = re.compile(rf"(?<!\d)(?<!\d,)(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
@@ -25,7 +26,7 @@ class MeasureReader(DocumentIndex):
                 piece = self.text[sentence.char_start : sentence.char_end]
                 total = 0.0
                 first: tuple[int, int] | None = None
-                for match in pattern.finditer(piece):
+                for match in scan(pattern, piece):
                     value = self.rules.values.number_or_range(match.group("num"))
                     if value is None:
                         continue
@@ -35,7 +36,7 @@ class MeasureReader(DocumentIndex):
                 if first is not None:
                     state = "present" if total >= rule.per_day_at_least else "absent"
                     out.append(Candidate(finding.id, state, first[0], first[1], VALUE))
-                for match in _CAFFEINE_MG.finditer(piece):
+                for match in scan(_CAFFEINE_MG, piece):
                     value = parse_number(match.group("num"))
                     state = "present" if value >= rule.mg_at_least else "absent"
                     start = sentence.char_start + match.start()

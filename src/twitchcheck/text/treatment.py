@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from twitchcheck.text.context_rules import FEAR, HYPOTHETICAL, POSSIBLE
 from twitchcheck.text.decide import Candidate
 from twitchcheck.text.document_index import DocumentIndex
+from twitchcheck.text.guard import scan
 from twitchcheck.text.targets import Target
 
 _UNSURE = frozenset({POSSIBLE, FEAR, HYPOTHETICAL})
@@ -83,7 +84,7 @@ class TreatmentReader(DocumentIndex):
             if sentence.index in self.decider.questions:
                 continue
             piece = self.text[sentence.char_start : sentence.char_end]
-            for match in self.rules.assessment.finditer(piece):
+            for match in scan(self.rules.assessment, piece):
                 before = piece[max(0, match.start() - 40) : match.start()]
                 if self.rules.assessment_negated.search(before) or self._check_negated(match.group(0)):
                     continue

@@ -10,6 +10,10 @@
   request line and headers :data:`HEADER_TIMEOUT` seconds from the first byte (or from the
   connection, when nothing is sent), at most :data:`MAX_HEADER_BYTES`, and the body
   :data:`BODY_TIMEOUT` seconds; then the connection is closed.
+* **Answers the server makes itself** (400 for a request it cannot parse or whose headers are too
+  large, 408 for one too slow) never reach the app, so its security-headers middleware cannot add
+  them: :class:`GuardedHttpToolsProtocol` writes them with the same headers (those of a page, the
+  strictest). Every answer from the app, a 500 included, gets them from the app's middleware.
 """
 
 from __future__ import annotations
@@ -19,16 +23,29 @@ import os
 from typing import Any
 
 import uvicorn
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from starlette.datastructures import MutableHeaders
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.web.limits import add_security_headers
 
 FORWARDED_ENV = "TWITCHCHECK_FORWARDED_ALLOW_IPS"
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 60.0  # 16 MiB (the import limit) at 280 KB/s
 MAX_HEADER_BYTES = 64 * 1024
 KEEP_ALIVE_TIMEOUT = 5
-TIMEOUT_RESPONSE = b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+TOO_SLOW = "The request did not arrive in time."
+TOO_LARGE = "Request line and headers are too large."
+
+
+def _security_header_lines() -> bytes:
+    """The security headers of a page (no path is known before a request is parsed), as header lines."""
+    headers = MutableHeaders()
+    add_security_headers(headers, "")
+    return b"".join(f"{name}: {value}\r\n".encode("latin-1") for name, value in headers.items())
+
+
+SECURITY_HEADER_LINES = _security_header_lines()
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
@@ -55,12 +72,33 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._deadline.cancel()
             self._deadline = None
 
+    def _answer(self, status: int, message: str) -> bytes:
+        """A whole plain-text answer that closes the connection: uvicorn's own headers (date,
+        server) and the security headers."""
+        body = message.encode("ascii")
+        lines = [STATUS_LINE[status]]
+        for name, value in self.server_state.default_headers:
+            lines += [name, b": ", value, b"\r\n"]
+        lines += [
+            SECURITY_HEADER_LINES,
+            b"content-type: text/plain; charset=utf-8\r\n",
+            b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
+            b"connection: close\r\n\r\n",
+            body,
+        ]
+        return b"".join(lines)
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request it cannot parse, with the security headers."""
+        self.transport.write(self._answer(400, msg))
+        self.transport.close()
+
     def _too_slow(self) -> None:
         self._deadline = None
         if self.transport.is_closing():
             return
         if self.cycle is None or self.cycle.response_complete:
-            self.transport.write(TIMEOUT_RESPONSE)  # no response under way: say why before closing
+            self.transport.write(self._answer(408, TOO_SLOW))  # no response under way: say why
         self.transport.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -74,7 +112,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         too_large = self._in_headers and self._header_bytes > self.max_header_bytes
         if too_large and not self.transport.is_closing():
             self._disarm()
-            self.send_400_response("Request line and headers are too large.")
+            self.send_400_response(TOO_LARGE)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -112,6 +150,21 @@ def server_options(forwarded: str | None = None) -> dict[str, Any]:
     if trusted:
         options["forwarded_allow_ips"] = trusted
     return options
+
+
+def process_limits() -> str:
+    """What one server process does at once, for the start-up message. Each process has its own
+    text workers, queue and slots (``twitchcheck serve`` is one process): P processes on one machine
+    read up to P times as many texts at once. The per-person limits are counted in the database."""
+    from twitchcheck.web import quota, service
+
+    workers = service.TEXT_WORKERS
+    return (
+        f"Limits of this server process (each process has its own): {workers} text worker "
+        f"thread{'s' if workers != 1 else ''} (TWITCHCHECK_TEXT_WORKERS), at most {service.TEXT_QUEUE} "
+        f"texts waiting or being read, {service.TEXT_CPU_SECONDS:g} s of CPU per text "
+        f"(TWITCHCHECK_TEXT_CPU_SECONDS); {quota.default_slots()} PDF reports, exports or imports at once."
+    )
 
 
 def run(

@@ -11,6 +11,10 @@ the machine (one thread fewer than cores, at least one). Each request may use
 once it is spent: 422 with a message, never a run-on); requests that find too many ahead of them,
 or waited too long for a worker, get 503 with ``Retry-After``. ``/healthz`` and every other route
 stay responsive meanwhile.
+
+The workers and the queue belong to one process (``twitchcheck serve`` runs one; it says how many
+of each at start-up): P server processes on one machine read up to P times as many texts at once,
+so set ``TWITCHCHECK_TEXT_WORKERS`` so that P times it stays below the cores.
 """
 
 from __future__ import annotations

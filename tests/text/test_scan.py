@@ -1,0 +1,118 @@
+"""Bounded steps for long texts (issue 13): ``guard.scan`` finds what ``finditer`` finds, and the
+tokenizer's pieces are joined into the Doc that ``Doc.from_docs`` made.
+
+Both exist so that no one compiled step holds the interpreter lock for long while a text is read
+(``/healthz`` waits behind it); neither may change what is read.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from spacy.tokens import Doc
+
+from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.text import guard
+from twitchcheck.text import pipeline as text_pipeline
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+# Time phrases and the words around them, cut up and glued back with the separators below, so that
+# window edges fall inside, before and after phrases (":/" stands for a colon and a line break).
+PHRASES = (
+    """for 3 weeks|since sunday|about 2-3 months now|how long? a few weeks|How long:/3 weeks|10 d|~1 y|
+2/52|R/V 6/52|in 2 weeks' time|an hour ago|since I was 8|since 10am|from 14.30|3rd day now|day 4 of it|
+over the past week|last week|this morning|Tuesday my toes went tingly|my mum (72) has|husband, 66, slumped|
+4 coffees a day|200mg caffeine|approx. 5 yrs|for 1.5 hours|since xmas|a neurologist checked me|twice a day|
+every few mins|since the age of 12|my 8 year old son|at least 4 weeks ago""".replace("\n", "")
+    .replace(":/", ":\n")
+    .split("|")
+)
+SEPARATORS = [" ", "  ", "\n", "\n\n", ". ", ", ", "? ", "! ", "; ", " - ", "\t", " " * 40, "...", "$$$"]
+
+
+def _texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    people = [
+        json.loads(line)["text"]
+        for line in (DATA / "text_annotations.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    out = []
+    for _ in range(count):
+        parts: list[str] = []
+        while sum(map(len, parts)) < rng.randrange(1500, 4000):
+            source = rng.choice(PHRASES) if rng.random() < 0.6 else rng.choice(people)
+            cut = rng.randrange(len(source) + 1) if rng.random() < 0.2 else len(source)
+            parts.append(source[:cut] + rng.choice(SEPARATORS))
+        out.append("".join(parts))
+    return out
+
+
+def _patterns(kb: KnowledgeBase) -> list[re.Pattern[str]]:
+    """Every pattern that reading searches with ``scan``."""
+    from twitchcheck.text.measures import _CAFFEINE_MG
+
+    extract_module = sys.modules["twitchcheck.text.extract"]
+    prepared = extract_module._prepared(text_pipeline.get_pipeline(kb))
+    durations = prepared.compiled.durations
+    durations.find("since sunday")  # compiles the calendar reader
+    found = [v for v in vars(durations).values() if isinstance(v, re.Pattern)]
+    found += [v for v in vars(durations._calendar).values() if isinstance(v, re.Pattern)]
+    found += [prepared.subjects._relative_age, prepared.compiled.assessment, _CAFFEINE_MG]
+    found += [p for _, p in prepared.compiled.frequency] + [p for _, p in prepared.compiled.amounts]
+    return found
+
+
+def _found(matches: object) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in matches]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("window", [1, 7, 60, 400])
+def test_scan_finds_what_finditer_finds(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    monkeypatch.setattr(guard, "SCAN_WINDOW", window)
+    patterns = _patterns(kb)
+    assert len(patterns) > 15
+    for text in _texts(12, seed=window):
+        for pattern in patterns:
+            assert _found(guard.scan(pattern, text)) == _found(pattern.finditer(text)), pattern.pattern[:60]
+
+
+def test_scan_keeps_every_search_within_a_window() -> None:
+    """No one search covers more than a window and its overlap, however long the text."""
+    text = "for 3 weeks " * 2000
+    weeks = re.compile(r"\d+ weeks")
+    calls: list[tuple[int, int]] = []
+
+    class Recording:
+        def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+            calls.append((pos, min(endpos, len(string))))
+            return weeks.finditer(string, pos, endpos)
+
+    found = guard.scan(Recording(), text)  # type: ignore[arg-type]
+    assert [m.span() for m in found] == [m.span() for m in weeks.finditer(text)]
+    assert len(calls) > 1
+    assert all(end - start <= guard.SCAN_WINDOW + guard.SCAN_OVERLAP for start, end in calls)
+
+
+def test_joined_pieces_are_the_doc_from_docs_made(kb: KnowledgeBase) -> None:
+    tokenizer = text_pipeline.get_pipeline(kb).nlp.tokenizer
+    texts = _texts(6, seed=3) + ["a?" * 3000, "$(%[{<#*'\"" * 400, "no twitching in my calf " * 300]
+    for text in texts:
+        docs = [tokenizer(text[a:b]) for a, b in guard.pieces(text)]
+        assert len(docs) > 1
+        expected = Doc.from_docs(docs, ensure_whitespace=False)
+        joined = text_pipeline._joined(docs)
+        assert joined.text == text
+        assert [(t.text, t.whitespace_, t.idx, t.norm_) for t in joined] == [
+            (t.text, t.whitespace_, t.idx, t.norm_) for t in expected
+        ]
+        attrs = text_pipeline._TOKEN_ATTRS
+        assert (joined.to_array(attrs) == expected.to_array(attrs)).all()
