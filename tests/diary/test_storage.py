@@ -218,6 +218,7 @@ def _open_and_close(url: str) -> str:
     return "ok"
 
 
+@pytest.mark.slow  # starts several processes: 6-10 s
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_several_processes_may_migrate_at_once(backend: str, fresh_url: Any) -> None:
     import multiprocessing

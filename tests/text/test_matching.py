@@ -113,6 +113,7 @@ def stock(kb: KnowledgeBase) -> Stock:
     return Stock(get_pipeline(kb))
 
 
+@pytest.mark.slow  # builds medspaCy's own pipeline to compare: about 7 s
 def test_same_targets_modifiers_and_edges_as_medspacy(kb: KnowledgeBase, stock: Stock) -> None:
     pipeline = get_pipeline(kb)
     differ = []

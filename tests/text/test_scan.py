@@ -73,6 +73,7 @@ def _found(matches: object) -> list[tuple[tuple[int, int], dict[str, str | None]
     return [(m.span(), m.groupdict()) for m in matches]  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # property test over many texts: about 10 s
 @pytest.mark.parametrize("window", [1, 7, 60, 400])
 def test_scan_finds_what_finditer_finds(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, window: int
