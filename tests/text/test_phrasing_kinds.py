@@ -73,6 +73,21 @@ def read(kb: KnowledgeBase, text: str) -> dict[str, str]:
         ("suddenly my face drooped", "sudden_onset", "present"),
         # "if it lasts more than 2 weeks" is a condition, not how long it has lasted
         ("lip twitching for 3 days, see the GP if it lasts more than 2 weeks", "twitch_duration", "days"),
+        # session 7: "since then" dates the complaint from a weekday said inside the sentence before
+        ("Played five-a-side on Monday. Since then my thigh keeps flickering.", "twitch_duration", "days"),
+        # a drink named as the colour of the urine, the colour said without the word "urine"
+        ("her pee this morning was honestly the colour of cola", "dark_urine", "present"),
+        ("passed a bit of urine earlier, it's dark like coke", "dark_urine", "present"),
+        ("went way too hard at the gym on monday", "extreme_exercise", "present"),
+        ("did a bootcamp session and now my legs are killing me", "extreme_exercise", "present"),
+        # a relative named after "ringing about" is the patient, however much the writer says of themselves
+        (
+            "im phoning about my nan she is 90 and her muscles are twitching i had to help her up",
+            "fasciculations",
+            "present",
+        ),
+        # "and so am I": the writer echoing a feeling, not describing themselves
+        ("my grandad's hands have gone into claws, he's frightened and so am I", "tetany", "present"),
     ],
 )
 def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
@@ -92,6 +107,10 @@ def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) ->
         ("as I drop off my legs suddenly kick out", "sudden_onset"),  # how a jerk moves, not an onset
         ("twitching in my calves, my thighs and sometimes my arms, worse after shifts", "twitch_frequency"),
         ("my dad had MND and was diagnosed at 60", "fasciculations"),
+        ("my heart is racing really fast", "poor_diet"),  # speed, not fasting
+        ("she couldn't get up off the toilet without help", "bladder_problems"),  # a task, not voiding
+        # a cramp's place is not a place the twitching spread to
+        ("my calves flicker in the evening, and I had one cramp in my foot", "twitch_spread"),
     ],
 )
 def test_near_miss_is_not_read(kb: KnowledgeBase, text: str, finding: str) -> None:

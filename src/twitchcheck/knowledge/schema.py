@@ -116,6 +116,10 @@ class Frame(Strict):
         le=8,
         description="words allowed between when the change comes first (default: window; -1: never first)",
     )
+    stops: list[str] = Field(
+        default_factory=list,
+        description="words a match never reaches across ('couldn't get off the toilet' is a task)",
+    )
 
 
 class Finding(Strict):

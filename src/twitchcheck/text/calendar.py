@@ -48,6 +48,12 @@ class CalendarReader:
             rf"(?:^|(?<=[.!?;\n]))[^\S\n]*+(?:on\s+|last\s+)?(?P<when>{alternation(rules.weekdays_full)})\b",
             re.I,
         )
+        # "Ran my first marathon on Sunday. Since then ...": a weekday inside a sentence dates the
+        # event said with it (kind "at"); a later "since then" links the complaint back to it.
+        self._on_day = re.compile(
+            rf"(?<=\w)[^\S\n]+on\s+(?:last\s+)?(?P<when>{alternation(rules.weekdays_full)})\b(?!')",
+            re.I,
+        )
 
     def find(self, text: str, reference: datetime) -> list[TimePhrase]:
         out = []
@@ -59,6 +65,10 @@ class CalendarReader:
             days = self._days(match, reference)
             if days is not None:
                 out.append(TimePhrase(days, "since", match.start("when"), match.end()))
+        for match in scan(self._on_day, text):
+            days = self._days(match, reference)
+            if days is not None:
+                out.append(TimePhrase(days, "at", match.start("when"), match.end()))
         return out
 
     def _days(self, match: re.Match[str], reference: datetime) -> float | None:

@@ -108,6 +108,8 @@ class Spread(_Strict):
     cues: dict[str, list[str]]
     regions: dict[str, list[str]]
     from_count: dict[str, int]
+    # Symptoms whose places are not places the twitching spread to ("one cramp in my foot").
+    not_from: list[str] = []
 
 
 class Laterality(_Strict):
@@ -208,6 +210,13 @@ class People(_Strict):
     # "what do I do", "should I call", "can I give him": the writer asking for help, not a patient
     # speaking of themselves; a first-person word right after one of these is not counted.
     asking: list[str] = Field(default_factory=list)
+    # "she's scared and so am I", "me too": the writer echoing a feeling, not describing themselves;
+    # a first-person word after ``echo_before`` + one word, or right before ``echo_after``, is not counted.
+    echo_before: list[str] = Field(default_factory=list)
+    echo_after: list[str] = Field(default_factory=list)
+    # "I'm ringing about my dad", "writing on behalf of my wife": the relative named after one of
+    # these is the patient, however much the writer says of themselves.
+    about: list[str] = Field(default_factory=list)
 
 
 class Languages(_Strict):

@@ -56,6 +56,8 @@ class SubjectReader:
         self._people = self._relatives | {w.lower() for w in people.others}
         self._first = {w.lower() for w in people.first_person}
         self._asking = {w.lower() for w in people.asking}
+        self._echo_before = {w.lower() for w in people.echo_before}
+        self._echo_after = {w.lower() for w in people.echo_after}
         self._third = {w.lower() for w in people.third_person}
         self._self_female = {w.lower() for w in people.self_female}
         self._self_male = {w.lower() for w in people.self_male}
@@ -89,6 +91,11 @@ class SubjectReader:
             rf"(?P<rel>{rel_alt})(?!\w)(?:\s*+\(\s*+(?P<age2>\d{{1,3}})\s*+[mf]?\s*+[,;)]|\s*+,\s*+(?P<age3>\d{{1,3}})\s*+,"
             rf"|\s+(?:is|who\s+is|aged)\s+(?P<age4>\d{{1,3}})\b{_NOT_AGE_UNITS})?",
             re.I,
+        )
+        self._about = (
+            re.compile(rf"\b(?:{alternation(people.about)})\s+(?:(?:my|our|the)\s+)?(?:\w+\s+)?$", re.I)
+            if people.about
+            else None
         )
 
     def read(self, text: str, doc: Doc, family_history_words: set[str]) -> Subject:
@@ -142,6 +149,11 @@ class SubjectReader:
             # Everyone the writer names may be who the story is about: none of them is "someone else".
             named = {m.group("rel").lower() for m in matches} - family_history_words
             return self._reporting(doc, rel, raw_age, named)
+        if self._about is not None and any(
+            self._about.search(text, max(0, m.start() - 40), m.start()) and m.group("rel").lower() == rel
+            for m in matches
+        ):
+            return self._reporting(doc, rel, raw_age)
         if match.start() > 12:
             return None
         if raw_age is None and not self._third_person_story(doc, match.end(), first, third):
@@ -179,6 +191,8 @@ class SubjectReader:
             elif (
                 lower in self._first
                 and not (i > 0 and tokens[i - 1].lower_ in self._asking)
+                and not (i > 1 and tokens[i - 2].lower_ in self._echo_before)
+                and not (i + 1 < len(tokens) and tokens[i + 1].lower_ in self._echo_after)
                 or lower == "my"
                 and not (i + 1 < len(tokens) and tokens[i + 1].lower_ in self._people)
             ):

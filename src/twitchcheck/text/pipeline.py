@@ -455,6 +455,7 @@ def _compile_targets(nlp: Language, vocabulary: Vocabulary, learned: LearnedMode
     body = vocabulary.body_norms | {
         p for _, parts, *_ in vocabulary.frames if parts & vocabulary.body_norms for p in parts
     }
+    # ... and never reaches across its own stop words.
     frames = FrameMatcher(
         FrameRule(
             nlp.vocab.strings[f"{_LABEL_PREFIX}{i}"],
@@ -462,9 +463,9 @@ def _compile_targets(nlp: Language, vocabulary: Vocabulary, learned: LearnedMode
             change,
             window,
             before,
-            frozenset(body) if parts & vocabulary.body_norms else frozenset(),
+            (frozenset(body) if parts & vocabulary.body_norms else frozenset()) | stops,
         )
-        for i, parts, change, window, before in vocabulary.frames
+        for i, parts, change, window, before, stops in vocabulary.frames
     )
     return TargetRules(matcher, labels, frames, finding_of, learned, learned_labels)
 

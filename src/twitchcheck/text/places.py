@@ -50,7 +50,10 @@ class PlaceReader(DocumentIndex):
                 if match and state in finding.state_ids:
                     start = clause.char_start + match.start()
                     return Candidate(finding.id, state, start, clause.char_start + match.end(), VALUE)
-        present = [c for c in locations if c.state == "present"]
+        elsewhere = self._only_in_clauses(set(rule.not_from))
+        present = [
+            c for c in locations if c.state == "present" and self._clause_at(c.start).index not in elsewhere
+        ]
         regions: dict[str, tuple[int, int]] = {}
         for c in present:
             regions.setdefault(c.finding, (c.start, c.end))
@@ -73,6 +76,14 @@ class PlaceReader(DocumentIndex):
             return None
         spans = sorted(regions.values())
         return Candidate(finding.id, chosen, spans[0][0], spans[-1][1])
+
+    def _only_in_clauses(self, findings: set[str]) -> set[int]:
+        """Clauses where one of ``findings`` is the only twitch-like thing said."""
+        if not findings:
+            return set()
+        own, _ = self._anchor_index(findings)
+        others, _ = self._anchor_index(set(self._twitch) - findings)
+        return set(own - others)
 
     def laterality(self) -> Candidate | None:
         rule = self.grammar.laterality

@@ -51,9 +51,8 @@ class Vocabulary:
     body_norms: frozenset[str]
     heads: dict[str, frozenset[str]]
     # Frames (see ``frames.py``): (index into ``targets``, part norms, change norms, window, window
-    # when the change comes first); their
-    # entries in ``targets`` have an empty pattern.
-    frames: tuple[tuple[int, frozenset[str], tuple[str, ...], int, int], ...] = ()
+    # when the change comes first, stop norms); their entries in ``targets`` have an empty pattern.
+    frames: tuple[tuple[int, frozenset[str], tuple[str, ...], int, int, frozenset[str]], ...] = ()
 
 
 def phrases_of(finding: Finding) -> list[str]:
@@ -148,10 +147,11 @@ def build_vocabulary(
         for head in sorted(heads.get(fid, ())):
             info = TargetInfo(fid, head, "head", (head,), False, False)
             targets.append((info, ({"NORM": head},)))
-    frames: list[tuple[int, frozenset[str], tuple[str, ...], int, int]] = []
+    frames: list[tuple[int, frozenset[str], tuple[str, ...], int, int, frozenset[str]]] = []
     for fid, finding in findings.items():
         for frame in finding.frames:
             parts = frozenset(n for word in frame.parts for n in _norms(word, tokenize, normalize)[-1:])
+            stops = frozenset(n for word in frame.stops for n in _norms(word, tokenize, normalize))
             for change in frame.changes:
                 change_norms = _norms(change, tokenize, normalize)
                 for word in tokenize(change):
@@ -159,7 +159,7 @@ def build_vocabulary(
                         surface.setdefault(word.lower(), normalize(word))
                 info = TargetInfo(fid, f"{frame.parts[0]} ... {change}", "frame", change_norms, False, False)
                 before = frame.window if frame.before is None else frame.before
-                frames.append((len(targets), parts, change_norms, frame.window, before))
+                frames.append((len(targets), parts, change_norms, frame.window, before, stops))
                 targets.append((info, ()))
             for word in frame.parts:
                 if word.isalpha():
