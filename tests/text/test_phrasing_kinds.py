@@ -88,6 +88,15 @@ def read(kb: KnowledgeBase, text: str) -> dict[str, str]:
         ),
         # "and so am I": the writer echoing a feeling, not describing themselves
         ("my grandad's hands have gone into claws, he's frightened and so am I", "tetany", "present"),
+        # a small amount not said to be the day's is not a denial of the habit
+        ("2 double espressos before my shift", "trigger_caffeine", "present"),
+        ("I only have 1 cup of coffee a day", "trigger_caffeine", "absent"),
+        # hours of sleep with the number first
+        ("been surviving on about 4 hrs sleep", "trigger_sleep_loss", "present"),
+        ("eyelid tic since sunday", "loc_eyelid", "present"),
+        ("ricked my back carrying the shopping", "back_pain", "present"),
+        # "nearly threw up" did not happen
+        ("ran till I nearly threw up", "vomiting", "absent"),
     ],
 )
 def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
@@ -111,10 +120,21 @@ def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) ->
         ("she couldn't get up off the toilet without help", "bladder_problems"),  # a task, not voiding
         # a cramp's place is not a place the twitching spread to
         ("my calves flicker in the evening, and I had one cramp in my foot", "twitch_spread"),
+        ("I can't settle at night and my legs twitch in bed", "weakness_proximal"),  # another difficulty
+        ("he went back to the car", "back_pain"),
     ],
 )
 def test_near_miss_is_not_read(kb: KnowledgeBase, text: str, finding: str) -> None:
     assert finding not in read(kb, text), read(kb, text)
+
+
+def test_almost_before_a_symptom_word_does_not_deny_it(kb: KnowledgeBase) -> None:
+    assert read(kb, "almost constant twitching in my thigh").get("fasciculations") == "present"
+
+
+def test_heavy_drinking_is_not_liver_disease(kb: KnowledgeBase) -> None:
+    found = read(kb, "stag do all weekend, heavy drinking, now my eyelids flicker")
+    assert found.get("heavy_alcohol") == "present" and "hx_liver_disease" not in found, found
 
 
 def test_drink_still_read_when_it_is_a_drink(kb: KnowledgeBase) -> None:

@@ -140,14 +140,21 @@ def _assessment_pattern(grammar: Grammar) -> re.Pattern[str]:
 
 
 def _threshold_pattern(rule: ThresholdRule) -> re.Pattern[str]:
-    """A threshold word, then within 14 characters a number ("temp 38.5", "GCS of 13")."""
+    """A threshold word, then within 14 characters a number ("temp 38.5", "GCS of 13"); with units,
+    also the number and unit before the word ("4 hrs sleep")."""
     words = [w for w in rule.words if len(w) > 1]
     letters = [w.upper() for w in rule.words if len(w) == 1]
     alternatives = [rf"(?i:\b(?:{alternation(words)}))"] + [rf"\b{re.escape(w)}" for w in letters]
     unit = rf"(?=\s*(?i:{alternation(rule.units)})\b)" if rule.units else ""
-    return re.compile(
-        rf"(?:{'|'.join(alternatives)})\b[^\d.;\n]{{0,14}}?(?P<num>\d++(?:\.\d+)?)(?![\d/]){unit}"
+    word_first = rf"(?:{'|'.join(alternatives)})\b[^\d.;\n]{{0,14}}?(?P<num>\d++(?:\.\d+)?)(?![\d/]){unit}"
+    if not rule.units or not words:
+        return re.compile(word_first)
+    # With a unit the number may come first: "about 4 hrs sleep", "5 hours of sleep".
+    number_first = (
+        rf"(?<![\d.])(?P<num2>\d++(?:\.\d+)?)\s*(?i:{alternation(rule.units)})\s+(?i:of\s+)?"
+        rf"(?i:{alternation(words)})\b"
     )
+    return re.compile(rf"{word_first}|{number_first}")
 
 
 def _score_patterns(rule: ScoreRule) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:

@@ -10,6 +10,9 @@ from twitchcheck.text.document_index import DocumentIndex
 from twitchcheck.text.guard import scan
 from twitchcheck.text.values import NUMBER, parse_number
 
+# "3 espressos before my round" may be one sitting: a small amount denies the habit only when it is
+# said to be the day's amount.
+_PER_DAY = re.compile(r"\b(?:(?:a|per|each|every|one)\s+day|daily|a\s+morning|/\s*d(?:ay)?)\b", re.I)
 _CAFFEINE_MG = re.compile(rf"(?<!\d)(?<!\d,)(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
 
 
@@ -34,8 +37,10 @@ class MeasureReader(DocumentIndex):
                     span = (sentence.char_start + match.start(), sentence.char_start + match.end())
                     first = span if first is None else (first[0], span[1])
                 if first is not None:
-                    state = "present" if total >= rule.per_day_at_least else "absent"
-                    out.append(Candidate(finding.id, state, first[0], first[1], VALUE))
+                    if total >= rule.per_day_at_least:
+                        out.append(Candidate(finding.id, "present", first[0], first[1], VALUE))
+                    elif _PER_DAY.search(piece):
+                        out.append(Candidate(finding.id, "absent", first[0], first[1], VALUE))
                 for match in scan(_CAFFEINE_MG, piece):
                     value = parse_number(match.group("num"))
                     state = "present" if value >= rule.mg_at_least else "absent"
@@ -50,7 +55,8 @@ class MeasureReader(DocumentIndex):
             if finding is None:
                 continue
             for match in pattern.finditer(self.text):
-                value = parse_number(match.group("num"))
+                groups = match.groupdict()
+                value = parse_number(groups["num"] or groups.get("num2") or "")
                 low, high = rule.valid
                 if not low <= value <= high:
                     continue
