@@ -12,7 +12,9 @@ from twitchcheck.text.values import NUMBER, parse_number
 
 # "3 espressos before my round" may be one sitting: a small amount denies the habit only when it is
 # said to be the day's amount.
-_PER_DAY = re.compile(r"\b(?:(?:a|per|each|every|one)\s+day|daily|a\s+morning|/\s*d(?:ay)?)\b", re.I)
+_PER_DAY = re.compile(
+    r"\b(?:(?:a|per|each|every|one)\s+(?:day|morning)|daily|in\s+the\s+mornings?|/\s*d(?:ay)?)\b", re.I
+)
 _CAFFEINE_MG = re.compile(rf"(?<!\d)(?<!\d,)(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
 
 
