@@ -97,6 +97,16 @@ def read(kb: KnowledgeBase, text: str) -> dict[str, str]:
         ("ricked my back carrying the shopping", "back_pain", "present"),
         # "nearly threw up" did not happen
         ("ran till I nearly threw up", "vomiting", "absent"),
+        # "over the last day" is up to now: it began within the day
+        ("over the last day her left hand has been jerking rhythmically", "sudden_onset", "present"),
+        # a blow said by where it landed
+        ("took a cricket ball to the side of his head at training", "hx_head_injury", "present"),
+        ("she can't keep her eyes open and keeps being sick", "confusion", "present"),
+        ("we found her on the kitchen floor this morning", "extreme_exercise", "present"),
+        ("on haemo 3x a week and missed thursday", "hx_kidney_disease", "present"),
+        ("my heart keeps doing weird beats", "palpitations", "present"),
+        ("his legs feel like lead", "weakness", "present"),
+        ("he gets through a litre of vodka most days", "heavy_alcohol", "present"),
     ],
 )
 def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
@@ -122,6 +132,8 @@ def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) ->
         ("my calves flicker in the evening, and I had one cramp in my foot", "twitch_spread"),
         ("I can't settle at night and my legs twitch in bed", "weakness_proximal"),  # another difficulty
         ("he went back to the car", "back_pain"),
+        ("the ache spreads to the back of my head", "hx_head_injury"),
+        ("I have a glass of wine with dinner most days", "heavy_alcohol"),
     ],
 )
 def test_near_miss_is_not_read(kb: KnowledgeBase, text: str, finding: str) -> None:

@@ -154,8 +154,9 @@ class DurationReader:
             days = self._units[unit] * self.rules.bare_plural_count
             found.append(TimePhrase(days, "for", match.start(), match.end()))
         for match in scan(self._past, text):
+            # "over the last day he's had episodes": it happened within that span up to now
             days = self._units[match.group("unit").lower()] * _WITHIN
-            found.append(TimePhrase(days, "for", match.start(), match.end()))
+            found.append(TimePhrase(days, "since", match.start(), match.end()))
         for match in scan(self._slash, text):
             before = (max(0, match.start() - 24), match.start())
             if (
