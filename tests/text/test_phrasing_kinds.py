@@ -107,6 +107,12 @@ def read(kb: KnowledgeBase, text: str) -> dict[str, str]:
         ("my heart keeps doing weird beats", "palpitations", "present"),
         ("his legs feel like lead", "weakness", "present"),
         ("he gets through a litre of vodka most days", "heavy_alcohol", "present"),
+        # session 7, seventh batch's errors: a stomach bug and keeping nothing down, drowsy mid-sentence,
+        # walking as if drunk, unaccustomed exercise said as "the first ... in years"
+        ("he's got a tummy bug and can't keep anything down", "fluid_loss", "present"),
+        ("she keeps falling asleep mid sentence", "confusion", "present"),
+        ("he's walking like he's drunk but hasn't touched a drop", "poor_balance", "present"),
+        ("my first spin session in ages last night", "extreme_exercise", "present"),
     ],
 )
 def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
@@ -134,6 +140,8 @@ def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) ->
         ("he went back to the car", "back_pain"),
         ("the ache spreads to the back of my head", "hx_head_injury"),
         ("I have a glass of wine with dinner most days", "heavy_alcohol"),
+        ("she sounds like she's drunk", "poor_balance"),  # speech, not walking
+        ("did 100 jump squats", "fasciculations"),  # an exercise, not a twitch
     ],
 )
 def test_near_miss_is_not_read(kb: KnowledgeBase, text: str, finding: str) -> None:
