@@ -62,6 +62,7 @@ class _Gathered:
     observations: list[ev.Observation]
     possible: list[ev.Observation]
     foreign: bool = False  # the text is in another language (read as not understood)
+    alarm: str | None = None  # an emergency word in that language ("convulsión")
 
 
 def _gather(
@@ -78,6 +79,7 @@ def _gather(
     possible: list[ev.Observation] = []
     learned: list[ev.Observation] = []
     foreign = False
+    alarm: str | None = None
     if text is not None:
         if not isinstance(text, str):
             raise ev.EvidenceError("text must be a string")
@@ -85,7 +87,8 @@ def _gather(
             raise ev.EvidenceError(f"text is too long ({len(text)} characters; at most {MAX_TEXT_CHARS})")
         if text.strip():
             extraction = _read(kb, text, reference, readers)
-            foreign = extraction.language is not None
+            foreign = extraction.language is not None or extraction.alarm is not None
+            alarm = extraction.alarm
             # A warning sign only the learned reader saw is the readers disagreeing: asked, not evidence.
             warning = warning_findings(kb)
             disputed = [
@@ -112,7 +115,7 @@ def _gather(
         possible += [
             p for p in learned if any(f.level == "emergency" for f in possible_red_flags(model, merged, [p]))
         ]
-    return _Gathered(merged, possible, foreign)
+    return _Gathered(merged, possible, foreign, alarm)
 
 
 def assess(
@@ -133,7 +136,9 @@ def assess(
     """
     kb = kb or load_kb()
     got = _gather(kb, text, evidence, age, sex, reference, readers)
-    return assess_observations(compile_model(kb), got.observations, id, got.possible, got.foreign)
+    return assess_observations(
+        compile_model(kb), got.observations, id, got.possible, got.foreign, alarm=got.alarm
+    )
 
 
 class Option(BaseModel):

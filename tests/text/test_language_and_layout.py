@@ -46,10 +46,39 @@ def test_english_with_a_few_foreign_words_is_english(text: str) -> None:
 
 
 def test_a_text_in_another_language_is_not_understood_and_says_call_for_help(kb: KnowledgeBase) -> None:
-    result = assess("mi padre tiene la cara caída y no puede hablar bien desde hace una hora", kb=kb)
+    result = assess("mi padre tiene mucho cansancio y le tiemblan los párpados desde hace una semana", kb=kb)
     assert result.understood is False
+    assert result.triage.level == "urgent"
     reason = result.triage.reasons[0]
     assert "English" in reason and "112" in reason and "Español" in reason
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("mi padre tiene la cara caída y no puede hablar bien desde hace una hora", "cara caída"),
+        ("mon fils fait des convulsions depuis dix minutes", "convulsions"),
+        ("babcia jest nieprzytomna i ma drgawki", "drgawki"),
+        ("ang lolo ko ay hindi makahinga at nanginginig", "hindi makahinga"),
+        ("mere papa behosh ho gaye hain aur haath kaanp rahe hain", "behosh"),
+        ("meu filho está com convulsao agora", "convulsão"),  # typed without the accent
+    ],
+)
+def test_an_emergency_word_in_another_language_gets_emergency_advice(
+    kb: KnowledgeBase, text: str, word: str
+) -> None:
+    result = assess(text, kb=kb)
+    assert result.triage.level == "emergency"
+    assert word in result.triage.reasons[0] and "English" in result.triage.reasons[1]
+
+
+def test_a_harmless_word_that_looks_like_an_emergency_word_does_not(kb: KnowledgeBase) -> None:
+    # "ataque de pánico" is a panic attack; "crise d'angoisse" an anxiety attack
+    for text in (
+        "tengo ataques de pánico y me tiembla el ojo desde hace días",
+        "j'ai des crises d'angoisse et mon œil tremble",
+    ):
+        assert assess(text, kb=kb).triage.level == "urgent"
 
 
 def test_runs_of_spaces_separate_statements(kb: KnowledgeBase) -> None:

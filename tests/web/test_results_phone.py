@@ -201,8 +201,10 @@ def test_the_api_says_not_understood(client: TestClient, text: str) -> None:
 def test_another_language_is_said_with_emergency_advice_in_it(client: TestClient) -> None:
     result = client.post("/api/v1/assess", json={"text": NOT_UNDERSTOOD[-1]}).json()
     assert result["understood"] is False
-    reason = result["triage"]["reasons"][0]
-    assert "only read English" in reason and "Español" in reason
+    # "cara caída" names an emergency in Spanish: emergency advice first, then why it is not an assessment
+    first, second = result["triage"]["reasons"][:2]
+    assert result["triage"]["level"] == "emergency" and "cara caída" in first and "112" in first
+    assert "only read English" in second and "Español" in second
     page = client.get("/assess", params={"text": NOT_UNDERSTOOD[-1]})
     assert "only read English" in page.text
 

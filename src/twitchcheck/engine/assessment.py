@@ -255,6 +255,7 @@ def assess_observations(
     assessment_id: str | None = None,
     possible: Sequence[Observation] = (),
     foreign: bool = False,
+    alarm: str | None = None,
 ) -> Assessment:
     """Run the engine on validated observations.
 
@@ -270,6 +271,9 @@ def assess_observations(
     # A text mostly in another language was read only in part: what was read counts, but a warning
     # sign may be in the words not read, so it is never less than urgent, and it says so.
     level_value = max(decision.level, Level.urgent) if doubtful or foreign else decision.level
+    if foreign and alarm:
+        # ... and one that names an emergency in its own language ("convulsión") gets emergency advice.
+        level_value = Level.emergency
     level = level_value.label
     understood = bool(possible) or any(o.origin != "demographic" for o in observations)
     reasons = _reasons(model, decision)
@@ -285,6 +289,8 @@ def assess_observations(
         )
     if foreign:
         reasons = (kb.policy.not_english, *reasons) if understood else (kb.policy.not_english,)
+        if alarm:
+            reasons = (kb.policy.not_english_alarm.format(words=alarm), *reasons)
     elif not understood:
         reasons = (kb.policy.not_understood,)
     n = model.n_conditions

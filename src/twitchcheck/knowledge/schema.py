@@ -389,6 +389,10 @@ class TriagePolicy(Strict):
         min_length=10,
         description="shown when the text is in another language: the reader reads English only",
     )
+    not_english_alarm: str = Field(
+        min_length=10,
+        description="shown first when such a text names an emergency in its own language ({words})",
+    )
     open_warning: str = Field(
         min_length=10,
         description="shown for an open warning rule; {sign} is what was said, {question} the missing part",

@@ -17,7 +17,7 @@ from twitchcheck.text.document import (
 )
 from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.guard import checkpoint
-from twitchcheck.text.language import foreign_language
+from twitchcheck.text.language import emergency_words, foreign_language
 from twitchcheck.text.model import Extraction
 from twitchcheck.text.people import SubjectReader
 from twitchcheck.text.pipeline import (
@@ -176,12 +176,16 @@ def extract(
     chosen = apply_implications(chosen, grammar.implications, findings)
     possible = _possible(targets, decider, chosen, questions, doubtful, denied)
     chosen, possible = _consistent(chosen, grammar), _consistent(possible, grammar, chosen)
+    language = foreign_language(text, grammar.languages)
     return Extraction(
         mentions=to_mentions(chosen, text),
         age=subject.age,
         sex=subject.sex,
         possible=to_mentions(possible, text),
-        language=foreign_language(text, grammar.languages),
+        language=language,
+        # A text too short to tell its language that reads as nothing in English may still name an
+        # emergency in another ("babcia nieprzytomna").
+        alarm=(emergency_words(text, grammar.languages, language) if language or not chosen else None),
     )
 
 

@@ -225,6 +225,9 @@ class Languages(_Strict):
     script_share: float = Field(gt=0, le=1)
     english: list[str]
     others: dict[str, list[str]]
+    # Words for an emergency in each other language ("convulsión", "no responde"): a text the reader
+    # cannot read that says one of these gets emergency advice, not the routine "not English" answer.
+    emergency: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Comparisons(_Strict):

@@ -12,6 +12,24 @@ from twitchcheck.text.grammar import Languages
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
+def emergency_words(text: str, rules: Languages, code: str | None = None) -> str | None:
+    """The first of the grammar's emergency words for language ``code`` (None: any language) said in
+    ``text`` (accents and case ignored), or None."""
+    codes = [code] if code is not None else list(rules.emergency)
+    plain = _fold(text)
+    for lang in codes:
+        for phrase in rules.emergency.get(lang, ()):
+            if re.search(rf"(?<!\w){re.escape(_fold(phrase))}(?!\w)", plain):
+                return phrase
+    return None
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents ("convulsión" and "convulsion" are the same word typed twice)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def foreign_language(text: str, rules: Languages) -> str | None:
     """A code for the language ``text`` seems to be in ("es", "pl", ... or "script" for another
     alphabet), or None when it reads as English or is too short to tell."""

@@ -36,6 +36,8 @@ class Extraction:
     # The language the text seems to be in when not English ("es", "pl", "script" for another
     # alphabet); the reader reads English only, so such a text is not understood.
     language: str | None = None
+    # One of the grammar's emergency words in that language, when the text says one ("convulsión").
+    alarm: str | None = None
 
     def as_evidence(self) -> dict[str, str]:
         """Finding id -> state, the shape the engine takes as evidence."""

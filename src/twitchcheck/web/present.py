@@ -381,7 +381,8 @@ def result_view(
         "action": action,
         "advice_more": advice_more,
         "reasons": reasons,
-        "not_understood": reasons[0] if not understood and reasons else kb.policy.not_understood,
+        # (an emergency word in another language comes first, then why this is not an assessment)
+        "not_understood": " ".join(reasons) if not understood and reasons else kb.policy.not_understood,
         "possible": possible,
         "fears": fear_answers(kb, data, text, mode),
         "changed": _what_changed(kb, data, before),
