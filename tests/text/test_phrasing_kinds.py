@@ -113,6 +113,10 @@ def read(kb: KnowledgeBase, text: str) -> dict[str, str]:
         ("she keeps falling asleep mid sentence", "confusion", "present"),
         ("he's walking like he's drunk but hasn't touched a drop", "poor_balance", "present"),
         ("my first spin session in ages last night", "extreme_exercise", "present"),
+        # the liver flap as people see it; the belly and what it does; pain said as agonising
+        ("when she holds her arms out her hands flop forward", "asterixis", "present"),
+        ("his tummy is swollen and sore", "abdominal_pain", "present"),
+        ("both calves swollen and agonising", "muscle_pain", "present"),
     ],
 )
 def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
