@@ -87,19 +87,24 @@ class LearnedModel:
         vocab = self.vocabulary
         return [vocab[f] for f in feats if f in vocab]
 
+    def word_columns(self, word: str) -> tuple[int, ...]:
+        """The known columns of ``token_features(word)`` for a lower-case word, remembered in a bounded
+        cache: the units and the anchor search read the same words, and building their n-gram strings
+        again each time cost more than adding up their weights."""
+        known = self._word_cache.get(word)
+        if known is None:
+            if len(self._word_cache) >= WORD_CACHE:
+                self._word_cache.clear()
+            known = self._word_cache[word] = tuple(self.columns(token_features(word)))
+        return known
+
     def unit_columns(self, norms: Sequence[str]) -> list[int]:
-        """The columns of ``features(norms)`` that the model knows, without building every n-gram
-        string again for words it has seen (a bounded cache per word)."""
+        """The columns of ``features(norms)`` that the model knows."""
         words = [n.lower() for n in norms if any(c.isalnum() for c in n)]
-        cache, vocab = self._word_cache, self.vocabulary
+        vocab = self.vocabulary
         cols: list[int] = []
         for w in words:
-            known = cache.get(w)
-            if known is None:
-                if len(cache) >= WORD_CACHE:
-                    cache.clear()
-                known = cache[w] = tuple(self.columns(token_features(w)))
-            cols.extend(known)
+            cols.extend(self.word_columns(w))
         for a, b in zip(words, words[1:], strict=False):
             col = vocab.get(f"b:{a}_{b}")
             if col is not None:
@@ -107,14 +112,23 @@ class LearnedModel:
         return list(dict.fromkeys(cols))
 
     def probabilities(self, units: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
-        """Units (lists of normal forms) -> probability of each output (rows: units)."""
-        out = np.empty((len(units), len(self.outputs)))
-        for i, norms in enumerate(units):
-            cols = self.unit_columns(norms)
-            logit = self.bias.astype(np.float64)
-            if cols:
-                logit = logit + self.weights[cols].sum(axis=0, dtype=np.float64) / math.sqrt(len(cols))
-            out[i] = logit
+        """Units (lists of normal forms) -> probability of each output (rows: units).
+
+        A unit's logit is the bias plus the sum of its columns' weights over the square root of their
+        number. The rows of all units are gathered at once, made float64 (exact) and summed unit by unit
+        with ``np.add.reduceat``, which adds them in the same order as a per-unit
+        ``sum(axis=0, dtype=np.float64)``: the same numbers to the bit, in a third of the time (a dozen
+        small numpy calls per text, and a cast done in small buffers inside the sum).
+        """
+        columns = [self.unit_columns(norms) for norms in units]
+        counts = np.array([len(c) for c in columns], dtype=np.int64)
+        out = np.repeat(self.bias.astype(np.float64)[None, :], len(units), axis=0)
+        read = counts > 0
+        if read.any():
+            starts = (np.cumsum(counts) - counts)[read]
+            rows = self.weights[[c for cols in columns for c in cols]].astype(np.float64)
+            sums = np.add.reduceat(rows, starts, axis=0)
+            out[read] = out[read] + sums / np.sqrt(counts[read].astype(np.float64))[:, None]
         return np.asarray(1.0 / (1.0 + np.exp(-out)))
 
     def anchor(self, norms: Sequence[str], output: int, taken: frozenset[int] = frozenset()) -> int | None:
@@ -125,7 +139,7 @@ class LearnedModel:
         for i, norm in enumerate(norms):
             if i in taken or not any(c.isalnum() for c in norm):
                 continue
-            cols = self.columns(token_features(norm))
+            cols = self.word_columns(norm.lower())
             weight = float(self.weights[cols, output].sum(dtype=np.float64)) if cols else 0.0
             if weight > best_weight:
                 best, best_weight = i, weight
