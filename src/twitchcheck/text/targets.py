@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spacy.tokens import Doc
@@ -39,6 +39,8 @@ class Target:
     internal_negation: bool
     family_words: frozenset[str] = frozenset()
     negation_words: frozenset[str] = frozenset()
+    # The FAMILY and OTHER_PERSON modifiers on it: (category, words), to drop those naming the reporter.
+    person_modifiers: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @property
     def negated(self) -> bool:
@@ -61,7 +63,8 @@ def collect_targets(
 ) -> list[Target]:
     """All targets in ``doc``; nested matches of a different finding are dropped (longest wins)
     unless one of the two is a body site or the outer one qualifies the course ("tongue
-    fasciculations", "getting weaker" keep both)."""
+    fasciculations", "getting weaker" keep both). A FAMILY or OTHER_PERSON modifier naming one of
+    ``reporter_words`` (the relative who is the patient) is not counted (see :func:`with_reporter`)."""
     strong = {w.lower() for w in grammar.strong_negation}
     keep_nested = set(grammar.keep_nested_in)
     negated_prefix: set[int] = doc.user_data.get(NEGATED_PREFIX_KEY, set())
@@ -122,6 +125,7 @@ def collect_targets(
         strong_neg = False
         family_words: set[str] = set()
         negation_words: set[str] = set()
+        person_modifiers: list[tuple[str, frozenset[str]]] = []
         # ConText ignores a modifier that overlaps its target; "No trouble" + "trouble swallowing"
         # overlap, yet the "No" clearly denies the swallowing trouble.
         for modifier in [*span._.modifiers, *straddles.get(span.start, ())]:
@@ -142,8 +146,10 @@ def collect_targets(
                 continue
             if category == FAMILY:
                 family_words |= words
-            if category in (FAMILY, OTHER_PERSON) and words & reporter_words:
-                continue
+            if category in (FAMILY, OTHER_PERSON):
+                person_modifiers.append((category, frozenset(words)))
+                if words & reporter_words:
+                    continue
             mods.add(category)
             if category == NEGATED:
                 negation_words |= words
@@ -169,10 +175,27 @@ def collect_targets(
                 internal_negation=internal,
                 family_words=frozenset(family_words),
                 negation_words=frozenset(negation_words),
+                person_modifiers=tuple(person_modifiers),
             )
         )
     targets.sort(key=lambda t: (t.start, -t.end))
     return _without_manner(doc, _without_comparisons(doc, targets, grammar), grammar)
+
+
+def with_reporter(targets: Sequence[Target], reporter_words: frozenset[str]) -> list[Target]:
+    """The targets as :func:`collect_targets` reads them with ``reporter_words``, from its reading
+    without them: only the FAMILY and OTHER_PERSON modifiers naming the reporter differ, and which
+    targets are kept does not depend on them, so the text is not read a second time."""
+    if not reporter_words:
+        return list(targets)
+    out = []
+    for t in targets:
+        if not any(words & reporter_words for _, words in t.person_modifiers):
+            out.append(t)
+            continue
+        kept = {category for category, words in t.person_modifiers if not words & reporter_words}
+        out.append(replace(t, mods=(t.mods - {FAMILY, OTHER_PERSON}) | kept))
+    return out
 
 
 def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
