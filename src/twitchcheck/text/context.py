@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from twitchcheck.text.matching import RuleMatcher
+from twitchcheck.text.tokens import token_strings
 
 
 class BlockConText:
@@ -70,7 +71,9 @@ class BlockConText:
 
 def _blocks(doc: Doc, spans: Sequence[tuple[int, int]]) -> list[int]:
     """Block index of every token: a new block at each sentence start no span straddles."""
-    cut = [token.is_sent_start is True for token in doc]
+    cut = [False] * len(doc)
+    for start, _ in token_strings(doc).sentences:
+        cut[start] = True
     if cut:
         cut[0] = True
     for start, end in spans:

@@ -28,6 +28,7 @@ import numpy.typing as npt
 from spacy.tokens import Doc
 
 from twitchcheck.text.frames import CLAUSE_BREAKS
+from twitchcheck.text.tokens import token_strings
 
 DATA = Path(__file__).parent / "data" / "learned"
 MODEL_PATH = DATA / "model.npz"
@@ -162,15 +163,17 @@ class LearnedHit:
 
 def units(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges the model reads: each sentence's clauses, joined while short enough."""
+    strings = token_strings(doc)
+    norm = strings.norm
     out: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        start = sent.start
+    for sent_start, sent_end in strings.sentences:
+        start = sent_start
         pieces = []
-        for i in range(sent.start, sent.end):
-            if doc[i].norm_ in CLAUSE_BREAKS and i > start:
+        for i in range(sent_start, sent_end):
+            if norm[i] in CLAUSE_BREAKS and i > start:
                 pieces.append((start, i))
                 start = i
-        pieces.append((start, sent.end))
+        pieces.append((start, sent_end))
         current = pieces[0]
         for piece in pieces[1:]:
             if piece[1] - current[0] <= UNIT_TOKENS:
@@ -194,7 +197,8 @@ def learned_spans(
     ranges = units(doc)
     if not ranges:
         return []
-    norms = [[doc[i].norm_ for i in range(a, b)] for a, b in ranges]
+    norm = token_strings(doc).norm
+    norms = [norm[a:b] for a, b in ranges]
     probs = model.probabilities(norms)
     index = {o: i for i, o in enumerate(model.outputs)}
     denied, other = probs[:, index[DENIED]], probs[:, index[OTHER]]
@@ -217,7 +221,7 @@ def learned_spans(
         denial = bool(denied[u] >= model.denied_above)
         if not denial:
             for i in range(anchor - 1, max(a, anchor - _NEGATION_REACH) - 1, -1):
-                if doc[i].norm_.lower() in _NEGATIONS:
+                if norm[i].lower() in _NEGATIONS:
                     start = i  # the "not" is part of the problem, not a denial
                     break
         hits.append(LearnedHit(finding, start, anchor + 1, p < model.sure, denial))

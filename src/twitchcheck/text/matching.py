@@ -30,6 +30,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from twitchcheck.text.tokens import token_strings
+
 Match = tuple[int, int, int]  # (rule key hash, start token, end token)
 Pattern = Sequence[Mapping[str, Any]]
 Step = tuple[frozenset[str], int, int]  # allowed values, fewest and most tokens
@@ -245,13 +247,21 @@ class RuleMatcher:
                 other._other.add(key, [[dict(token) for token in pattern]])
         return other
 
+    def _words_of(self, doc: Doc) -> list[str]:
+        """Each token's value of the matched attribute (the pipeline's kept strings where it has them)."""
+        if self._attr == "NORM":
+            return token_strings(doc).norm
+        if self._attr == "LOWER":
+            return token_strings(doc).lower
+        return [getattr(token, self._token_attr) for token in doc]
+
     def __call__(self, doc: Doc) -> list[Match]:
         """Token-pattern matches, then phrase matches, each ordered by (start, end, rule order).
 
         (medspaCy keeps spaCy's internal order; only matches on the very same tokens could
         differ, and the readers downstream sort or compare by position.)
         """
-        words = [getattr(token, self._token_attr) for token in doc]
+        words = self._words_of(doc)
         tokens = [m for chains in self._chains.values() for m in chains.matches(words)]
         for start, word in enumerate(words):
             for key, walk in self._by_word.get(word, ()):

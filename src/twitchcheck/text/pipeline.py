@@ -46,6 +46,7 @@ from thinc.types import Ints2d
 
 from twitchcheck.knowledge import CACHED_BASES
 from twitchcheck.knowledge.schema import Finding
+from twitchcheck.text import tokens
 from twitchcheck.text.context import BlockConText
 from twitchcheck.text.context_rules import SPAN_GROUP, load_rules
 from twitchcheck.text.frames import FrameMatcher, FrameRule
@@ -238,23 +239,27 @@ def _split_sentences(doc: Doc) -> Doc:
     A run of more than ``MAX_SENTENCE_TOKENS`` tokens without a boundary is not prose (no
     sentence in our corpora reaches 60); it is cut so that ConText, which compares every pair of
     modifiers in a sentence, stays linear. The starts are written in one ``from_array`` call:
-    spaCy's ``Token.is_sent_start`` setter scans the whole doc each time.
+    spaCy's ``Token.is_sent_start`` setter scans the whole doc each time. The token strings are read
+    here, once, and kept for every later step (``tokens.py``): the normal forms are final by now.
     """
-    n = len(doc)
+    strings = tokens.read(doc, sentences=[])
+    words = strings.text
+    n = len(words)
     if n == 0:
+        tokens.keep(doc, strings)
         return doc
     starts = [False] * n
     starts[0] = True
     for i in range(n - 1):
-        token = doc[i]
-        text = token.text
-        nxt = doc[i + 1]
+        text = words[i]
+        nxt = words[i + 1]
+        # spaCy's ``is_space`` is ``str.isspace`` of the token's text.
         boundary = (
             text in _SENTENCE_END
             or "\n" in text
             # Two or more spaces (spaCy keeps the extra ones as a token): phone texts without
             # punctuation separate statements so ("calf twitches  no weakness  legs heavy now").
-            or (token.is_space and i > 0)
+            or (text.isspace() and i > 0)
             or (
                 text.endswith(".")
                 and len(text) > 1
@@ -262,11 +267,11 @@ def _split_sentences(doc: Doc) -> Doc:
                 and not text[0].isdigit()
             )
         )
-        if text == "." and nxt.text[:1].isdigit() and i > 0 and doc[i - 1].text[-1:].isdigit():
+        if text == "." and nxt[:1].isdigit() and i > 0 and words[i - 1][-1:].isdigit():
             boundary = False
-        if boundary and not nxt.is_space:
+        if boundary and not nxt.isspace():
             starts[i + 1] = True
-        elif boundary and nxt.is_space and i + 2 < n:
+        elif boundary and nxt.isspace() and i + 2 < n:
             starts[i + 2] = True
     length = 0
     for i in range(n):
@@ -276,6 +281,8 @@ def _split_sentences(doc: Doc) -> Doc:
         length += 1
     flags = numpy.array([1 if start else -1 for start in starts], dtype=numpy.int64).reshape(n, 1)
     doc.from_array([SENT_START], cast(Ints2d, flags.astype(numpy.uint64)))
+    begins = [i for i in range(n) if starts[i]]
+    tokens.keep(doc, replace(strings, sentences=list(zip(begins, [*begins[1:], n], strict=True))))
     return doc
 
 

@@ -19,6 +19,7 @@ from twitchcheck.text.context_rules import (
 )
 from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.pipeline import NEGATED_PREFIX_KEY, Pipeline, target_info
+from twitchcheck.text.tokens import TokenStrings, token_strings
 from twitchcheck.text.vocabulary import TargetInfo
 
 
@@ -68,6 +69,8 @@ def collect_targets(
     strong = {w.lower() for w in grammar.strong_negation}
     keep_nested = set(grammar.keep_nested_in)
     negated_prefix: set[int] = doc.user_data.get(NEGATED_PREFIX_KEY, set())
+    strings = token_strings(doc)
+    lower = strings.lower
     raw = []
     seen: set[tuple[str, int, int]] = set()
     for span in doc.spans.get(SPAN_GROUP, []):
@@ -130,10 +133,10 @@ def collect_targets(
         # overlap, yet the "No" clearly denies the swallowing trouble.
         for modifier in [*span._.modifiers, *straddles.get(span.start, ())]:
             m_start, m_end = modifier.modifier_span
-            words = {doc[i].lower_ for i in range(m_start, m_end)}
+            words = set(lower[m_start:m_end])
             category = modifier.category
             if category == NEGATED and _other_kind_listed_first(
-                doc, m_end, span.start, info.finding, kept, findings
+                strings, m_end, span.start, info.finding, kept, findings
             ):
                 continue
             if category == NEGATED and span.start <= m_start and m_end <= span.end:
@@ -154,12 +157,12 @@ def collect_targets(
             if category == NEGATED:
                 negation_words |= words
                 strong_neg = strong_neg or bool(words & strong)
-        span_negs = sum(1 for t in span if t.lower_ in normalize_negations)
+        span_negs = sum(1 for w in lower[span.start : span.end] if w in normalize_negations)
         # A learned target includes a "not" only when its reader judged it part of the problem.
         own_negs = (
             span_negs if info.kind == "learned" else sum(1 for n in info.norms if n in normalize_negations)
         )
-        internal = span_negs > own_negs or any(t.i in negated_prefix for t in span)
+        internal = span_negs > own_negs or any(i in negated_prefix for i in range(span.start, span.end))
         targets.append(
             Target(
                 info=info,
@@ -203,13 +206,15 @@ def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[T
     if not grammar.manner:
         return targets
 
+    lower = token_strings(doc).lower
+
     def manner(t: Target) -> bool:
         verbs = grammar.manner.get(t.info.finding)
         return (
             verbs is not None
             and t.tok_end - t.tok_start == 1
-            and t.tok_end < len(doc)
-            and doc[t.tok_end].lower_ in verbs
+            and t.tok_end < len(lower)
+            and lower[t.tok_end] in verbs
         )
 
     return [t for t in targets if not manner(t)]
@@ -222,13 +227,14 @@ def _without_comparisons(doc: Doc, targets: list[Target], grammar: Grammar) -> l
     if not clauses:
         return targets
     markers = [tuple(m.split()) for m in rule.markers]
+    lower = token_strings(doc).lower
 
     def after_marker(start: int) -> bool:
         for gap in range(rule.gap + 1):
             for marker in markers:
                 end = start - gap
                 begin = end - len(marker)
-                if begin >= 0 and tuple(doc[i].lower_ for i in range(begin, end)) == marker:
+                if begin >= 0 and tuple(lower[begin:end]) == marker:
                     return True
         return False
 
@@ -250,7 +256,7 @@ _OWN_LIST_KINDS = frozenset({"trigger"})
 
 
 def _other_kind_listed_first(
-    doc: Doc,
+    strings: TokenStrings,
     cue_end: int,
     start: int,
     finding: str,
@@ -260,13 +266,14 @@ def _other_kind_listed_first(
     """The denial before ``start`` first denies a finding of another kind, then a comma follows."""
     if findings[finding].category not in _OWN_LIST_KINDS or start <= cue_end:
         return False
-    commas = [i for i in range(cue_end, start) if doc[i].text in (",", ";")]
+    text, lower = strings.text, strings.lower
+    commas = [i for i in range(cue_end, start) if text[i] in (",", ";")]
     if not commas:
         return False
-    for i in range(cue_end, min(len(doc), start + 6)):
-        if doc[i].text in (".", "!", "?"):
+    for i in range(cue_end, min(len(text), start + 6)):
+        if text[i] in (".", "!", "?"):
             break
-        if doc[i].lower_ in ("or", "nor"):
+        if lower[i] in ("or", "nor"):
             return False  # "no fever, stress or caffeine" is one list
     return any(
         cue_end <= other.start < commas[0]
