@@ -40,7 +40,7 @@ from loguru import logger
 from spacy.attrs import SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 from thinc.types import Ints2d
 
@@ -188,6 +188,10 @@ _COUNT_PLURALS = {"100s": "hundreds", "100's": "hundreds", "1000s": "thousands",
 _GLUED_NUMBER = re.compile(r"[~≈<>]?\d+(?:[.,]\d+)?([a-z]+)")
 
 
+# Words whose normal form the normaliser remembers (per pipeline, so renewed with it).
+NORMALIZER_MEMORY = 50_000
+
+
 def _normalizer_component(
     normalize: Normalizer,
     fuzzy: FuzzyVocabulary,
@@ -195,35 +199,48 @@ def _normalizer_component(
     protected: frozenset[str],
     number: str,
 ) -> Any:
+    def read(token: Token) -> tuple[str, bool]:
+        """The normal form of ``token``, and whether it is a known word behind a negating "a"."""
+        lower = token.lower_
+        if lower[:1].isdigit() or (lower[:1] in "~≈<>" and lower[1:2].isdigit()):
+            if _NUMBER_TOKEN.fullmatch(lower):
+                return number, False
+            if lower in _COUNT_PLURALS:
+                return normalize(_COUNT_PLURALS[lower]), False  # "100s of squats": hundreds of them
+            glued = _GLUED_NUMBER.fullmatch(lower)
+            if glued is not None:
+                return normalize(glued.group(1)), False
+        norm = normalize(lower)
+        if norm not in known and lower.endswith("in") and len(lower) > 4:
+            # A dropped g ("shakin", "lookin", "jumpin") is the -ing word, not a typo of another.
+            with_g = normalize(lower + "g")
+            if with_g in known:
+                norm = with_g
+        if norm not in known and token.is_alpha and lower not in protected:
+            fixed = fuzzy.correct(lower, protected)
+            if fixed is not None:
+                return fixed, False
+            if len(lower) > 5 and lower[0] == "a" and lower[1:] in fuzzy:
+                # "afebrile", "apyrexial": a negating prefix on a known word.
+                return normalize(lower[1:]), True
+        return norm, False
+
+    # What ``read`` says depends on the token's text alone (its lower case and letters are its
+    # lexeme's), so it is remembered by text: most words of a text were read before.
+    memory: dict[str, tuple[str, bool]] = {}
+
     def component(doc: Doc) -> Doc:
         negated: set[int] = set()
         for token in doc:
-            lower = token.lower_
-            if lower[:1].isdigit() or (lower[:1] in "~≈<>" and lower[1:2].isdigit()):
-                if _NUMBER_TOKEN.fullmatch(lower):
-                    token.norm_ = number
-                    continue
-                if lower in _COUNT_PLURALS:
-                    token.norm_ = normalize(_COUNT_PLURALS[lower])  # "100s of squats": hundreds of them
-                    continue
-                glued = _GLUED_NUMBER.fullmatch(lower)
-                if glued is not None:
-                    token.norm_ = normalize(glued.group(1))
-                    continue
-            norm = normalize(lower)
-            if norm not in known and lower.endswith("in") and len(lower) > 4:
-                # A dropped g ("shakin", "lookin", "jumpin") is the -ing word, not a typo of another.
-                with_g = normalize(lower + "g")
-                if with_g in known:
-                    norm = with_g
-            if norm not in known and token.is_alpha and lower not in protected:
-                fixed = fuzzy.correct(lower, protected)
-                if fixed is not None:
-                    norm = fixed
-                elif len(lower) > 5 and lower[0] == "a" and lower[1:] in fuzzy:
-                    # "afebrile", "apyrexial": a negating prefix on a known word.
-                    norm = normalize(lower[1:])
-                    negated.add(token.i)
+            text = token.text
+            found = memory.get(text)
+            if found is None:
+                found = read(token)
+                if len(memory) < NORMALIZER_MEMORY:
+                    memory[text] = found
+            norm, prefix = found
+            if prefix:
+                negated.add(token.i)
             token.norm_ = norm
         doc.user_data[NEGATED_PREFIX_KEY] = negated
         return doc
