@@ -78,7 +78,7 @@ class LearnedModel:
     doubtful: float  # between this and ``sure``: marked doubtful (asked, never evidence)
     denied_above: float  # the clause's denial estimate above which a "not" before the word denies
     other_above: float  # the clause is about someone else: no hits from it
-    _word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _word_cache: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict, repr=False)
 
     @property
     def findings(self) -> tuple[str, ...]:
@@ -88,24 +88,31 @@ class LearnedModel:
         vocab = self.vocabulary
         return [vocab[f] for f in feats if f in vocab]
 
-    def word_columns(self, word: str) -> tuple[int, ...]:
-        """The known columns of ``token_features(word)`` for a lower-case word, remembered in a bounded
-        cache: the units and the anchor search read the same words, and building their n-gram strings
-        again each time cost more than adding up their weights."""
-        known = self._word_cache.get(word)
+    def word(self, norm: str) -> tuple[str, tuple[int, ...]]:
+        """A normal form as the model reads it: lower-cased, with the known columns of its
+        ``token_features``; ("", ()) when it has no letter or digit (the model reads no punctuation).
+        Remembered in a bounded cache: the units and the anchor search read the same words, and
+        building their n-gram strings again each time cost more than adding up their weights."""
+        known = self._word_cache.get(norm)
         if known is None:
             if len(self._word_cache) >= WORD_CACHE:
                 self._word_cache.clear()
-            known = self._word_cache[word] = tuple(self.columns(token_features(word)))
+            if any(c.isalnum() for c in norm):
+                lower = norm.lower()
+                known = (lower, tuple(self.columns(token_features(lower))))
+            else:
+                known = ("", ())
+            self._word_cache[norm] = known
         return known
 
     def unit_columns(self, norms: Sequence[str]) -> list[int]:
         """The columns of ``features(norms)`` that the model knows."""
-        words = [n.lower() for n in norms if any(c.isalnum() for c in n)]
+        read = [self.word(n) for n in norms]
+        words = [w for w, _ in read if w]
         vocab = self.vocabulary
         cols: list[int] = []
-        for w in words:
-            cols.extend(self.word_columns(w))
+        for _, word_cols in read:
+            cols.extend(word_cols)
         for a, b in zip(words, words[1:], strict=False):
             col = vocab.get(f"b:{a}_{b}")
             if col is not None:
@@ -138,9 +145,11 @@ class LearnedModel:
         best: int | None = None
         best_weight = -math.inf
         for i, norm in enumerate(norms):
-            if i in taken or not any(c.isalnum() for c in norm):
+            if i in taken:
                 continue
-            cols = self.word_columns(norm.lower())
+            word, cols = self.word(norm)
+            if not word:
+                continue
             weight = float(self.weights[cols, output].sum(dtype=np.float64)) if cols else 0.0
             if weight > best_weight:
                 best, best_weight = i, weight
