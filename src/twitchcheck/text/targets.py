@@ -114,6 +114,12 @@ def collect_targets(
             kept.append((span, info))
 
     graph = doc._.context_graph
+    # Each span's ``_.modifiers`` as ConText set them, edge by edge and keyed by the span's offsets (two
+    # targets on the same words share them), read from the graph's edges: spaCy's extension lookup
+    # cost more than the rest of a target.
+    modifiers_of: dict[tuple[int, int], list[Any]] = {}
+    for edge_target, edge_modifier in graph.edges if graph is not None else ():
+        modifiers_of.setdefault((edge_target.start, edge_target.end), []).append(edge_modifier)
     # Negations that begin before a token and run past it, by token.
     straddles: dict[int, list[Any]] = {}
     for m in graph.modifiers if graph is not None else ():
@@ -131,7 +137,7 @@ def collect_targets(
         person_modifiers: list[tuple[str, frozenset[str]]] = []
         # ConText ignores a modifier that overlaps its target; "No trouble" + "trouble swallowing"
         # overlap, yet the "No" clearly denies the swallowing trouble.
-        for modifier in [*span._.modifiers, *straddles.get(span.start, ())]:
+        for modifier in [*modifiers_of.get((span.start, span.end), ()), *straddles.get(span.start, ())]:
             m_start, m_end = modifier.modifier_span
             words = set(lower[m_start:m_end])
             category = modifier.category
