@@ -19,7 +19,14 @@ from twitchcheck.engine.evidence import Observation
 from twitchcheck.engine.explain import Explainer, Factor
 from twitchcheck.engine.inference import evidence_columns, posterior_from_columns
 from twitchcheck.engine.model import Model
-from twitchcheck.engine.triage import OpenFlag, TriageDecision, decide, fired_red_flags, open_red_flags
+from twitchcheck.engine.triage import (
+    OpenFlag,
+    TriageDecision,
+    decide,
+    fired_red_flags,
+    fired_red_flags_with,
+    open_red_flags,
+)
 from twitchcheck.knowledge.schema import Level, LevelName, RedFlag, Test
 
 SELF_CARE_LEVELS = (Level.self_care, Level.routine)
@@ -247,9 +254,10 @@ def _possible_red_flags(
     for p in possible:
         if p.finding in known or p.finding not in model.kb.findings:
             continue
+        # The rules p would add to those fired (fired_red_flags(model, [*observations, p]) less ``fired``).
         would = [
             f
-            for f in fired_red_flags(model, [*observations, p])
+            for f in fired_red_flags_with(model, observations, p)
             if f.id not in fired and Level.parse(f.level) >= Level.urgent
         ]
         if would:
