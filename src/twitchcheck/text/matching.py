@@ -290,9 +290,13 @@ class RuleMatcher:
         tokens = [m for chains in self._chains.values() for m in chains.matches(words)]
         for start, word in enumerate(words):
             for key, walk in self._by_word.get(word, ()):
-                tokens.extend((key, start, end) for end in _walk_ends(walk, words, start))
+                ends = _walk_ends(walk, words, start)
+                if ends:  # (most tries find none)
+                    tokens.extend((key, start, end) for end in ends)
             for key, walk in self._anywhere:
-                tokens.extend((key, start, end) for end in _walk_ends(walk, words, start))
+                ends = _walk_ends(walk, words, start)
+                if ends:
+                    tokens.extend((key, start, end) for end in ends)
         if self._other is not None:
             tokens.extend(self._other(doc))
         order = self._order
