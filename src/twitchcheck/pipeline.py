@@ -11,7 +11,12 @@ from pydantic import BaseModel
 
 from twitchcheck.engine import evidence as ev
 from twitchcheck.engine import interview
-from twitchcheck.engine.assessment import Assessment, assess_observations, possible_red_flags
+from twitchcheck.engine.assessment import (
+    Assessment,
+    assess_observations,
+    possible_red_flags,
+    possible_red_flags_each,
+)
 from twitchcheck.engine.interview import InterviewState
 from twitchcheck.engine.model import compile_model
 from twitchcheck.engine.triage import warning_findings
@@ -111,9 +116,9 @@ def _gather(
     if learned:
         # The learned reader's doubtful or disputed signs are asked only where they would make an
         # emergency: its guesses at urgent-only signs cost more false alarms than they catch.
-        model = compile_model(kb)
+        each = possible_red_flags_each(compile_model(kb), merged, learned)
         possible += [
-            p for p in learned if any(f.level == "emergency" for f in possible_red_flags(model, merged, [p]))
+            p for p, flags in zip(learned, each, strict=True) if any(f.level == "emergency" for f in flags)
         ]
     return _Gathered(merged, possible, foreign, alarm)
 

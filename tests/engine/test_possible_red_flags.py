@@ -82,3 +82,34 @@ def test_the_interview_asks_a_doubtful_warning_sign_first(kb: KnowledgeBase) -> 
     assert step.assessment is not None
     assert [p.finding for p in step.assessment.possible_red_flags] == ["face_droop"]
     assert Level[step.assessment.triage.level] >= Level.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my face feels numb and I have a headache",
+        "calf twitching for 3 weeks, no weakness, no trouble swallowing",
+        "she has a fever and a stiff neck and is very sleepy",
+        "",
+    ],
+)
+def test_the_rules_a_doubtful_sign_would_add_are_found_among_the_rules_naming_it(
+    kb: KnowledgeBase, text: str
+) -> None:
+    """``fired_red_flags_with`` evaluates only the rules that name the sign; the others fire or not as
+    before, so it finds exactly what evaluating every rule again adds, in the same order."""
+    from twitchcheck.engine.triage import fired_red_flags, fired_red_flags_with
+    from twitchcheck.pipeline import gather
+
+    model = compile_model(kb)
+    observations = gather(kb, text) if text else []
+    known = {o.finding for o in observations}
+    before = {f.id for f in fired_red_flags(model, observations)}
+    for finding_id, finding in kb.findings.items():
+        if finding_id in known:
+            continue
+        for state in ["present", "absent"] if finding.type == "binary" else finding.state_ids:
+            sign = Observation(finding_id, state, "text")
+            every = [f for f in fired_red_flags(model, [*observations, sign]) if f.id not in before]
+            naming = [f for f in fired_red_flags_with(model, observations, sign) if f.id not in before]
+            assert naming == every, (text, finding_id, state)

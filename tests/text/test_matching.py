@@ -12,12 +12,13 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from medspacy.context import ConText
+from medspacy.context import ConText, ConTextModifier, ConTextRule
 from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from twitchcheck.knowledge import KnowledgeBase
+from twitchcheck.text.context import _scope, _sentence_of
 from twitchcheck.text.context_rules import SPAN_GROUP, load_rules
 from twitchcheck.text.matching import RuleMatcher, chain, first_words, steps
 from twitchcheck.text.pipeline import Pipeline, get_pipeline
@@ -162,3 +163,28 @@ def test_rule_matcher_finds_what_spacys_matcher_finds(kb: KnowledgeBase) -> None
         theirs.add(f"P{i}", [pattern])
     assert sorted(ours(doc)) == sorted(theirs(doc))
     assert len(ours(doc)) > len(patterns)
+
+
+def test_modifier_scopes_are_the_ones_medspacy_sets(kb: KnowledgeBase) -> None:
+    """BlockConText gives each modifier its scope from the sentences it knows; medspaCy's
+    ConTextModifier works it out itself from the same doc (every rule, every direction)."""
+    pipeline = get_pipeline(kb)
+    context = pipeline.nlp.get_pipe("twitchcheck_context")
+    # One rule of each direction and reach, and reaches the rules do not use yet.
+    rules = list({(r.direction, r.max_scope): r for r in context._rules.values()}.values())
+    rules += [
+        ConTextRule(f"x{reach}", "NEGATED_EXISTENCE", direction=direction, max_scope=reach)
+        for direction in ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE")
+        for reach in (1, 2, 5)
+    ]
+    compared = 0
+    for text in _texts()[:80]:
+        doc = pipeline(text)
+        sentence_of = _sentence_of(doc)
+        for start in range(len(doc)):
+            for rule in rules:
+                end = min(start + 2, len(doc))
+                theirs = ConTextModifier(rule, start, end, doc)
+                assert _scope(rule, start, end, sentence_of) == theirs.scope_span, (text, rule.literal)
+                compared += 1
+    assert compared > 1000

@@ -162,3 +162,26 @@ def test_emg(read: Read, text: str, state: str) -> None:
 
 def test_fever_threshold(read: Read) -> None:
     assert read("temp 39.5")["fever"] == "present"
+
+
+def test_alternation_grouped_by_first_letter_matches_as_the_plain_one() -> None:
+    """Grouping the words under their first letter is for speed only: the same matches, longest
+    first, with and without IGNORECASE (and a first character that does not group falls back)."""
+    import re
+
+    from twitchcheck.text.values import alternation
+
+    words = ["mum", "mother", "my mum", "m", "dad", "daddy", "o'clock", "2nd", "a", "an", "and"]
+    grouped = alternation(words)
+    assert "m(?:" in grouped and "d(?:" in grouped  # (equal lengths come in any order)
+    plain = "|".join(
+        re.escape(w).replace(r"\ ", r"\s+").replace("'", "'?")
+        for w in sorted({w.lower() for w in words}, key=len, reverse=True)
+    )
+    text = "My  Mum and mother, Daddy's dad at 2nd o clock oclock an and a M KİD"
+    for flags in (0, re.I):
+        for wrap in ("{}", r"\b(?:{})\b", r"(?:{})s?\b"):
+            ours = re.compile(wrap.format(grouped), flags)
+            theirs = re.compile(wrap.format(plain), flags)
+            assert [m.span() for m in ours.finditer(text)] == [m.span() for m in theirs.finditer(text)]
+    assert alternation(["-ish", "x"]) == r"\-ish|x"

@@ -19,7 +19,14 @@ from twitchcheck.engine.evidence import Observation
 from twitchcheck.engine.explain import Explainer, Factor
 from twitchcheck.engine.inference import evidence_columns, posterior_from_columns
 from twitchcheck.engine.model import Model
-from twitchcheck.engine.triage import TriageDecision, decide, fired_red_flags, open_red_flags
+from twitchcheck.engine.triage import (
+    OpenFlag,
+    TriageDecision,
+    decide,
+    fired_red_flags,
+    fired_red_flags_with,
+    open_red_flags,
+)
 from twitchcheck.knowledge.schema import Level, LevelName, RedFlag, Test
 
 SELF_CARE_LEVELS = (Level.self_care, Level.routine)
@@ -214,22 +221,50 @@ def possible_red_flags(
 ) -> tuple[PossibleRedFlag, ...]:
     """Doubtful findings that, if confirmed, would fire an urgent or emergency rule not yet fired; then
     the open rules' missing findings (a sign said, the rest of its rule unknown)."""
+    return _possible_red_flags(model, observations, possible, *_red_flags_now(model, observations))
+
+
+def possible_red_flags_each(
+    model: Model, observations: Sequence[Observation], possible: Sequence[Observation]
+) -> list[tuple[PossibleRedFlag, ...]]:
+    """``[possible_red_flags(model, observations, [p]) for p in possible]``, with the rules that fire
+    and open on ``observations`` worked out once."""
+    now = _red_flags_now(model, observations)
+    return [_possible_red_flags(model, observations, [p], *now) for p in possible]
+
+
+def _red_flags_now(
+    model: Model, observations: Sequence[Observation]
+) -> tuple[set[str], set[str], tuple[OpenFlag, ...]]:
+    """The findings known, the rules fired and the rules open on ``observations``."""
     known = {o.finding for o in observations}
     fired = {f.id for f in fired_red_flags(model, observations)}
+    return known, fired, open_red_flags(model, observations)
+
+
+def _possible_red_flags(
+    model: Model,
+    observations: Sequence[Observation],
+    possible: Sequence[Observation],
+    known: set[str],
+    fired: set[str],
+    open_flags: tuple[OpenFlag, ...],
+) -> tuple[PossibleRedFlag, ...]:
     out = []
     for p in possible:
         if p.finding in known or p.finding not in model.kb.findings:
             continue
+        # The rules p would add to those fired (fired_red_flags(model, [*observations, p]) less ``fired``).
         would = [
             f
-            for f in fired_red_flags(model, [*observations, p])
+            for f in fired_red_flags_with(model, observations, p)
             if f.id not in fired and Level.parse(f.level) >= Level.urgent
         ]
         if would:
             flag = would[0]  # most urgent first
             question = model.kb.findings[p.finding].question
             out.append(PossibleRedFlag(p.finding, p.span, p.start, p.end, flag.id, flag.level, question))
-    for opened in open_red_flags(model, observations):
+    for opened in open_flags:
         if Level.parse(opened.flag.level) < Level.urgent or opened.missing in {f.finding for f in out}:
             continue
         sign = opened.sign

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from twitchcheck.text.tokens import TokenStrings, token_strings
+
 _CLAUSE_PUNCT = {",", ";", ":", "(", ")", "-", "–", "—"}
 _CONJUNCTIONS = {
     "and",
@@ -80,42 +82,37 @@ class Layout:
         return self.sentence_clauses[sentence]
 
 
-def _segment(doc: Doc, index: int, start: int, end: int) -> Segment:
-    last = doc[end - 1]
-    return Segment(index, start, end, doc[start].idx, last.idx + len(last.text))
+def _segment(strings: TokenStrings, index: int, start: int, end: int) -> Segment:
+    return Segment(index, start, end, strings.idx[start], strings.end_char(end - 1))
 
 
 def layout(doc: Doc) -> Layout:
     """Split ``doc`` (sentence starts already set) into sentences and clauses."""
+    strings = token_strings(doc)
+    lower = strings.lower
     sentences: list[Segment] = []
     clauses: list[Segment] = []
-    sentence_of = [0] * len(doc)
-    clause_of = [0] * len(doc)
-    for sent in doc.sents:
+    sentence_of = [0] * len(lower)
+    clause_of = [0] * len(lower)
+    for sent_start, sent_end in strings.sentences:
         s_index = len(sentences)
-        sentences.append(_segment(doc, s_index, sent.start, sent.end))
-        start = sent.start
-        for i in range(sent.start, sent.end):
+        sentences.append(_segment(strings, s_index, sent_start, sent_end))
+        start = sent_start
+        for i in range(sent_start, sent_end):
             sentence_of[i] = s_index
-            token = doc[i]
-            lower = token.lower_
+            word = lower[i]
             split_before = False
-            if (
-                i > start
-                and lower in _CONJUNCTIONS
-                and i + 1 < sent.end
-                and doc[i + 1].lower_ in _NEW_SUBJECT
-            ):
+            if i > start and word in _CONJUNCTIONS and i + 1 < sent_end and lower[i + 1] in _NEW_SUBJECT:
                 split_before = True
             if split_before:
-                clauses.append(_segment(doc, len(clauses), start, i))
+                clauses.append(_segment(strings, len(clauses), start, i))
                 start = i
-            is_hyphen = lower in ("-", "–", "—") and i > 0 and not doc[i - 1].whitespace_
-            if lower in _CLAUSE_PUNCT and not is_hyphen and i + 1 < sent.end and i + 1 > start:
-                clauses.append(_segment(doc, len(clauses), start, i + 1))
+            is_hyphen = word in ("-", "–", "—") and i > 0 and not strings.spaced[i - 1]
+            if word in _CLAUSE_PUNCT and not is_hyphen and i + 1 < sent_end and i + 1 > start:
+                clauses.append(_segment(strings, len(clauses), start, i + 1))
                 start = i + 1
-        if start < sent.end:
-            clauses.append(_segment(doc, len(clauses), start, sent.end))
+        if start < sent_end:
+            clauses.append(_segment(strings, len(clauses), start, sent_end))
     by_sentence: list[list[Segment]] = [[] for _ in sentences]
     for clause in clauses:
         for i in range(clause.start, clause.end):

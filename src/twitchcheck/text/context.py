@@ -18,10 +18,12 @@ from typing import Any
 
 from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextGraph, ConTextModifier
+from medspacy.util import tuple_overlaps
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from twitchcheck.text.matching import RuleMatcher
+from twitchcheck.text.tokens import token_strings
 
 
 class BlockConText:
@@ -44,7 +46,13 @@ class BlockConText:
     def __call__(self, doc: Doc) -> Doc:
         targets = list(doc.spans[self._span_group]) if self._span_group in doc.spans else []
         matches = prune_overlapping_matches(self._matcher(doc))
-        modifiers = [ConTextModifier(self._rules[key], start, end, doc) for key, start, end in matches]
+        sentence_of = _sentence_of(doc)
+        modifiers = [
+            ConTextModifier(
+                self._rules[key], start, end, doc, *_scope(self._rules[key], start, end, sentence_of)
+            )
+            for key, start, end in matches
+        ]
         block_of = _blocks(doc, [(t.start, t.end) for t in targets] + [m.modifier_span for m in modifiers])
         blocks: dict[int, tuple[list[Any], list[Any]]] = {}
         for target in targets:
@@ -60,6 +68,12 @@ class BlockConText:
                     targets=block_targets, modifiers=block_modifiers, prune_on_modifier_overlap=False
                 )
                 graph.update_scopes()
+                # A modifier whose scope reaches no target of the block makes no edge: only the others
+                # are paired with the targets (``apply_modifiers`` treats each modifier on its own).
+                reaching = [m for m in block_modifiers if any(_reaches(m, t) for t in block_targets)]
+                graph = ConTextGraph(
+                    targets=block_targets, modifiers=reaching, prune_on_modifier_overlap=False
+                )
                 graph.apply_modifiers()
                 edges.extend(graph.edges)
         for target, modifier in edges:
@@ -68,9 +82,52 @@ class BlockConText:
         return doc
 
 
+def _reaches(modifier: Any, target: Any) -> bool:
+    """The modifier's scope overlaps the target (without which ``modifies`` is False)."""
+    return bool(tuple_overlaps(modifier.scope_span, (target.start, target.end)))
+
+
+def _sentence_of(doc: Doc) -> list[tuple[int, int]]:
+    """The sentence (start, end) of every token."""
+    out: list[tuple[int, int]] = [(0, 0)] * len(doc)
+    for sentence in token_strings(doc).sentences:
+        out[sentence[0] : sentence[1]] = [sentence] * (sentence[1] - sentence[0])
+    return out
+
+
+def _scope(
+    rule: Any, start: int, end: int, sentence_of: Sequence[tuple[int, int]]
+) -> tuple[int | None, int | None]:
+    """The scope medspaCy's ``ConTextModifier`` gives a match of ``rule`` (its ``__set_scope``
+    without a window): the sentence before, after or around it, cut to the rule's ``max_scope``.
+    Given here from the sentences we know, since spaCy finds a token's sentence by walking the doc
+    (a tenth of ConText's time); None, None (medspaCy works it out) for a doc without sentences."""
+    if not sentence_of or sentence_of[start][1] == 0:
+        return None, None
+    sent_start, sent_end = sentence_of[start]
+    direction, max_scope = rule.direction.lower(), rule.max_scope
+    if direction == "forward":
+        scope_start, scope_end = end, sent_end
+        if max_scope is not None and scope_end - scope_start > max_scope:
+            scope_end = end + max_scope
+    elif direction == "backward":
+        scope_start, scope_end = sent_start, start
+        if max_scope is not None and scope_end - scope_start > max_scope:
+            scope_start = start - max_scope
+    else:
+        scope_start, scope_end = sent_start, sent_end
+        if max_scope is not None and start - scope_start > max_scope:
+            scope_start = start - max_scope
+        if max_scope is not None and scope_end - end > max_scope:
+            scope_end = end + max_scope
+    return scope_start, scope_end
+
+
 def _blocks(doc: Doc, spans: Sequence[tuple[int, int]]) -> list[int]:
     """Block index of every token: a new block at each sentence start no span straddles."""
-    cut = [token.is_sent_start is True for token in doc]
+    cut = [False] * len(doc)
+    for start, _ in token_strings(doc).sentences:
+        cut[start] = True
     if cut:
         cut[0] = True
     for start, end in spans:

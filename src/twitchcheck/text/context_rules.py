@@ -18,6 +18,7 @@ from medspacy.context import ConTextRule
 from spacy.tokens import Doc, Span
 
 from twitchcheck.text.grammar import Grammar
+from twitchcheck.text.tokens import token_strings
 
 SPAN_GROUP = "medspacy_spans"
 _COVER_KEY = "twitchcheck_target_tokens"
@@ -81,7 +82,8 @@ def list_scope(words: frozenset[str]) -> Callable[[Span, Span, Span], bool]:
         if end <= start:
             return True
         cover = target_token_cover(doc)
-        return all(i in cover or doc[i].lower_ in words for i in range(start, end))
+        lower = token_strings(doc).lower
+        return all(i in cover or lower[i] in words for i in range(start, end))
 
     return check
 

@@ -203,8 +203,8 @@ class CourseReader(DocumentIndex):
             for t in self.targets:
                 if t.clause in clauses and t.finding.id in members:
                     reached.add(group)
-            for token in self.doc:
-                if self.layout.clause_of[token.i] in clauses and token.norm_ in words:
+            for i, norm in enumerate(self.strings.norm):
+                if self.layout.clause_of[i] in clauses and norm in words:
                     reached.add(group)
         if len(reached) < len(rule.groups):
             return None

@@ -22,6 +22,7 @@ from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.normalize import Normalizer
 from twitchcheck.text.targets import Target
 from twitchcheck.text.time_phrase import TimePhrase
+from twitchcheck.text.tokens import token_strings
 
 
 class DocumentIndex:
@@ -87,7 +88,8 @@ class DocumentIndex:
         self._anchor_cache: dict[frozenset[str], tuple[frozenset[int], frozenset[int]]] = {}
         self._twitch_clauses, self._twitch_sentences = self._anchor_index(self._twitch)
         self._clause_starts = [c.char_start for c in layout.clauses]
-        self._token_starts = [t.idx for t in doc]
+        self.strings = token_strings(doc)
+        self._token_starts = self.strings.idx
         self._said: dict[tuple[re.Pattern[str], int], bool] = {}
 
     def is_site(self, t: Target) -> bool:

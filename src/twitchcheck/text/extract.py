@@ -30,7 +30,7 @@ from twitchcheck.text.pipeline import (
     get_pipeline,
 )
 from twitchcheck.text.resolve import apply_implications, resolve, to_mentions
-from twitchcheck.text.targets import Target, collect_targets
+from twitchcheck.text.targets import Target, collect_targets, with_reporter
 
 # Same-length replacements so character offsets into the cleaned text are offsets into the input.
 _SAME_LENGTH = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "\u2009": " "})
@@ -110,10 +110,7 @@ def extract(
     checkpoint()
     subject = prepared.subjects.read(clean, doc, family_words)
     checkpoint()
-    if subject.reporter_words:
-        targets = collect_targets(
-            pipeline, doc, findings, grammar, lay, _NEGATION_TOKENS, subject.reporter_words
-        )
+    targets = with_reporter(targets, subject.reporter_words)
 
     decider = Decider(grammar, prepared.compiled.values, clean, questions)
     # The document readers (places, time, medicines, episodes) read the rules' targets only: a learned

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from twitchcheck.text.tokens import token_strings
+
 # Tokens a frame never reaches across: they start another clause or statement.
 CLAUSE_BREAKS = frozenset(
     {",", ";", ":", "(", ")", "but", "although", "though", "whereas", "while", "except", "apart", "otherwise"}
@@ -59,9 +61,9 @@ class FrameMatcher:
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         out: list[tuple[int, int, int]] = []
-        for sent in doc.sents:
-            lo, hi = sent.start, sent.end
-            norms = [doc[i].norm_ for i in range(lo, hi)]
+        strings = token_strings(doc)
+        for lo, hi in strings.sentences:
+            norms = strings.norm[lo:hi]
             for start in range(len(norms)):
                 node = self._root.children.get(norms[start])
                 at = start

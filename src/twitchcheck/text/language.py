@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from twitchcheck.text.grammar import Languages
 
@@ -30,23 +31,58 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@dataclass(frozen=True)
+class _Index:
+    """The grammar's word lists as sets, and each other language's own words (not English) by word."""
+
+    english: frozenset[str]
+    codes: tuple[str, ...]
+    languages_of: dict[str, tuple[int, ...]]  # word -> indexes into ``codes``
+
+
+# Per rules object (kept alive here, so its id is not reused): building the sets took longer than
+# counting the words of a text.
+_INDEXES: dict[int, tuple[Languages, _Index]] = {}
+
+
+def _index(rules: Languages) -> _Index:
+    found = _INDEXES.get(id(rules))
+    if found is not None and found[0] is rules:
+        return found[1]
+    english = frozenset(rules.english)
+    languages_of: dict[str, list[int]] = {}
+    for k, vocabulary in enumerate(rules.others.values()):
+        for word in set(vocabulary) - english:
+            languages_of.setdefault(word, []).append(k)
+    index = _Index(english, tuple(rules.others), {w: tuple(ks) for w, ks in languages_of.items()})
+    if len(_INDEXES) >= 8:
+        _INDEXES.clear()
+    _INDEXES[id(rules)] = (rules, index)
+    return index
+
+
 def foreign_language(text: str, rules: Languages) -> str | None:
     """A code for the language ``text`` seems to be in ("es", "pl", ... or "script" for another
     alphabet), or None when it reads as English or is too short to tell."""
-    letters = [c for c in text if c.isalpha()]
-    if letters:
-        latin = sum(1 for c in letters if c.isascii() or "LATIN" in unicodedata.name(c, ""))
-        if 1 - latin / len(letters) > rules.script_share:
-            return "script"
+    # Every letter of an ASCII text is Latin, and the share of others (0) is never above
+    # ``script_share`` (which is above 0): only other texts are looked at letter by letter.
+    if not text.isascii():
+        letters = [c for c in text if c.isalpha()]
+        if letters:
+            latin = sum(1 for c in letters if c.isascii() or "LATIN" in unicodedata.name(c, ""))
+            if 1 - latin / len(letters) > rules.script_share:
+                return "script"
+    index = _index(rules)
     words = [w.lower() for w in _WORD.findall(text)]
-    english = set(rules.english)
-    english_hits = sum(1 for w in words if w in english)
+    english_hits = sum(1 for w in words if w in index.english)
+    hits = [0] * len(index.codes)
+    for w in words:
+        for k in index.languages_of.get(w, ()):
+            hits[k] += 1
     best, best_hits = None, 0
-    for code, vocabulary in rules.others.items():
-        own = set(vocabulary) - english
-        hits = sum(1 for w in words if w in own)
-        if hits > best_hits:
-            best, best_hits = code, hits
+    for code, code_hits in zip(index.codes, hits, strict=True):
+        if code_hits > best_hits:
+            best, best_hits = code, code_hits
     if best_hits >= rules.min_hits and best_hits >= rules.ratio * max(english_hits, 1):
         return best
     return None

@@ -23,16 +23,20 @@ a fresh pipeline (see ``pipeline.py``, which renews its pipeline as the vocabula
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from twitchcheck.text.tokens import token_strings
+
 Match = tuple[int, int, int]  # (rule key hash, start token, end token)
 Pattern = Sequence[Mapping[str, Any]]
 Step = tuple[frozenset[str], int, int]  # allowed values, fewest and most tokens
+# A pattern as tried from a token: its steps, and the values of its leading steps of exactly one token.
+Walk = tuple[tuple[Step, ...], tuple[frozenset[str], ...]]
 
 _REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")  # {n}, {n,m}, {,m}; {n,} is unbounded
 
@@ -145,6 +149,29 @@ class _Chains:
         return out
 
 
+def _walk(pattern: tuple[Step, ...]) -> Walk:
+    required: list[frozenset[str]] = []
+    for values, low, high in pattern:
+        if (low, high) != (1, 1):
+            break
+        required.append(values)
+    return pattern, tuple(required)
+
+
+def _walk_ends(walk: Walk, words: Sequence[str], start: int) -> Collection[int]:
+    """:func:`_ends`, after checking the leading one-token steps word by word: most tries of
+    ConText's hundred rules a text fail on their second word, and the search costs more than that."""
+    pattern, required = walk
+    at = start
+    for values in required:
+        if at >= len(words) or words[at] not in values:
+            return ()
+        at += 1
+    if len(required) == len(pattern):
+        return (at,) if at > start else ()
+    return _ends(pattern, words, start)
+
+
 def _ends(pattern: Sequence[Step], words: Sequence[str], start: int) -> set[int]:
     """Every end of a match of ``pattern`` starting at ``start`` (empty matches excluded)."""
     ends: set[int] = set()
@@ -185,8 +212,8 @@ class RuleMatcher:
         self._phrases = PhraseMatcher(vocab, attr=attr)
         self._words: dict[str, list[int]] = {}  # one-token phrases: a dict lookup, no spaCy matcher
         self._chains: dict[tuple[frozenset[str], int], _Chains] = {}
-        self._by_word: dict[str, list[tuple[int, tuple[Step, ...]]]] = {}
-        self._anywhere: list[tuple[int, tuple[Step, ...]]] = []
+        self._by_word: dict[str, list[tuple[int, Walk]]] = {}
+        self._anywhere: list[tuple[int, Walk]] = []
         self._other: Matcher | None = None
         self._order: dict[int, int] = {}
         self._keys: list[str] = []
@@ -214,9 +241,9 @@ class RuleMatcher:
             return
         starts = first_words(walk)
         for word in starts or ():
-            self._by_word.setdefault(word, []).append((key_hash, walk))
+            self._by_word.setdefault(word, []).append((key_hash, _walk(walk)))
         if starts is None:
-            self._anywhere.append((key_hash, walk))
+            self._anywhere.append((key_hash, _walk(walk)))
 
     def _add_phrase(self, key: str, key_hash: int, literal: str) -> None:
         phrase = self._make_doc(literal)
@@ -245,19 +272,31 @@ class RuleMatcher:
                 other._other.add(key, [[dict(token) for token in pattern]])
         return other
 
+    def _words_of(self, doc: Doc) -> list[str]:
+        """Each token's value of the matched attribute (the pipeline's kept strings where it has them)."""
+        if self._attr == "NORM":
+            return token_strings(doc).norm
+        if self._attr == "LOWER":
+            return token_strings(doc).lower
+        return [getattr(token, self._token_attr) for token in doc]
+
     def __call__(self, doc: Doc) -> list[Match]:
         """Token-pattern matches, then phrase matches, each ordered by (start, end, rule order).
 
         (medspaCy keeps spaCy's internal order; only matches on the very same tokens could
         differ, and the readers downstream sort or compare by position.)
         """
-        words = [getattr(token, self._token_attr) for token in doc]
+        words = self._words_of(doc)
         tokens = [m for chains in self._chains.values() for m in chains.matches(words)]
         for start, word in enumerate(words):
             for key, walk in self._by_word.get(word, ()):
-                tokens.extend((key, start, end) for end in _ends(walk, words, start))
+                ends = _walk_ends(walk, words, start)
+                if ends:  # (most tries find none)
+                    tokens.extend((key, start, end) for end in ends)
             for key, walk in self._anywhere:
-                tokens.extend((key, start, end) for end in _ends(walk, words, start))
+                ends = _walk_ends(walk, words, start)
+                if ends:
+                    tokens.extend((key, start, end) for end in ends)
         if self._other is not None:
             tokens.extend(self._other(doc))
         order = self._order

@@ -52,11 +52,16 @@ class MeasureReader(DocumentIndex):
 
     def thresholds(self) -> list[Candidate]:
         out: list[Candidate] = []
+        # Several rules share one pattern ("temp 38.5" is read for fever and for high fever): searched once.
+        found: dict[tuple[str, int], list[re.Match[str]]] = {}
         for rule, pattern in self.rules.thresholds:
             finding = self.findings.get(rule.finding)
             if finding is None:
                 continue
-            for match in pattern.finditer(self.text):
+            key = (pattern.pattern, pattern.flags)
+            if key not in found:
+                found[key] = list(pattern.finditer(self.text))
+            for match in found[key]:
                 groups = match.groupdict()
                 value = parse_number(groups["num"] or groups.get("num2") or "")
                 low, high = rule.valid

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from twitchcheck.text.grammar import People
 from twitchcheck.text.guard import scan
+from twitchcheck.text.tokens import token_strings
 from twitchcheck.text.values import alternation
 
 _NOT_AGE_UNITS = (
@@ -183,24 +184,23 @@ class SubjectReader:
     def _person_counts(self, doc: Doc) -> tuple[int, int]:
         """First-person words (not "my" before a relative) and third-person pronouns."""
         first = third = 0
-        tokens = list(doc)
-        for i, token in enumerate(tokens):
-            lower = token.lower_
+        words = token_strings(doc).lower
+        for i, lower in enumerate(words):
             if lower in self._third:
                 third += 1
             elif (
                 lower in self._first
-                and not (i > 0 and tokens[i - 1].lower_ in self._asking)
-                and not (i > 1 and tokens[i - 2].lower_ in self._echo_before)
-                and not (i + 1 < len(tokens) and tokens[i + 1].lower_ in self._echo_after)
+                and not (i > 0 and words[i - 1] in self._asking)
+                and not (i > 1 and words[i - 2] in self._echo_before)
+                and not (i + 1 < len(words) and words[i + 1] in self._echo_after)
                 or lower == "my"
-                and not (i + 1 < len(tokens) and tokens[i + 1].lower_ in self._people)
+                and not (i + 1 < len(words) and words[i + 1] in self._people)
             ):
                 first += 1
         return first, third
 
     def _pronoun_sex(self, doc: Doc) -> str | None:
-        lowers = [t.lower_ for t in doc]
+        lowers = token_strings(doc).lower
         if any(w in self._first for w in lowers):
             return None
         she = sum(w in ("she", "her", "herself", "she's") for w in lowers)

@@ -40,12 +40,13 @@ from loguru import logger
 from spacy.attrs import SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 from thinc.types import Ints2d
 
 from twitchcheck.knowledge import CACHED_BASES
 from twitchcheck.knowledge.schema import Finding
+from twitchcheck.text import tokens
 from twitchcheck.text.context import BlockConText
 from twitchcheck.text.context_rules import SPAN_GROUP, load_rules
 from twitchcheck.text.frames import FrameMatcher, FrameRule
@@ -187,6 +188,10 @@ _COUNT_PLURALS = {"100s": "hundreds", "100's": "hundreds", "1000s": "thousands",
 _GLUED_NUMBER = re.compile(r"[~≈<>]?\d+(?:[.,]\d+)?([a-z]+)")
 
 
+# Words whose normal form the normaliser remembers (per pipeline, so renewed with it).
+NORMALIZER_MEMORY = 50_000
+
+
 def _normalizer_component(
     normalize: Normalizer,
     fuzzy: FuzzyVocabulary,
@@ -194,35 +199,48 @@ def _normalizer_component(
     protected: frozenset[str],
     number: str,
 ) -> Any:
+    def read(token: Token) -> tuple[str, bool]:
+        """The normal form of ``token``, and whether it is a known word behind a negating "a"."""
+        lower = token.lower_
+        if lower[:1].isdigit() or (lower[:1] in "~≈<>" and lower[1:2].isdigit()):
+            if _NUMBER_TOKEN.fullmatch(lower):
+                return number, False
+            if lower in _COUNT_PLURALS:
+                return normalize(_COUNT_PLURALS[lower]), False  # "100s of squats": hundreds of them
+            glued = _GLUED_NUMBER.fullmatch(lower)
+            if glued is not None:
+                return normalize(glued.group(1)), False
+        norm = normalize(lower)
+        if norm not in known and lower.endswith("in") and len(lower) > 4:
+            # A dropped g ("shakin", "lookin", "jumpin") is the -ing word, not a typo of another.
+            with_g = normalize(lower + "g")
+            if with_g in known:
+                norm = with_g
+        if norm not in known and token.is_alpha and lower not in protected:
+            fixed = fuzzy.correct(lower, protected)
+            if fixed is not None:
+                return fixed, False
+            if len(lower) > 5 and lower[0] == "a" and lower[1:] in fuzzy:
+                # "afebrile", "apyrexial": a negating prefix on a known word.
+                return normalize(lower[1:]), True
+        return norm, False
+
+    # What ``read`` says depends on the token's text alone (its lower case and letters are its
+    # lexeme's), so it is remembered by text: most words of a text were read before.
+    memory: dict[str, tuple[str, bool]] = {}
+
     def component(doc: Doc) -> Doc:
         negated: set[int] = set()
         for token in doc:
-            lower = token.lower_
-            if lower[:1].isdigit() or (lower[:1] in "~≈<>" and lower[1:2].isdigit()):
-                if _NUMBER_TOKEN.fullmatch(lower):
-                    token.norm_ = number
-                    continue
-                if lower in _COUNT_PLURALS:
-                    token.norm_ = normalize(_COUNT_PLURALS[lower])  # "100s of squats": hundreds of them
-                    continue
-                glued = _GLUED_NUMBER.fullmatch(lower)
-                if glued is not None:
-                    token.norm_ = normalize(glued.group(1))
-                    continue
-            norm = normalize(lower)
-            if norm not in known and lower.endswith("in") and len(lower) > 4:
-                # A dropped g ("shakin", "lookin", "jumpin") is the -ing word, not a typo of another.
-                with_g = normalize(lower + "g")
-                if with_g in known:
-                    norm = with_g
-            if norm not in known and token.is_alpha and lower not in protected:
-                fixed = fuzzy.correct(lower, protected)
-                if fixed is not None:
-                    norm = fixed
-                elif len(lower) > 5 and lower[0] == "a" and lower[1:] in fuzzy:
-                    # "afebrile", "apyrexial": a negating prefix on a known word.
-                    norm = normalize(lower[1:])
-                    negated.add(token.i)
+            text = token.text
+            found = memory.get(text)
+            if found is None:
+                found = read(token)
+                if len(memory) < NORMALIZER_MEMORY:
+                    memory[text] = found
+            norm, prefix = found
+            if prefix:
+                negated.add(token.i)
             token.norm_ = norm
         doc.user_data[NEGATED_PREFIX_KEY] = negated
         return doc
@@ -238,23 +256,27 @@ def _split_sentences(doc: Doc) -> Doc:
     A run of more than ``MAX_SENTENCE_TOKENS`` tokens without a boundary is not prose (no
     sentence in our corpora reaches 60); it is cut so that ConText, which compares every pair of
     modifiers in a sentence, stays linear. The starts are written in one ``from_array`` call:
-    spaCy's ``Token.is_sent_start`` setter scans the whole doc each time.
+    spaCy's ``Token.is_sent_start`` setter scans the whole doc each time. The token strings are read
+    here, once, and kept for every later step (``tokens.py``): the normal forms are final by now.
     """
-    n = len(doc)
+    strings = tokens.read(doc, sentences=[])
+    words = strings.text
+    n = len(words)
     if n == 0:
+        tokens.keep(doc, strings)
         return doc
     starts = [False] * n
     starts[0] = True
     for i in range(n - 1):
-        token = doc[i]
-        text = token.text
-        nxt = doc[i + 1]
+        text = words[i]
+        nxt = words[i + 1]
+        # spaCy's ``is_space`` is ``str.isspace`` of the token's text.
         boundary = (
             text in _SENTENCE_END
             or "\n" in text
             # Two or more spaces (spaCy keeps the extra ones as a token): phone texts without
             # punctuation separate statements so ("calf twitches  no weakness  legs heavy now").
-            or (token.is_space and i > 0)
+            or (text.isspace() and i > 0)
             or (
                 text.endswith(".")
                 and len(text) > 1
@@ -262,11 +284,11 @@ def _split_sentences(doc: Doc) -> Doc:
                 and not text[0].isdigit()
             )
         )
-        if text == "." and nxt.text[:1].isdigit() and i > 0 and doc[i - 1].text[-1:].isdigit():
+        if text == "." and nxt[:1].isdigit() and i > 0 and words[i - 1][-1:].isdigit():
             boundary = False
-        if boundary and not nxt.is_space:
+        if boundary and not nxt.isspace():
             starts[i + 1] = True
-        elif boundary and nxt.is_space and i + 2 < n:
+        elif boundary and nxt.isspace() and i + 2 < n:
             starts[i + 2] = True
     length = 0
     for i in range(n):
@@ -276,6 +298,8 @@ def _split_sentences(doc: Doc) -> Doc:
         length += 1
     flags = numpy.array([1 if start else -1 for start in starts], dtype=numpy.int64).reshape(n, 1)
     doc.from_array([SENT_START], cast(Ints2d, flags.astype(numpy.uint64)))
+    begins = [i for i in range(n) if starts[i]]
+    tokens.keep(doc, replace(strings, sentences=list(zip(begins, [*begins[1:], n], strict=True))))
     return doc
 
 

@@ -59,12 +59,13 @@ class PlaceReader(DocumentIndex):
             regions.setdefault(c.finding, (c.start, c.end))
         covered = {i for c in present for i in range(c.start, c.end)}
         contains = {self.normalize(w): set(inside) for w, inside in rule.regions.items()}
-        for token in self.doc:
-            inside = contains.get(token.norm_)
-            if inside is None or token.idx in covered or inside & set(regions):
+        strings = self.strings
+        for i, norm in enumerate(strings.norm):
+            inside = contains.get(norm)
+            if inside is None or strings.idx[i] in covered or inside & set(regions):
                 continue
-            if self._twitch_in(self.layout.clause_of[token.i]) and not self._token_blocked(token.i):
-                regions.setdefault("region:" + token.norm_, (token.idx, token.idx + len(token.text)))
+            if self._twitch_in(self.layout.clause_of[i]) and not self._token_blocked(i):
+                regions.setdefault("region:" + norm, (strings.idx[i], strings.end_char(i)))
         count = len(regions)
         if count < 2:
             return None
@@ -126,50 +127,51 @@ class PlaceReader(DocumentIndex):
                 for i in range(t.tok_start, t.tok_end):
                     part_at[i] = t.finding.id
         region_norms = {self.normalize(w) for w in self.grammar.spread.regions}
-        for token in self.doc:
-            if token.norm_ in region_norms and token.i not in part_at and not self._token_blocked(token.i):
-                part_at[token.i] = "region:" + token.norm_
+        strings = self.strings
+        words, texts, n = strings.lower, strings.text, len(strings.lower)
+        for i, norm in enumerate(strings.norm):
+            if norm in region_norms and i not in part_at and not self._token_blocked(i):
+                part_at[i] = "region:" + norm
         out: list[tuple[str, str, tuple[int, int]]] = []
-        doc = self.doc
-        for token in doc:
-            lower = token.lower_
-            is_letter = len(token.text) == 1 and token.text.isupper()
+        for i, lower in enumerate(words):
+            text = texts[i]
+            is_letter = len(text) == 1 and text.isupper()
             if lower in left and (len(lower) > 1 or is_letter):
                 side = "left"
             elif lower in right and (len(lower) > 1 or is_letter):
                 side = "right"
             else:
                 continue
-            clause = self.layout.clause_of[token.i]
-            prev = [doc[j].lower_ for j in range(max(0, token.i - 2), token.i)]
+            clause = self.layout.clause_of[i]
+            prev = words[max(0, i - 2) : i]
             if prev and prev[-1] in ("the", "on") or prev[-2:] == ["on", "the"]:
-                for j in range(token.i - 1, max(-1, token.i - 8), -1):
-                    if self.layout.clause_of[j] != clause and doc[j].text != ",":
+                for j in range(i - 1, max(-1, i - 8), -1):
+                    if self.layout.clause_of[j] != clause and texts[j] != ",":
                         break
                     if j in part_at:
-                        out.append((part_at[j], side, (token.idx, token.idx + len(token.text))))
+                        out.append((part_at[j], side, (strings.idx[i], strings.end_char(i))))
                         break
                 continue
-            j = token.i + 1
+            j = i + 1
             found = False
-            while j < len(doc) and j < token.i + 6:
+            while j < n and j < i + 6:
                 if j in part_at:
                     found = True
                     break
-                if doc[j].lower_ in left | right:
+                if words[j] in left | right:
                     break
                 j += 1
             if not found:
                 continue
-            while j < len(doc):
+            while j < n:
                 part = part_at.get(j)
                 if part is not None:
-                    out.append((part, side, (doc[j].idx, doc[j].idx + len(doc[j].text))))
+                    out.append((part, side, (strings.idx[j], strings.end_char(j))))
                     j += 1
-                    while j < len(doc) and part_at.get(j) == part:
+                    while j < n and part_at.get(j) == part:
                         j += 1
                     continue
-                if doc[j].lower_ in ("and", ",", "or", "&", "/", "+", "my", "the", "upper", "lower", "whole"):
+                if words[j] in ("and", ",", "or", "&", "/", "+", "my", "the", "upper", "lower", "whole"):
                     j += 1
                     continue
                 break

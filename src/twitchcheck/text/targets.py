@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spacy.tokens import Doc
@@ -19,6 +19,7 @@ from twitchcheck.text.context_rules import (
 )
 from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.pipeline import NEGATED_PREFIX_KEY, Pipeline, target_info
+from twitchcheck.text.tokens import TokenStrings, token_strings
 from twitchcheck.text.vocabulary import TargetInfo
 
 
@@ -39,6 +40,8 @@ class Target:
     internal_negation: bool
     family_words: frozenset[str] = frozenset()
     negation_words: frozenset[str] = frozenset()
+    # The FAMILY and OTHER_PERSON modifiers on it: (category, words), to drop those naming the reporter.
+    person_modifiers: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @property
     def negated(self) -> bool:
@@ -61,10 +64,13 @@ def collect_targets(
 ) -> list[Target]:
     """All targets in ``doc``; nested matches of a different finding are dropped (longest wins)
     unless one of the two is a body site or the outer one qualifies the course ("tongue
-    fasciculations", "getting weaker" keep both)."""
+    fasciculations", "getting weaker" keep both). A FAMILY or OTHER_PERSON modifier naming one of
+    ``reporter_words`` (the relative who is the patient) is not counted (see :func:`with_reporter`)."""
     strong = {w.lower() for w in grammar.strong_negation}
     keep_nested = set(grammar.keep_nested_in)
     negated_prefix: set[int] = doc.user_data.get(NEGATED_PREFIX_KEY, set())
+    strings = token_strings(doc)
+    lower = strings.lower
     raw = []
     seen: set[tuple[str, int, int]] = set()
     for span in doc.spans.get(SPAN_GROUP, []):
@@ -108,6 +114,12 @@ def collect_targets(
             kept.append((span, info))
 
     graph = doc._.context_graph
+    # Each span's ``_.modifiers`` as ConText set them, edge by edge and keyed by the span's offsets (two
+    # targets on the same words share them), read from the graph's edges: spaCy's extension lookup
+    # cost more than the rest of a target.
+    modifiers_of: dict[tuple[int, int], list[Any]] = {}
+    for edge_target, edge_modifier in graph.edges if graph is not None else ():
+        modifiers_of.setdefault((edge_target.start, edge_target.end), []).append(edge_modifier)
     # Negations that begin before a token and run past it, by token.
     straddles: dict[int, list[Any]] = {}
     for m in graph.modifiers if graph is not None else ():
@@ -122,14 +134,15 @@ def collect_targets(
         strong_neg = False
         family_words: set[str] = set()
         negation_words: set[str] = set()
+        person_modifiers: list[tuple[str, frozenset[str]]] = []
         # ConText ignores a modifier that overlaps its target; "No trouble" + "trouble swallowing"
         # overlap, yet the "No" clearly denies the swallowing trouble.
-        for modifier in [*span._.modifiers, *straddles.get(span.start, ())]:
+        for modifier in [*modifiers_of.get((span.start, span.end), ()), *straddles.get(span.start, ())]:
             m_start, m_end = modifier.modifier_span
-            words = {doc[i].lower_ for i in range(m_start, m_end)}
+            words = set(lower[m_start:m_end])
             category = modifier.category
             if category == NEGATED and _other_kind_listed_first(
-                doc, m_end, span.start, info.finding, kept, findings
+                strings, m_end, span.start, info.finding, kept, findings
             ):
                 continue
             if category == NEGATED and span.start <= m_start and m_end <= span.end:
@@ -142,18 +155,20 @@ def collect_targets(
                 continue
             if category == FAMILY:
                 family_words |= words
-            if category in (FAMILY, OTHER_PERSON) and words & reporter_words:
-                continue
+            if category in (FAMILY, OTHER_PERSON):
+                person_modifiers.append((category, frozenset(words)))
+                if words & reporter_words:
+                    continue
             mods.add(category)
             if category == NEGATED:
                 negation_words |= words
                 strong_neg = strong_neg or bool(words & strong)
-        span_negs = sum(1 for t in span if t.lower_ in normalize_negations)
+        span_negs = sum(1 for w in lower[span.start : span.end] if w in normalize_negations)
         # A learned target includes a "not" only when its reader judged it part of the problem.
         own_negs = (
             span_negs if info.kind == "learned" else sum(1 for n in info.norms if n in normalize_negations)
         )
-        internal = span_negs > own_negs or any(t.i in negated_prefix for t in span)
+        internal = span_negs > own_negs or any(i in negated_prefix for i in range(span.start, span.end))
         targets.append(
             Target(
                 info=info,
@@ -169,10 +184,27 @@ def collect_targets(
                 internal_negation=internal,
                 family_words=frozenset(family_words),
                 negation_words=frozenset(negation_words),
+                person_modifiers=tuple(person_modifiers),
             )
         )
     targets.sort(key=lambda t: (t.start, -t.end))
     return _without_manner(doc, _without_comparisons(doc, targets, grammar), grammar)
+
+
+def with_reporter(targets: Sequence[Target], reporter_words: frozenset[str]) -> list[Target]:
+    """The targets as :func:`collect_targets` reads them with ``reporter_words``, from its reading
+    without them: only the FAMILY and OTHER_PERSON modifiers naming the reporter differ, and which
+    targets are kept does not depend on them, so the text is not read a second time."""
+    if not reporter_words:
+        return list(targets)
+    out = []
+    for t in targets:
+        if not any(words & reporter_words for _, words in t.person_modifiers):
+            out.append(t)
+            continue
+        kept = {category for category, words in t.person_modifiers if not words & reporter_words}
+        out.append(replace(t, mods=(t.mods - {FAMILY, OTHER_PERSON}) | kept))
+    return out
 
 
 def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
@@ -180,13 +212,15 @@ def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[T
     if not grammar.manner:
         return targets
 
+    lower = token_strings(doc).lower
+
     def manner(t: Target) -> bool:
         verbs = grammar.manner.get(t.info.finding)
         return (
             verbs is not None
             and t.tok_end - t.tok_start == 1
-            and t.tok_end < len(doc)
-            and doc[t.tok_end].lower_ in verbs
+            and t.tok_end < len(lower)
+            and lower[t.tok_end] in verbs
         )
 
     return [t for t in targets if not manner(t)]
@@ -199,13 +233,14 @@ def _without_comparisons(doc: Doc, targets: list[Target], grammar: Grammar) -> l
     if not clauses:
         return targets
     markers = [tuple(m.split()) for m in rule.markers]
+    lower = token_strings(doc).lower
 
     def after_marker(start: int) -> bool:
         for gap in range(rule.gap + 1):
             for marker in markers:
                 end = start - gap
                 begin = end - len(marker)
-                if begin >= 0 and tuple(doc[i].lower_ for i in range(begin, end)) == marker:
+                if begin >= 0 and tuple(lower[begin:end]) == marker:
                     return True
         return False
 
@@ -227,7 +262,7 @@ _OWN_LIST_KINDS = frozenset({"trigger"})
 
 
 def _other_kind_listed_first(
-    doc: Doc,
+    strings: TokenStrings,
     cue_end: int,
     start: int,
     finding: str,
@@ -237,13 +272,14 @@ def _other_kind_listed_first(
     """The denial before ``start`` first denies a finding of another kind, then a comma follows."""
     if findings[finding].category not in _OWN_LIST_KINDS or start <= cue_end:
         return False
-    commas = [i for i in range(cue_end, start) if doc[i].text in (",", ";")]
+    text, lower = strings.text, strings.lower
+    commas = [i for i in range(cue_end, start) if text[i] in (",", ";")]
     if not commas:
         return False
-    for i in range(cue_end, min(len(doc), start + 6)):
-        if doc[i].text in (".", "!", "?"):
+    for i in range(cue_end, min(len(text), start + 6)):
+        if text[i] in (".", "!", "?"):
             break
-        if doc[i].lower_ in ("or", "nor"):
+        if lower[i] in ("or", "nor"):
             return False  # "no fever, stress or caffeine" is one list
     return any(
         cue_end <= other.start < commas[0]

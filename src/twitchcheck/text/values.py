@@ -34,12 +34,30 @@ def parse_number(raw: str) -> float:
 
 
 def alternation(words: Iterable[str]) -> str:
-    """A regex alternation, longest first, with flexible whitespace and optional apostrophes."""
-    parts = []
-    for word in sorted({w.lower() for w in words}, key=len, reverse=True):
-        escaped = re.escape(word).replace(r"\ ", r"\s+").replace("'", "'?")
-        parts.append(escaped)
-    return "|".join(parts)
+    """A regex alternation, longest first, with flexible whitespace and optional apostrophes.
+
+    When every word starts with an ASCII letter or digit, the words are grouped under their first
+    character, in the same order ("m(?:other|um)|d(?:ad)"): Python's regex engine enters every
+    alternative of a case-insensitive alternation at every position it tries, so a list of a hundred
+    relatives cost a hundred steps at each word; grouped, a word that starts no alternative costs one
+    step per group. Alternatives under different first characters cannot match at the same place
+    (each character folds to at most one ASCII letter or digit), and within a group the order is
+    kept, so the regex matches exactly what the plain alternation matched.
+    """
+    ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
+    if not all(w[:1].isascii() and w[:1].isalnum() for w in ordered):
+        return "|".join(_spelled(word) for word in ordered)
+    groups: dict[str, list[str]] = {}
+    for word in ordered:
+        groups.setdefault(word[0], []).append(_spelled(word[1:]))
+    return "|".join(
+        first if rests == [""] else f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items()
+    )
+
+
+def _spelled(word: str) -> str:
+    """``word`` as a regex: itself, with any run of whitespace between words and an optional apostrophe."""
+    return re.escape(word).replace(r"\ ", r"\s+").replace("'", "'?")
 
 
 def _normal_index(states: Sequence[State]) -> int | None:
