@@ -12,7 +12,7 @@ not become "cramps").
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection
 
 from rapidfuzz import fuzz, process
 
@@ -43,17 +43,21 @@ class FuzzyVocabulary:
     def __contains__(self, word: object) -> bool:
         return word in self._norm
 
-    def correct(self, word: str, protected: Iterable[str] = ()) -> str | None:
-        """The normal form of the vocabulary word ``word`` is a typo of, or None."""
+    def correct(self, word: str, protected: Collection[str] = ()) -> str | None:
+        """The normal form of the vocabulary word ``word`` is a typo of, or None.
+
+        ``protected`` is searched, never copied: the pipeline passes its set of some 40,000 words
+        for every unknown word, and copying it (1-1.5 ms) made 20,000 characters of never-seen
+        words take 2.6 s to read."""
         word = word.lower()
         if word in self._cache:
             return self._cache[word]
-        result = self._lookup(word, set(protected))
+        result = self._lookup(word, protected)
         if len(self._cache) < 50_000:
             self._cache[word] = result
         return result
 
-    def _lookup(self, word: str, protected: set[str]) -> str | None:
+    def _lookup(self, word: str, protected: Collection[str]) -> str | None:
         if len(word) < self._min_length or not word.isalpha() or word in protected:
             return None
         candidates = [w for w in self._by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
