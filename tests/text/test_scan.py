@@ -2,26 +2,32 @@
 tokenizer's pieces are joined into the Doc that ``Doc.from_docs`` made.
 
 Both exist so that no one compiled step holds the interpreter lock for long while a text is read
-(``/healthz`` waits behind it); neither may change what is read. Never-seen words stay cheap: the
-typo lookup searches the protected words without copying them.
+(``/healthz`` waits behind it); neither may change what is read. Nor may the shortcuts that keep
+a text of thousands of tiny sentences or never-seen words cheap: the typo lookup searches the
+protected words without copying them, the learned reader adds up each different unit once and in
+batches, and ConText modifiers get medspaCy's own scopes from the sentence starts.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 import sys
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
+from medspacy.context import ConTextModifier
 from spacy.tokens import Doc
 
 from twitchcheck.knowledge import KnowledgeBase
-from twitchcheck.text import guard
+from twitchcheck.text import context, guard
 from twitchcheck.text import pipeline as text_pipeline
 from twitchcheck.text.fuzzy import FuzzyVocabulary
+from twitchcheck.text.learned import LearnedModel, load_model, units
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 # Time phrases and the words around them, cut up and glued back with the separators below, so that
@@ -121,6 +127,21 @@ def test_joined_pieces_are_the_doc_from_docs_made(kb: KnowledgeBase) -> None:
         assert (joined.to_array(attrs) == expected.to_array(attrs)).all()
 
 
+def _people(count: int = 400) -> list[str]:
+    texts = [
+        json.loads(line)["text"]
+        for path in (DATA / "text_annotations.jsonl", DATA / "blind" / "dev-2026-12-06.jsonl")
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    return texts[:count] + [
+        "a?" * 300 + " calf",
+        "1?" * 200,
+        "no no never worried? " * 40,
+        "my left calf and then my thigh and both arms twitching all day is what i'm scared of",
+    ]
+
+
 class _Searched(Collection[str]):
     """Words that may be searched but not copied (iterating them fails)."""
 
@@ -145,3 +166,58 @@ def test_the_typo_lookup_searches_the_protected_words_without_copying_them() -> 
     assert fuzzy.correct("twiching", protected) == "twitch"
     assert fuzzy.correct("guttering", protected) is None
     assert fuzzy.correct("qwzxvplk", protected) is None
+
+
+def _one_unit_at_a_time(model: LearnedModel, norms: list[list[str]]) -> np.ndarray:  # type: ignore[type-arg]
+    out = np.empty((len(norms), len(model.outputs)))
+    for i, unit in enumerate(norms):
+        cols = model.unit_columns(unit)
+        logit = model.bias.astype(np.float64)
+        if cols:
+            logit = logit + model.weights[cols].sum(axis=0, dtype=np.float64) / math.sqrt(len(cols))
+        out[i] = logit
+    return np.asarray(1.0 / (1.0 + np.exp(-out)))
+
+
+def test_the_learned_reader_adds_up_units_in_batches_to_the_same_probabilities(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = load_model()
+    if model is None:
+        pytest.skip("no learned model (make train)")
+    pipeline = text_pipeline.get_pipeline(kb)
+    norms = []
+    for text in _people():
+        doc = pipeline(text)
+        norms += [[doc[i].norm_ for i in range(a, b)] for a, b in units(doc)]
+    expected = _one_unit_at_a_time(model, norms)
+    for batch in (1, 50, 4096):
+        monkeypatch.setattr(sys.modules[LearnedModel.__module__], "BATCH_COLUMNS", batch)
+        assert np.array_equal(model.probabilities(norms), expected), batch
+
+
+def test_context_modifiers_get_medspacys_own_scopes(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = context._modifier
+    differ: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
+    directions: set[str] = set()
+    limited: set[str] = set()
+
+    def checked(rule: object, start: int, end: int, doc: Doc, sentence_of: object) -> ConTextModifier:
+        ours = made(rule, start, end, doc, sentence_of)
+        theirs = ConTextModifier(rule, start, end, doc)
+        if ours.scope_span != theirs.scope_span:
+            differ.append((doc.text[:40], ours.scope_span, theirs.scope_span))
+        directions.add(rule.direction)  # type: ignore[attr-defined]
+        if rule.max_scope is not None:  # type: ignore[attr-defined]
+            limited.add(rule.direction)  # type: ignore[attr-defined]
+        return ours
+
+    monkeypatch.setattr(context, "_modifier", checked)
+    pipeline = text_pipeline.get_pipeline(kb)
+    for text in _people():
+        pipeline(text)
+    assert not differ
+    assert {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "PSEUDO"} <= directions
+    assert {"FORWARD", "BACKWARD"} <= limited  # rules with a max_scope, in both directions, were met

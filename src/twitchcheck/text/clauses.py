@@ -80,42 +80,41 @@ class Layout:
         return self.sentence_clauses[sentence]
 
 
-def _segment(doc: Doc, index: int, start: int, end: int) -> Segment:
-    last = doc[end - 1]
-    return Segment(index, start, end, doc[start].idx, last.idx + len(last.text))
-
-
 def layout(doc: Doc) -> Layout:
     """Split ``doc`` (sentence starts already set) into sentences and clauses."""
+    lower: list[str] = []
+    spaced: list[bool] = []
+    char_start: list[int] = []
+    char_end: list[int] = []
+    for token in doc:  # once, by token: ``doc[i]`` makes a new Token object each time
+        lower.append(token.lower_)
+        spaced.append(bool(token.whitespace_))
+        char_start.append(token.idx)
+        char_end.append(token.idx + len(token))
+
+    def segment(index: int, start: int, end: int) -> Segment:
+        return Segment(index, start, end, char_start[start], char_end[end - 1])
+
     sentences: list[Segment] = []
     clauses: list[Segment] = []
     sentence_of = [0] * len(doc)
     clause_of = [0] * len(doc)
     for sent in doc.sents:
         s_index = len(sentences)
-        sentences.append(_segment(doc, s_index, sent.start, sent.end))
+        sentences.append(segment(s_index, sent.start, sent.end))
         start = sent.start
         for i in range(sent.start, sent.end):
             sentence_of[i] = s_index
-            token = doc[i]
-            lower = token.lower_
-            split_before = False
-            if (
-                i > start
-                and lower in _CONJUNCTIONS
-                and i + 1 < sent.end
-                and doc[i + 1].lower_ in _NEW_SUBJECT
-            ):
-                split_before = True
-            if split_before:
-                clauses.append(_segment(doc, len(clauses), start, i))
+            word = lower[i]
+            if i > start and word in _CONJUNCTIONS and i + 1 < sent.end and lower[i + 1] in _NEW_SUBJECT:
+                clauses.append(segment(len(clauses), start, i))
                 start = i
-            is_hyphen = lower in ("-", "–", "—") and i > 0 and not doc[i - 1].whitespace_
-            if lower in _CLAUSE_PUNCT and not is_hyphen and i + 1 < sent.end and i + 1 > start:
-                clauses.append(_segment(doc, len(clauses), start, i + 1))
+            is_hyphen = word in ("-", "–", "—") and i > 0 and not spaced[i - 1]
+            if word in _CLAUSE_PUNCT and not is_hyphen and i + 1 < sent.end and i + 1 > start:
+                clauses.append(segment(len(clauses), start, i + 1))
                 start = i + 1
         if start < sent.end:
-            clauses.append(_segment(doc, len(clauses), start, sent.end))
+            clauses.append(segment(len(clauses), start, sent.end))
     by_sentence: list[list[Segment]] = [[] for _ in sentences]
     for clause in clauses:
         for i in range(clause.start, clause.end):

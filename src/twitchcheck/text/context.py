@@ -12,6 +12,7 @@ with medspaCy's own pruning, as medspaCy's matcher does.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 from typing import Any
@@ -44,7 +45,8 @@ class BlockConText:
     def __call__(self, doc: Doc) -> Doc:
         targets = list(doc.spans[self._span_group]) if self._span_group in doc.spans else []
         matches = prune_overlapping_matches(self._matcher(doc))
-        modifiers = [ConTextModifier(self._rules[key], start, end, doc) for key, start, end in matches]
+        sentences = _SentenceOf(doc) if matches else None
+        modifiers = [_modifier(self._rules[key], start, end, doc, sentences) for key, start, end in matches]
         block_of = _blocks(doc, [(t.start, t.end) for t in targets] + [m.modifier_span for m in modifiers])
         blocks: dict[int, tuple[list[Any], list[Any]]] = {}
         for target in targets:
@@ -66,6 +68,37 @@ class BlockConText:
             target._.modifiers += (modifier,)
         doc._.context_graph = ConTextGraph(targets=targets, modifiers=modifiers, edges=edges)
         return doc
+
+
+class _SentenceOf:
+    """Token -> (start, end) of its sentence, from the sentence starts found once per doc."""
+
+    def __init__(self, doc: Doc) -> None:
+        self._starts = [sent.start for sent in doc.sents]
+        self._ends = [*self._starts[1:], len(doc)]
+
+    def __call__(self, token: int) -> tuple[int, int]:
+        i = bisect_right(self._starts, token) - 1
+        return self._starts[i], self._ends[i]
+
+
+def _modifier(rule: Any, start: int, end: int, doc: Doc, sentence_of: Any) -> ConTextModifier:
+    """``ConTextModifier(rule, start, end, doc)`` with the scope medspaCy would set (its sentence in the
+    rule's direction, cut to ``max_scope``), computed from the sentence starts instead of looking
+    up the token's sentence once per modifier (10,000 ``?`` in a text took 0.1 s that way)."""
+    sent_start, sent_end = sentence_of(start)
+    direction, limit = rule.direction.lower(), rule.max_scope
+    if direction == "forward":
+        scope = (end, sent_end if limit is None or sent_end - end <= limit else end + limit)
+    elif direction == "backward":
+        scope = (sent_start if limit is None or start - sent_start <= limit else start - limit, start)
+    else:  # bidirectional, and medspaCy's terminate and pseudo
+        scope = (sent_start, sent_end)
+        if limit is not None and start - sent_start > limit:
+            scope = (start - limit, scope[1])
+        if limit is not None and sent_end - end > limit:
+            scope = (scope[0], end + limit)
+    return ConTextModifier(rule, start, end, doc, scope_start=scope[0], scope_end=scope[1])
 
 
 def _blocks(doc: Doc, spans: Sequence[tuple[int, int]]) -> list[int]:

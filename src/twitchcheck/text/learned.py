@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ OTHER = "__other__"
 UNIT_TOKENS = 25
 CHAR_NGRAMS = (3, 4)
 WORD_CACHE = 50_000  # words whose columns are remembered (about 10 MB at most)
+BATCH_COLUMNS = 4096  # columns gathered at once in probabilities (a 5 MB array)
 
 
 def features(norms: Sequence[str]) -> list[str]:
@@ -107,15 +109,41 @@ class LearnedModel:
         return list(dict.fromkeys(cols))
 
     def probabilities(self, units: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
-        """Units (lists of normal forms) -> probability of each output (rows: units)."""
-        out = np.empty((len(units), len(self.outputs)))
-        for i, norms in enumerate(units):
-            cols = self.unit_columns(norms)
-            logit = self.bias.astype(np.float64)
-            if cols:
-                logit = logit + self.weights[cols].sum(axis=0, dtype=np.float64) / math.sqrt(len(cols))
-            out[i] = logit
-        return np.asarray(1.0 / (1.0 + np.exp(-out)))
+        """Units (lists of normal forms) -> probability of each output (rows: units).
+
+        A unit's logits are the bias plus its columns' weights added in order, over the square root
+        of their number. Each different unit is computed once (junk repeats one unit thousands of
+        times), in batches of at most :data:`BATCH_COLUMNS` columns: one gather and one
+        ``add.reduceat`` per batch, the same sums in the same order as one unit at a time (a text
+        of 10,000 tiny sentences spent 0.2 s in per-unit array calls)."""
+        first: dict[tuple[str, ...], int] = {}
+        rows = [first.setdefault(tuple(norms), len(first)) for norms in units]
+        out = np.empty((len(first), len(self.outputs)))
+        out[:] = self.bias.astype(np.float64)
+        columns = [self.unit_columns(norms) for norms in first]
+        batch: list[int] = []
+        size = 0
+        for i, cols in enumerate(columns):
+            if not cols:
+                continue
+            if batch and size + len(cols) > BATCH_COLUMNS:
+                self._add_weights(out, columns, batch)
+                batch, size = [], 0
+            batch.append(i)
+            size += len(cols)
+        if batch:
+            self._add_weights(out, columns, batch)
+        return np.asarray(1.0 / (1.0 + np.exp(-out)))[rows]
+
+    def _add_weights(self, out: npt.NDArray[np.float64], columns: list[list[int]], rows: list[int]) -> None:
+        counts = np.array([len(columns[i]) for i in rows])
+        flat = np.fromiter(
+            chain.from_iterable(columns[i] for i in rows), dtype=np.intp, count=int(counts.sum())
+        )
+        starts = np.zeros(len(rows), dtype=np.intp)
+        np.cumsum(counts[:-1], out=starts[1:])
+        sums = np.add.reduceat(self.weights[flat].astype(np.float64), starts, axis=0)
+        out[rows] += sums / np.sqrt(counts)[:, None]
 
     def anchor(self, norms: Sequence[str], output: int, taken: frozenset[int] = frozenset()) -> int | None:
         """The index of the word in ``norms`` that weighs most for ``output``, outside ``taken``
