@@ -86,6 +86,9 @@ def shapes() -> dict[str, str]:
     out = {name: ((unit * (LIMIT // len(unit) + 1))[: LIMIT - 5] + " calf") for name, unit in UNITS.items()}
     rng = random.Random(13)
     out.update({name: "".join(rng.choice(a) for _ in range(LIMIT)) for name, a in RANDOM.items()})
+    pairs = "".join(rng.choice(string.ascii_lowercase) + "?" for _ in range(LIMIT // 2))
+    # 10,000 sentences, no two tokenizer pieces alike
+    out["random letter, question mark"] = pairs[: LIMIT - 5] + " calf"
     out["never-seen words"] = new_words(rng)
     return out
 

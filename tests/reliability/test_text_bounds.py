@@ -99,6 +99,10 @@ def _shapes(length: int = MAX_TEXT_CHARS) -> dict[str, str]:
     rng = random.Random(13)
     for name, alphabet in RANDOM.items():
         shapes[name] = "".join(rng.choice(alphabet) for _ in range(length))
+    # a sentence every two characters, no two tokenizer pieces alike (the slowest shape found)
+    shapes["random letter, question mark"] = "".join(
+        rng.choice(string.ascii_lowercase) + "?" for _ in range(length // 2)
+    )
     return shapes
 
 
