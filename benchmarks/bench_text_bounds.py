@@ -25,6 +25,7 @@ import json
 import os
 import random
 import socket
+import string
 import subprocess
 import sys
 import tempfile
@@ -73,10 +74,22 @@ def ordinary(length: int = LIMIT) -> str:
     return out[:length]
 
 
+def new_words(rng: random.Random, length: int = LIMIT) -> str:
+    """Random lowercase words of 4 to 11 letters (about 2,400 in 20,000 characters) no vocabulary has."""
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) < length:
+        words.append("".join(rng.choices(string.ascii_lowercase, k=rng.randrange(4, 12))))
+    return " ".join(words)[: length - 5] + " calf"
+
+
 def shapes() -> dict[str, str]:
     out = {name: ((unit * (LIMIT // len(unit) + 1))[: LIMIT - 5] + " calf") for name, unit in UNITS.items()}
     rng = random.Random(13)
     out.update({name: "".join(rng.choice(a) for _ in range(LIMIT)) for name, a in RANDOM.items()})
+    pairs = "".join(rng.choice(string.ascii_lowercase) + "?" for _ in range(LIMIT // 2))
+    # 10,000 sentences, no two tokenizer pieces alike
+    out["random letter, question mark"] = pairs[: LIMIT - 5] + " calf"
+    out["never-seen words"] = new_words(rng)
     return out
 
 

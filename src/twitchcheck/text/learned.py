@@ -38,7 +38,7 @@ OTHER = "__other__"
 # A unit the model reads: clauses joined up to this many tokens (the training clauses are 3-30 words).
 UNIT_TOKENS = 25
 CHAR_NGRAMS = (3, 4)
-WORD_CACHE = 50_000  # words whose columns are remembered (about 10 MB at most)
+WORD_CACHE = 8_192  # words whose columns are remembered (a few MB at most: new words must not grow memory)
 
 
 def features(norms: Sequence[str]) -> list[str]:
