@@ -19,19 +19,20 @@ DEV_D = BLIND / "dev-2026-12-06d.jsonl"
 DEV_E = BLIND / "dev-2026-12-06e.jsonl"
 DEV_F = BLIND / "dev-2026-12-06f.jsonl"
 DEV_G = BLIND / "dev-2026-12-06g.jsonl"
-SEALED = BLIND / "sealed-2026-12-07h.jsonl"
+DEV_H = BLIND / "dev-2026-12-07h.jsonl"
+SEALED = BLIND / "sealed-2026-12-07i.jsonl"
 SEALED_ROWS = 240
-SEALED_CHARS = 97127  # total characters of the sealed texts as committed
+SEALED_CHARS = 89776  # total characters of the sealed texts as committed
 
 
 def test_set_shape() -> None:
-    dev = [t for path in (DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G) for t in load_blind(path)]
+    dev = [t for path in (DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H) for t in load_blind(path)]
     sealed = load_blind(SEALED)
-    assert len(dev) >= 2400 and len(sealed) >= 240
+    assert len(dev) >= 2640 and len(sealed) >= 240
     assert not {t.id for t in dev} & {t.id for t in sealed}
     dev_writers = {str(t.writer) for t in dev}
     sealed_writers = {str(t.writer) for t in sealed}
-    assert len(dev_writers) >= 33 and len(sealed_writers) >= 4
+    assert len(dev_writers) >= 37 and len(sealed_writers) >= 4
     # The sealed batch comes from writers whose texts development has never seen.
     assert not dev_writers & sealed_writers
     for t in [*dev, *sealed]:
@@ -48,7 +49,7 @@ def test_sealed_texts_are_unchanged() -> None:
 
 def test_each_batch_is_scored_on_its_own_brief() -> None:
     first, second = brief_findings(DEV), brief_findings(DEV_B)
-    later = {brief_findings(p) for p in (SEALED, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G)}
+    later = {brief_findings(p) for p in (SEALED, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H)}
     assert later == {second}
     assert first is not None and second is not None
     assert "face_droop" in first and "trismus" not in first  # written before the new findings
