@@ -117,6 +117,9 @@ def read(kb: KnowledgeBase, text: str) -> dict[str, str]:
         ("when she holds her arms out her hands flop forward", "asterixis", "present"),
         ("his tummy is swollen and sore", "abdominal_pain", "present"),
         ("both calves swollen and agonising", "muscle_pain", "present"),
+        # eighth batch, after scoring: "it's been like 3 mins" (still going: began that long ago)
+        ("her arm is jerking in rhythm, it's been like 4 mins", "sudden_onset", "present"),
+        ("his mouth's gone down on one side", "face_droop", "present"),
     ],
 )
 def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
@@ -146,6 +149,8 @@ def test_kind_is_read(kb: KnowledgeBase, text: str, finding: str, state: str) ->
         ("I have a glass of wine with dinner most days", "heavy_alcohol"),
         ("she sounds like she's drunk", "poor_balance"),  # speech, not walking
         ("did 100 jump squats", "fasciculations"),  # an exercise, not a twitch
+        # a frame part is matched by its last word: "hard-on" matched every "on"
+        ("his mouth's gone down on one side", "sexual_dysfunction"),
     ],
 )
 def test_near_miss_is_not_read(kb: KnowledgeBase, text: str, finding: str) -> None:

@@ -121,6 +121,16 @@ class Frame(Strict):
         description="words a match never reaches across ('couldn't get off the toilet' is a task)",
     )
 
+    @field_validator("parts")
+    @classmethod
+    def _one_word_parts(cls, parts: list[str]) -> list[str]:
+        # A part is matched by its last token: "went down" would match every "down" and "hard-on" every
+        # "on" ("his mouth's gone down on one side").
+        several = [p for p in parts if not re.fullmatch(r"\w+", p)]
+        if several:
+            raise ValueError(f"frame parts must be single words: {several}")
+        return parts
+
 
 class Finding(Strict):
     id: Id

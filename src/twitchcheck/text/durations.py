@@ -39,6 +39,8 @@ _IN_BEFORE = re.compile(r"\bin\s+(?:(?:about|around|approx\.?|approximately|roug
 _TIME_AFTER = re.compile(r"\s*(?:'s|')?\s*time\b", re.I)
 _AGO_AFTER = re.compile(r"\s*ago\b", re.I)
 # "has been jerking for 6 minutes", "it's been going about 10 mins": still going, begun that long ago.
+# "it's been like 3 mins", "it has been 20 minutes": how long something now going on has gone on.
+_ITS_BEEN = re.compile(r"\b(?:it'?s|it\s+has|that'?s|he'?s|she'?s|hes|shes)\s*$", re.I)
 _PERFECT_BEFORE = re.compile(r"\bbeen(?:\s+\w+ing)?(?:\s+on)?\s*$", re.I)
 # "see GP if lasts >2 wks", "review if it persists beyond 4/52": a condition on the future, not a duration.
 _IF_BEFORE = re.compile(
@@ -241,6 +243,11 @@ class DurationReader:
         ongoing = (
             lead.startswith("since")
             or bool(match.group("now"))
+            or (
+                lead.startswith("been")
+                and bool(_ITS_BEEN.search(text, max(0, match.start("lead") - 12), match.start("lead")))
+                and not _FOLLOW_EPISODE.match(text, end)
+            )
             or (
                 bool(_PERFECT_BEFORE.search(text, max(0, match.start() - 30), match.start()))
                 and not _FOLLOW_EPISODE.match(text, end)
