@@ -28,6 +28,7 @@ from twitchcheck.text.pipeline import (
     Pipeline,
     Recipe,
     get_pipeline,
+    release_freed_memory,
 )
 from twitchcheck.text.resolve import apply_implications, resolve, to_mentions
 from twitchcheck.text.targets import Target, collect_targets, with_reporter
@@ -88,6 +89,19 @@ def extract(
     """
     if not text or not text.strip():
         return Extraction(mentions=())
+    try:
+        return _read(text, kb, reference, readers)
+    finally:
+        if len(text) >= RELEASE_AFTER_CHARS:
+            release_freed_memory()
+
+
+# A text this long leaves megabytes of freed working memory that the allocator would otherwise keep
+# (a 12,000-character text: 15 MiB kept, 3 MiB after release); handing it back costs under 0.3 ms.
+RELEASE_AFTER_CHARS = 1_000
+
+
+def _read(text: str, kb: HasFindings, reference: datetime | None, readers: frozenset[str]) -> Extraction:
     pipeline = get_pipeline(kb)
     prepared = _prepared(pipeline)
     clean = _LONG_SIGN_RUN.sub(_quiet, text.translate(_SAME_LENGTH))

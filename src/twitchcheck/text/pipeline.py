@@ -17,7 +17,7 @@ end. Each knowledge base's pipeline is therefore renewed: once its string store 
 from the parts that do not depend on the vocabulary (grammar, compiled target patterns: the
 :class:`Recipe`, compiled once) and swapped in; requests keep using the old one meanwhile, and it
 is freed when the last of them finishes. A renewal takes about 80 ms of processor time, against
-about 200 ms to read the 4,000-odd new words that set it off.
+about 100 ms to read the 2,000-odd new words that set it off.
 """
 
 from __future__ import annotations
@@ -75,9 +75,12 @@ _LABEL_PREFIX = "T"
 _SENTENCE_END = {".", "!", "?", ";", "...", "…"}
 MAX_SENTENCE_TOKENS = 150
 _ABBREVIATIONS = {"dr.", "mr.", "mrs.", "ms.", "e.g.", "i.e.", "vs.", "approx.", "etc.", "no.", "st."}
-# New strings a pipeline may take in before it is renewed (about 4,000 new words, 3-4 MB; see the
+# New strings a pipeline may take in before it is renewed (about 2,000 new words, 1-2 MB; see the
 # module docstring), and the growth at which a request waits for the renewal rather than adding more.
-RENEW_AFTER_STRINGS = 6_000
+# At 6,000, 50,000 new words left the process 14-23 MiB larger (five seeds); at 3,000, 9-14 MiB, for
+# about a fifth more time on such a flood (ordinary texts bring a few new words each: a renewal, about
+# 80 ms, every few hundred texts).
+RENEW_AFTER_STRINGS = 3_000
 WAIT_AFTER_STRINGS = 2 * RENEW_AFTER_STRINGS
 RENEWAL_WAIT_SECONDS = 30.0
 
@@ -560,7 +563,7 @@ class _Slot:
             fresh = assemble(old.recipe)
             self.current = fresh
             self.renewals += 1
-            weakref.finalize(old, _release_freed_memory)
+            weakref.finalize(old, release_freed_memory)
             logger.trace("text pipeline renewed after {} new strings", old.new_strings())
 
     def finish(self) -> None:
@@ -602,8 +605,9 @@ def _renew_forever(jobs: queue.SimpleQueue[tuple[_Slot, Pipeline]]) -> None:
         del slot
 
 
-def _release_freed_memory() -> None:
-    """Hand the freed pages of a retired pipeline back to the system (glibc only)."""
+def release_freed_memory() -> None:
+    """Hand freed pages (a retired pipeline's, a long text's working memory) back to the system
+    (glibc only; elsewhere nothing)."""
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
 
