@@ -58,7 +58,7 @@ def test_a_text_in_another_language_is_not_understood_and_says_call_for_help(kb:
     [
         ("mi padre tiene la cara caída y no puede hablar bien desde hace una hora", "cara caída"),
         ("mon fils fait des convulsions depuis dix minutes", "convulsions"),
-        ("babcia jest nieprzytomna i ma drgawki", "drgawki"),
+        ("babcia jest nieprzytomna i ma drgawki", "nieprzytomna"),  # the first said
         ("ang lolo ko ay hindi makahinga at nanginginig", "hindi makahinga"),
         ("mere papa behosh ho gaye hain aur haath kaanp rahe hain", "behosh"),
         ("meu filho está com convulsao agora", "convulsão"),  # typed without the accent
@@ -79,6 +79,37 @@ def test_a_harmless_word_that_looks_like_an_emergency_word_does_not(kb: Knowledg
         "j'ai des crises d'angoisse et mon œil tremble",
     ):
         assert assess(text, kb=kb).triage.level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # mostly English, the emergency said in the language the writer switches into
+        (
+            "my tito is 60 and he fell in the garden, ngayon hindi siya makahinga at hindi siya "
+            "sumasagot sa amin, his leg keeps twitching",
+            "hindi siya makahinga",
+        ),
+        (
+            "my grandma is visiting from Madrid and her hand is twitching, mi tía dice que no responde y "
+            "que tiene la boca torcida, what do we do",
+            "no responde",
+        ),
+    ],
+)
+def test_an_emergency_word_in_a_language_the_text_switches_into_is_an_emergency(
+    kb: KnowledgeBase, text: str, word: str
+) -> None:
+    assert foreign_language(text, RULES) is None  # read as English
+    result = assess(text, kb=kb)
+    assert result.triage.level == "emergency"
+    assert word in result.triage.reasons[0]
+
+
+def test_a_few_foreign_words_in_an_english_text_raise_no_alarm(kb: KnowledgeBase) -> None:
+    # too few of the other language's own words to count as switching into it
+    text = "my calf twitches after 4 coffees, no weakness. My abuela says 'no pasa nada'."
+    assert assess(text, kb=kb).triage.level not in ("emergency", "urgent")
 
 
 def test_runs_of_spaces_separate_statements(kb: KnowledgeBase) -> None:

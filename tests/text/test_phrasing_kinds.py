@@ -176,3 +176,18 @@ def test_relative_story_with_a_question_is_an_emergency(kb: KnowledgeBase) -> No
         "sweating loads and his pupils are tiny. what do I do"
     )
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+def test_a_word_said_twice_around_a_comma_is_a_hesitation_not_a_new_clause(kb: KnowledgeBase) -> None:
+    # spoken words written down: the comma between "like" and "like" does not end the statement
+    assert read(kb, "then my pee came out like, like cola this morning").get("dark_urine") == "present"
+    assert read(kb, "my pee came out fine, cola this morning was nice").get("dark_urine") is None
+
+
+def test_a_missed_dialysis_is_read_and_a_missed_gym_session_is_not(kb: KnowledgeBase) -> None:
+    said = read(kb, "she skipped dialysis on friday, now she's breathless and her legs twitch")
+    assert said.get("missed_dialysis") == "present" and said.get("hx_kidney_disease") == "present"
+    assert read(kb, "his haemo was cancelled because of the snow").get("missed_dialysis") == "present"
+    assert "missed_dialysis" not in read(kb, "missed my gym session and my calf twitches")
+    level = assess("she skipped dialysis on friday, now she's breathless and her legs twitch", kb=kb)
+    assert level.triage.level == "emergency"

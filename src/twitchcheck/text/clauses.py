@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from twitchcheck.text.tokens import TokenStrings, token_strings
+from twitchcheck.text.tokens import TokenStrings, hesitation, token_strings
 
 _CLAUSE_PUNCT = {",", ";", ":", "(", ")", "-", "–", "—"}
 _CONJUNCTIONS = {
@@ -109,6 +109,8 @@ def layout(doc: Doc) -> Layout:
                 start = i
             is_hyphen = word in ("-", "–", "—") and i > 0 and not strings.spaced[i - 1]
             if word in _CLAUSE_PUNCT and not is_hyphen and i + 1 < sent_end and i + 1 > start:
+                if i > sent_start and hesitation(lower, i):
+                    continue
                 clauses.append(_segment(strings, len(clauses), start, i + 1))
                 start = i + 1
         if start < sent_end:

@@ -17,7 +17,7 @@ from twitchcheck.text.document import (
 )
 from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.guard import checkpoint
-from twitchcheck.text.language import emergency_words, foreign_language
+from twitchcheck.text.language import emergency_words, foreign_language, mixed_languages
 from twitchcheck.text.model import Extraction
 from twitchcheck.text.people import SubjectReader
 from twitchcheck.text.pipeline import (
@@ -194,10 +194,21 @@ def _read(text: str, kb: HasFindings, reference: datetime | None, readers: froze
         sex=subject.sex,
         possible=to_mentions(possible, text),
         language=language,
-        # A text too short to tell its language that reads as nothing in English may still name an
-        # emergency in another ("babcia nieprzytomna").
-        alarm=(emergency_words(text, grammar.languages, language) if language or not chosen else None),
+        alarm=_alarm(text, grammar, language, bool(chosen)),
     )
+
+
+def _alarm(text: str, grammar: Grammar, language: str | None, read_any: bool) -> str | None:
+    """An emergency word in another language: in a text in that language; in one too short to tell
+    that reads as nothing in English ("babcia nieprzytomna"); in any of the languages a text switches
+    into ("mi hermano ... no puede respirar, his arm just jerked")."""
+    rules = grammar.languages
+    if language is not None:
+        return emergency_words(text, rules, [language])
+    if not read_any:
+        return emergency_words(text, rules)
+    mixed = mixed_languages(text, rules)
+    return emergency_words(text, rules, mixed) if mixed else None
 
 
 _DOUBT = frozenset({POSSIBLE, FEAR})

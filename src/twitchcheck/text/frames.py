@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from twitchcheck.text.tokens import token_strings
+from twitchcheck.text.tokens import hesitation, token_strings
 
 # Tokens a frame never reaches across: they start another clause or statement.
 CLAUSE_BREAKS = frozenset(
@@ -95,6 +95,6 @@ class FrameMatcher:
             word = norms[i]
             if word in rule.parts:
                 return i
-            if word in CLAUSE_BREAKS or word in rule.blockers:
+            if (word in CLAUSE_BREAKS and not hesitation(norms, i)) or word in rule.blockers:
                 return None
         return None

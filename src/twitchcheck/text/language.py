@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from twitchcheck.text.grammar import Languages
@@ -13,15 +14,16 @@ from twitchcheck.text.grammar import Languages
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
-def emergency_words(text: str, rules: Languages, code: str | None = None) -> str | None:
-    """The first of the grammar's emergency words for language ``code`` (None: any language) said in
-    ``text`` (accents and case ignored), or None."""
-    codes = [code] if code is not None else list(rules.emergency)
+def emergency_words(text: str, rules: Languages, codes: Iterable[str] | None = None) -> str | None:
+    """The first of the grammar's emergency words for the languages ``codes`` (None: every language)
+    said in ``text`` (accents and case ignored), or None."""
+    patterns = _index(rules).emergency
     plain = _fold(text)
-    for lang in codes:
-        for phrase in rules.emergency.get(lang, ()):
-            if re.search(rf"(?<!\w){re.escape(_fold(phrase))}(?!\w)", plain):
-                return phrase
+    for lang in codes if codes is not None else patterns:
+        pattern = patterns.get(lang)
+        found = pattern.search(plain) if pattern is not None else None
+        if found is not None:
+            return rules.emergency[lang][found.lastindex - 1 if found.lastindex else 0]
     return None
 
 
@@ -38,6 +40,8 @@ class _Index:
     english: frozenset[str]
     codes: tuple[str, ...]
     languages_of: dict[str, tuple[int, ...]]  # word -> indexes into ``codes``
+    # Per language, one pattern for all its emergency phrases (folded), a group per phrase.
+    emergency: dict[str, re.Pattern[str]]
 
 
 # Per rules object (kept alive here, so its id is not reused): building the sets took longer than
@@ -54,7 +58,14 @@ def _index(rules: Languages) -> _Index:
     for k, vocabulary in enumerate(rules.others.values()):
         for word in set(vocabulary) - english:
             languages_of.setdefault(word, []).append(k)
-    index = _Index(english, tuple(rules.others), {w: tuple(ks) for w, ks in languages_of.items()})
+    emergency = {
+        lang: re.compile(
+            "|".join(rf"(?<!\w)({re.escape(_fold(phrase))})(?!\w)" for phrase in phrases)
+        )
+        for lang, phrases in rules.emergency.items()
+        if phrases
+    }
+    index = _Index(english, tuple(rules.others), {w: tuple(ks) for w, ks in languages_of.items()}, emergency)
     if len(_INDEXES) >= 8:
         _INDEXES.clear()
     _INDEXES[id(rules)] = (rules, index)
@@ -72,6 +83,26 @@ def foreign_language(text: str, rules: Languages) -> str | None:
             latin = sum(1 for c in letters if c.isascii() or "LATIN" in unicodedata.name(c, ""))
             if 1 - latin / len(letters) > rules.script_share:
                 return "script"
+    english_hits, hits = _hits(text, rules)
+    best, best_hits = None, 0
+    for code, code_hits in hits.items():
+        if code_hits > best_hits:
+            best, best_hits = code, code_hits
+    if best_hits >= rules.min_hits and best_hits >= rules.ratio * max(english_hits, 1):
+        return best
+    return None
+
+
+def mixed_languages(text: str, rules: Languages) -> tuple[str, ...]:
+    """The other languages ``text`` uses at least ``min_hits`` of their own words in, however much
+    English is around them ("mi hermano tiene fiebre ... his arm just jerked"): a person switching
+    between languages may name the emergency in either."""
+    _, hits = _hits(text, rules)
+    return tuple(code for code, n in hits.items() if n >= rules.min_hits)
+
+
+def _hits(text: str, rules: Languages) -> tuple[int, dict[str, int]]:
+    """English function words in ``text``, and each other language's own words."""
     index = _index(rules)
     words = [w.lower() for w in _WORD.findall(text)]
     english_hits = sum(1 for w in words if w in index.english)
@@ -79,10 +110,4 @@ def foreign_language(text: str, rules: Languages) -> str | None:
     for w in words:
         for k in index.languages_of.get(w, ()):
             hits[k] += 1
-    best, best_hits = None, 0
-    for code, code_hits in zip(index.codes, hits, strict=True):
-        if code_hits > best_hits:
-            best, best_hits = code, code_hits
-    if best_hits >= rules.min_hits and best_hits >= rules.ratio * max(english_hits, 1):
-        return best
-    return None
+    return english_hits, dict(zip(index.codes, hits, strict=True))

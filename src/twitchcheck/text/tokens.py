@@ -10,6 +10,7 @@ takes them from there (:func:`token_strings`). The lists hold no reference to th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -62,3 +63,14 @@ def token_strings(doc: Doc) -> TokenStrings:
     now and not kept."""
     kept = doc.user_data.get(_KEY)
     return kept if isinstance(kept, TokenStrings) else read(doc)
+
+
+def hesitation(words: Sequence[str], i: int) -> bool:
+    """``words[i]`` is a comma between a word said twice ("came out like, like coke", "he, he fell"):
+    a hesitation of speech written down, not the start of a new clause."""
+    return (
+        words[i] == ","
+        and 0 < i < len(words) - 1
+        and words[i - 1] == words[i + 1]
+        and words[i + 1].isalpha()
+    )
