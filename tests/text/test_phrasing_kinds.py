@@ -191,3 +191,28 @@ def test_a_missed_dialysis_is_read_and_a_missed_gym_session_is_not(kb: Knowledge
     assert "missed_dialysis" not in read(kb, "missed my gym session and my calf twitches")
     level = assess("she skipped dialysis on friday, now she's breathless and her legs twitch", kb=kb)
     assert level.triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "since this morning she's talking complete nonsense",
+        "he's hot and he doesn't know me",
+        "grandad didnt know what year it was",
+        "my sister is acting really spaced and keeps jerking",
+    ],
+)
+def test_confusion_as_relatives_say_it(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).get("confusion") == "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have no idea what day my twitching started",
+        "he said rubbish things about my cooking and my eye twitches",
+        "the doctor doesn't know what is causing my twitching",
+    ],
+)
+def test_not_knowing_or_rubbish_about_something_else_is_not_confusion(kb: KnowledgeBase, text: str) -> None:
+    assert "confusion" not in read(kb, text)
