@@ -216,3 +216,25 @@ def test_confusion_as_relatives_say_it(kb: KnowledgeBase, text: str) -> None:
 )
 def test_not_knowing_or_rubbish_about_something_else_is_not_confusion(kb: KnowledgeBase, text: str) -> None:
     assert "confusion" not in read(kb, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "little purple dots have come up on his chest",
+        "marks on her legs that wont fade",
+        "some blotches and you can still see them through the glass",
+    ],
+)
+def test_spots_that_do_not_fade_said_by_colour_fading_or_the_glass(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).get("rash_nonblanching") == "present"
+
+
+def test_spots_that_do_not_go_away_are_not_a_rash_that_does_not_fade(kb: KnowledgeBase) -> None:
+    assert "rash_nonblanching" not in read(kb, "my spots don't go away and my eye twitches")
+
+
+def test_no_before_a_number_is_a_number_not_a_denial(kb: KnowledgeBase) -> None:
+    # "incident no 114" numbers the report; the sentence that runs on from it is not denied
+    said = read(kb, "Report no 27. 01:10 he fell off the wall and landed on his back, legs numb")
+    assert said.get("spinal_trauma_recent") == "present"
