@@ -20,19 +20,22 @@ DEV_E = BLIND / "dev-2026-12-06e.jsonl"
 DEV_F = BLIND / "dev-2026-12-06f.jsonl"
 DEV_G = BLIND / "dev-2026-12-06g.jsonl"
 DEV_H = BLIND / "dev-2026-12-07h.jsonl"
-SEALED = BLIND / "sealed-2026-12-07i.jsonl"
+DEV_I = BLIND / "dev-2026-12-07i.jsonl"
+SEALED = BLIND / "sealed-2026-12-07j.jsonl"
 SEALED_ROWS = 240
-SEALED_CHARS = 89776  # total characters of the sealed texts as committed
+SEALED_CHARS = 79032  # total characters of the sealed texts as committed
 
 
 def test_set_shape() -> None:
-    dev = [t for path in (DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H) for t in load_blind(path)]
+    dev = [
+        t for path in (DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H, DEV_I) for t in load_blind(path)
+    ]
     sealed = load_blind(SEALED)
-    assert len(dev) >= 2640 and len(sealed) >= 240
+    assert len(dev) >= 2880 and len(sealed) >= 240
     assert not {t.id for t in dev} & {t.id for t in sealed}
     dev_writers = {str(t.writer) for t in dev}
     sealed_writers = {str(t.writer) for t in sealed}
-    assert len(dev_writers) >= 37 and len(sealed_writers) >= 4
+    assert len(dev_writers) >= 41 and len(sealed_writers) >= 4
     # The sealed batch comes from writers whose texts development has never seen.
     assert not dev_writers & sealed_writers
     for t in [*dev, *sealed]:
@@ -49,7 +52,7 @@ def test_sealed_texts_are_unchanged() -> None:
 
 def test_each_batch_is_scored_on_its_own_brief() -> None:
     first, second = brief_findings(DEV), brief_findings(DEV_B)
-    later = {brief_findings(p) for p in (SEALED, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H)}
+    later = {brief_findings(p) for p in (SEALED, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H, DEV_I)}
     assert later == {second}
     assert first is not None and second is not None
     assert "face_droop" in first and "trismus" not in first  # written before the new findings
