@@ -238,3 +238,31 @@ def test_no_before_a_number_is_a_number_not_a_denial(kb: KnowledgeBase) -> None:
     # "incident no 114" numbers the report; the sentence that runs on from it is not denied
     said = read(kb, "Report no 27. 01:10 he fell off the wall and landed on his back, legs numb")
     assert said.get("spinal_trauma_recent") == "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my 2 year old got hold of his grandad's tablets, now he's sleepy",
+        "she ate some of her sister's pills about an hour ago",
+        "the baby bit into a washing capsule",
+        "he drank some weedkiller from the shed",
+    ],
+)
+def test_a_child_or_adult_who_swallowed_medicine_or_poison(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).get("swallowed_medicine_or_poison") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I swallowed my pills this morning and my eyelid twitches",
+        "I'm on loads of tablets and my calf twitches",
+        "no trouble swallowing, calf twitching",
+        "on prednisone for a nasty poison ivy rash and my calves twitch",
+        "I think I overdosed on coffee today, my eyelid twitches",
+    ],
+)
+def test_taking_ones_own_tablets_is_not_an_overdose(kb: KnowledgeBase, text: str) -> None:
+    assert "swallowed_medicine_or_poison" not in read(kb, text)
