@@ -266,3 +266,39 @@ def test_a_child_or_adult_who_swallowed_medicine_or_poison(kb: KnowledgeBase, te
 )
 def test_taking_ones_own_tablets_is_not_an_overdose(kb: KnowledgeBase, text: str) -> None:
     assert "swallowed_medicine_or_poison" not in read(kb, text)
+
+
+def possible(kb: KnowledgeBase, text: str) -> dict[str, str]:
+    return {m.finding: m.state for m in extract(text, kb, reference=WRITTEN).possible}
+
+
+def test_worried_that_it_is_something_is_a_doubt_not_a_statement(kb: KnowledgeBase) -> None:
+    # the worry is about what an event was; what the person feels is still read
+    assert "seizure" not in read(kb, "she's scared it's a fit coming on")
+    assert possible(kb, "she's scared it's a fit coming on").get("seizure") == "present"
+    assert read(kb, "I'm worried about my twitching").get("fasciculations") == "present"
+    assert read(kb, "my husband is having a fit").get("seizure") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # a conversation written down: the answer decides what the question asked about
+        ("Q: Is there any droop of the face, any weakness? A: No, she looks fine.", "face_droop", "absent"),
+        ("Nurse: has he been fitting? Mum: no.", "seizure", "absent"),
+        ("Q: Is there any droop in her face? A: Yes, on the left side.", "face_droop", "present"),
+        ("Any weakness? no", "weakness", "absent"),
+    ],
+)
+def test_a_question_answered_yes_or_no(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
+    assert read(kb, text).get(finding) == state
+
+
+def test_no_to_a_question_that_is_not_yes_or_no_denies_nothing(kb: KnowledgeBase) -> None:
+    assert "fever" not in read(kb, "Q: Do you know what his temperature is? A: No, we have no thermometer.")
+    assert "weakness" not in read(kb, "Any weakness? No idea, my legs feel odd")
+
+
+def test_a_safety_net_in_a_plan_is_not_a_finding(kb: KnowledgeBase) -> None:
+    said = read(kb, "Calves flickering after the marathon. Plan: rest, fluids, safety-net re dark urine.")
+    assert "dark_urine" not in said

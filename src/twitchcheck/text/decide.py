@@ -28,6 +28,7 @@ from twitchcheck.text.values import ValueReader, state_for_direction
 
 ABSENT_STATES = frozenset({"absent", "none", "normal"})
 CURRENT_ONLY = frozenset({"symptom", "character", "location"})
+_SOMEONE_ELSE = frozenset({OTHER_PERSON, FAMILY})
 
 # Priority of a candidate when several speak about one finding: a measured value beats a
 # statement; among equals an affirmed statement beats a negated one.
@@ -55,11 +56,19 @@ class Candidate:
 class Decider:
     """Applies the module rules to targets of one document."""
 
-    def __init__(self, grammar: Grammar, values: ValueReader, text: str, questions: set[int]) -> None:
+    def __init__(
+        self,
+        grammar: Grammar,
+        values: ValueReader,
+        text: str,
+        questions: set[int],
+        answered_no: frozenset[int] | set[int] = frozenset(),
+    ) -> None:
         self.grammar = grammar
         self.values = values
         self.text = text
         self.questions = questions
+        self.answered_no = answered_no  # questions the next sentence answers "no"
         self._counts = {rule.finding: rule for rule in grammar.counts}
 
     def blocked(self, target: Target) -> bool:
@@ -82,9 +91,12 @@ class Decider:
 
     def decide(self, target: Target, clause_bounds: tuple[int, int]) -> Candidate | None:
         """The candidate for a non-location target, or None."""
+        finding = target.finding
+        if target.sentence in self.answered_no and not target.mods & _SOMEONE_ELSE:
+            # asked about ("any fits?") and answered "no"; only a yes/no finding can be denied that way
+            return self._candidate(target, "absent") if finding.type == "binary" else None
         if self.blocked(target):
             return None
-        finding = target.finding
         if target.info.kind == "head":
             if target.firmly_negated:
                 state = "absent" if finding.type == "binary" else state_for_direction(finding, "normal")

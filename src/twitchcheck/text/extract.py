@@ -54,6 +54,9 @@ class _Prepared:
     compiled: Compiled
     subjects: SubjectReader
     questions: re.Pattern[str]
+    answered_no: re.Pattern[str]  # a sentence that answers the question before it with "no"
+    answered_yes: re.Pattern[str]  # ... with "yes"
+    asked: re.Pattern[str]  # a question put by a labelled asker ("Q:", "Nurse:")
 
 
 # Per recipe, not per pipeline: a renewed pipeline shares its recipe, and the old one is freed.
@@ -66,10 +69,22 @@ def _prepared(pipeline: Pipeline) -> _Prepared:
         return found
     grammar = pipeline.grammar
     openers = "|".join(re.escape(o) for o in sorted(grammar.questions.openers, key=len, reverse=True))
+    labels = "|".join(re.escape(o) for o in sorted(grammar.questions.speaker_labels, key=len, reverse=True))
+    answers = "|".join(re.escape(o) for o in sorted(grammar.questions.answer_labels, key=len, reverse=True))
     found = _Prepared(
         compiled=compile_document_rules(grammar, pipeline.findings),
         subjects=SubjectReader(grammar.people),
-        questions=re.compile(rf"^\W*(?:{openers})\b", re.I),
+        # "Q: Is there any droop in your face?": a question put by whoever the label names
+        questions=re.compile(rf"^\W*(?:(?:{labels})\s*[:.)-]\s*)?(?:{openers})\b", re.I),
+        asked=re.compile(rf"^\W*(?:{labels})\s*[:.)-]", re.I),
+        answered_yes=re.compile(
+            rf"^\W*(?:(?:{answers})\s*[:.)-]\s*)?(?:yes|yeah|yep|yup|yes she|yes he|affirmative)\b", re.I
+        ),
+        answered_no=re.compile(
+            rf"^\W*(?:(?:{answers})\s*[:.)-]\s*)?(?:no|nope|nah|none|negative|not really)\b"
+            r"(?!\s+(?:idea|clue)\b)",
+            re.I,
+        ),
     )
     _PREPARED[pipeline.recipe] = found
     return found
@@ -116,6 +131,21 @@ def _read(text: str, kb: HasFindings, reference: datetime | None, readers: froze
         if clean[s.char_start : s.char_end].rstrip().endswith("?")
         and prepared.questions.match(clean[s.char_start : s.char_end])
     }
+    # "Any weakness? No." / "Q: Have you been sick, any fits? A: No, just a headache": the answer denies what
+    # the question asked about, instead of leaving it to be asked again.
+    # "Q: Any droop of the face? A: Yes, the left": a labelled asker's question answered "yes" is a statement.
+    answered: set[int] = set()
+    confirmed: set[int] = set()
+    for s in lay.sentences:
+        if s.index not in questions or s.index + 1 >= len(lay.sentences):
+            continue
+        reply = lay.sentences[s.index + 1]
+        answer = clean[reply.char_start : reply.char_end]
+        if prepared.answered_no.match(answer) and not _WH_WORD.search(clean[s.char_start : s.char_end]):
+            answered.add(s.index)
+        elif prepared.answered_yes.match(answer) and prepared.asked.match(clean[s.char_start : s.char_end]):
+            confirmed.add(s.index)
+    questions -= answered | confirmed
     grammar = pipeline.grammar
     # A first pass without reporter knowledge tells which relatives introduce family history.
     findings = pipeline.findings
@@ -126,7 +156,7 @@ def _read(text: str, kb: HasFindings, reference: datetime | None, readers: froze
     checkpoint()
     targets = with_reporter(targets, subject.reporter_words)
 
-    decider = Decider(grammar, prepared.compiled.values, clean, questions)
+    decider = Decider(grammar, prepared.compiled.values, clean, questions, answered)
     # The document readers (places, time, medicines, episodes) read the rules' targets only: a learned
     # hit is evidence of its own finding, never a cue that changes how the rest of the text is read.
     ruled = [t for t in targets if t.info.kind != "learned"]
@@ -185,7 +215,7 @@ def _read(text: str, kb: HasFindings, reference: datetime | None, readers: froze
         chosen = resolve([*chosen.values(), *extra])
     chosen = _prefer_specific(chosen, grammar, lay)
     chosen = apply_implications(chosen, grammar.implications, findings)
-    possible = _possible(targets, decider, chosen, questions, doubtful, denied)
+    possible = _possible(targets, decider, chosen, questions, doubtful, denied, answered)
     chosen, possible = _consistent(chosen, grammar), _consistent(possible, grammar, chosen)
     language = foreign_language(text, grammar.languages)
     return Extraction(
@@ -211,6 +241,8 @@ def _alarm(text: str, grammar: Grammar, language: str | None, read_any: bool) ->
     return emergency_words(text, rules, mixed) if mixed else None
 
 
+# "Do you know what his temperature is? No, ...": "no" answers whether they know, not whether he is hot.
+_WH_WORD = re.compile(r"\b(?:what|when|where|which|who|whose|why|how)\b", re.I)
 _DOUBT = frozenset({POSSIBLE, FEAR})
 _NOT_DOUBT = frozenset({HYPOTHETICAL, OTHER_PERSON, FAMILY, RESOLVED})
 
@@ -222,13 +254,16 @@ def _possible(
     questions: set[int],
     doubtful: set[tuple[int, int]],
     denied: set[tuple[int, int]],
+    answered: set[int],
 ) -> dict[str, Candidate]:
     """Symptoms said with doubt or in a question, or read with doubt by the learned reader, about the
-    patient, not denied, not already read."""
+    patient, not denied, not already read, not asked about and answered "no"."""
     out: dict[str, Candidate] = {}
     for t in targets:
         f = t.finding
         if f.id in chosen or f.id in out or f.type != "binary" or t.negated or t.info.kind == "head":
+            continue
+        if t.sentence in answered:
             continue
         if f.category not in ("symptom", "character") or t.mods & _NOT_DOUBT:
             continue

@@ -192,6 +192,10 @@ class ThresholdRule(_Strict):
 
 class Questions(_Strict):
     openers: list[str]
+    # Who asks, in a conversation written down ("Q:", "Nurse:"): a question after one is still a question.
+    speaker_labels: list[str] = []
+    # Who answers ("A:", "Caller:"): "A: No" after a question denies what it asked about.
+    answer_labels: list[str] = []
 
 
 class Relatives(_Strict):
