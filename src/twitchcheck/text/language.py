@@ -59,9 +59,7 @@ def _index(rules: Languages) -> _Index:
         for word in set(vocabulary) - english:
             languages_of.setdefault(word, []).append(k)
     emergency = {
-        lang: re.compile(
-            "|".join(rf"(?<!\w)({re.escape(_fold(phrase))})(?!\w)" for phrase in phrases)
-        )
+        lang: re.compile("|".join(rf"(?<!\w)({re.escape(_fold(phrase))})(?!\w)" for phrase in phrases))
         for lang, phrases in rules.emergency.items()
         if phrases
     }

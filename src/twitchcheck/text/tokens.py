@@ -69,8 +69,5 @@ def hesitation(words: Sequence[str], i: int) -> bool:
     """``words[i]`` is a comma between a word said twice ("came out like, like coke", "he, he fell"):
     a hesitation of speech written down, not the start of a new clause."""
     return (
-        words[i] == ","
-        and 0 < i < len(words) - 1
-        and words[i - 1] == words[i + 1]
-        and words[i + 1].isalpha()
+        words[i] == "," and 0 < i < len(words) - 1 and words[i - 1] == words[i + 1] and words[i + 1].isalpha()
     )
