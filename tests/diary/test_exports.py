@@ -120,6 +120,59 @@ def test_import_reads_notes_without_stored_findings(session: Any, alice: UserPub
     assert [f.finding for f in first.note_findings] == ["loc_calf"]
 
 
+def test_import_limits_refuse_before_anything_is_read_or_written(session: Any, alice: UserPublic) -> None:
+    """Issue 13, finding 9: one import could ask for ~400,000 entries or ~3,000 notes of 5,000 characters
+    to be read. The limits are checked on the file as a whole, before a note is read or a row written;
+    only notes that must be read count (not those whose findings come with them, not duplicates)."""
+    limits = exports.ImportLimits(entries=3, note_characters=10)
+    kept = repo.add_entry(session, alice.id, entry(0, note="calf"), extractor=fake_extractor, kb=KB)
+    read: list[str] = []
+
+    def reader(text: str) -> list[Any]:
+        read.append(text)
+        return fake_extractor(text)
+
+    four = [entry(day).model_dump(mode="json") for day in (1, 2, 3, 4)]
+    with pytest.raises(exports.ImportFailed, match=r"4 entries.*at most 3.*[Ss]plit") as refused:
+        exports.import_json(session, alice.id, four, kb=KB, extractor=reader, limits=limits)
+    assert (refused.value.status, refused.value.field) == (413, "entries")
+    rows = "occurred_at\n" + "".join(f"{r['occurred_at']}\n" for r in four)
+    with pytest.raises(exports.ImportFailed, match=r"at most 3") as refused_csv:
+        exports.import_csv(session, alice.id, rows, kb=KB, extractor=reader, limits=limits)
+    assert refused_csv.value.status == 413
+
+    eleven = [
+        entry(1, note="calf weak").model_dump(mode="json"),
+        entry(2, medications="ab").model_dump(mode="json"),
+    ]
+    with pytest.raises(exports.ImportFailed, match=r"11 characters.*at most 10.*[Ss]plit") as too_long:
+        exports.import_json(session, alice.id, eleven, kb=KB, extractor=reader, limits=limits)
+    assert (too_long.value.status, too_long.value.field) == (413, "entries")
+    assert read == []
+    assert [comparable(e) for e in repo.list_entries(session, alice.id)] == [comparable(kept)]
+
+    # At the limits: 3 entries and 10 characters to read. The duplicate of the saved entry is skipped,
+    # so its note is not read and does not count; nor does a long note that comes with its findings.
+    duplicate = {k: v for k, v in kept.model_dump(mode="json").items() if k != "note_findings"}
+    at_limits = [entry(1, note="calf weak"), entry(2, note="a")]
+    report = exports.import_json(
+        session, alice.id, [*(e.model_dump(mode="json") for e in at_limits), duplicate], kb=KB,
+        extractor=reader, limits=limits,
+    )  # fmt: skip
+    assert (report.added, report.skipped) == (2, 1) and read == ["calf weak", "a"]
+    long_note = "calf " * 100
+    with_findings = {
+        **entry(3, note=long_note).model_dump(mode="json"),
+        "note_findings": [{"finding": "loc_calf", "state": "present", "span": "calf", "start": 0, "end": 4}],
+    }
+    again = exports.import_json(session, alice.id, [with_findings], kb=KB, extractor=reader, limits=limits)
+    assert again.added == 1 and read == ["calf weak", "a"]
+
+    # Without limits (the command line, on the person's own machine) any number goes in.
+    more = [entry(day).model_dump(mode="json") for day in (10, 11, 12, 13)]
+    assert exports.import_json(session, alice.id, more, kb=KB, extractor=reader, limits=None).added == 4
+
+
 def test_export_of_an_empty_account(session: Any) -> None:
     user = make_user(session, "empty")
     data = exports.export_data(session, user.id, KB)

@@ -349,7 +349,7 @@ def import_(
     ] = False,
     kb_path: KbOption = None,
 ) -> None:
-    """Import entries (all or nothing)."""
+    """Import entries (all or nothing; no limit on size, unlike the web API)."""
     from twitchcheck.diary.exports import ImportFailed, import_csv, import_json
 
     try:
@@ -362,14 +362,11 @@ def import_(
     kb = open_kb(kb_path)
     with _local() as (session, user_id):
         try:
-            if kind == "csv":
-                report = import_csv(
-                    session, user_id, text, kb=kb, extractor=EXTRACTOR, skip_duplicates=not keep_duplicates
-                )
-            else:
-                report = import_json(
-                    session, user_id, text, kb=kb, extractor=EXTRACTOR, skip_duplicates=not keep_duplicates
-                )
+            read = import_csv if kind == "csv" else import_json
+            report = read(
+                session, user_id, text, kb=kb, extractor=EXTRACTOR, skip_duplicates=not keep_duplicates,
+                limits=None,
+            )  # fmt: skip
         except ImportFailed as exc:
             raise _fail(str(exc)) from None
     console.print(f"Imported {report.added} entries; skipped {report.skipped} already in the diary.")

@@ -2,6 +2,8 @@
 
 Imports run in one transaction: a file either goes in completely or not at all. Entries already in
 the diary (same moment and kind) are skipped, so importing the same export twice adds nothing.
+What one import may ask of a server is bounded (:data:`IMPORT_LIMITS`), checked on the whole file
+before any note is read or any row written.
 """
 
 from __future__ import annotations
@@ -48,11 +50,66 @@ ExportFormat = Literal["json", "csv", "zip"]
 
 class ImportFailed(ValueError):
     """The file cannot be imported; the message names the record and field, ``field`` is its dotted
-    path in the export (``entries.2.intensity``, ``version``) or ``body`` for the file as a whole."""
+    path in the export (``entries.2.intensity``, ``version``) or ``body`` for the file as a whole.
+    ``status`` is the HTTP status that says why: 422 for content that is wrong, 413 for a file over
+    the :class:`ImportLimits`."""
 
-    def __init__(self, message: str, field: str = "body") -> None:
+    def __init__(self, message: str, field: str = "body", status: int = 422) -> None:
         super().__init__(message)
         self.field = field
+        self.status = status
+
+
+SPLIT_ADVICE = (
+    "please split it into smaller files (for example one per year) and import them one after another; "
+    "entries already in the diary are skipped"
+)
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """The most one import may ask of the server: ``entries`` in the file, and ``note_characters``
+    of notes and medications to read (those that come without their ``note_findings``; a
+    twitchcheck export has them, so its notes are not read and do not count)."""
+
+    entries: int
+    note_characters: int
+
+    def check_entries(self, count: int, *, at_least: bool = False) -> None:
+        if count > self.entries:
+            has = f"more than {self.entries:,}" if at_least else f"{count:,}"
+            raise ImportFailed(
+                f"the file has {has} entries; at most {self.entries:,} are imported in one go: "
+                + SPLIT_ADVICE,
+                "entries",
+                413,
+            )
+
+    def check_reading(self, characters: int) -> None:
+        if characters > self.note_characters:
+            raise ImportFailed(
+                f"the notes to be read in this file come to {characters:,} characters; at most "
+                f"{self.note_characters:,} characters of notes without their note_findings are read in one "
+                "go: " + SPLIT_ADVICE,
+                "entries",
+                413,
+            )
+
+
+# What one import request may ask of a server (issue 13, finding 9: 16 MiB of body held about
+# 400,000 small entries, or 3,300 notes of 5,000 characters to read, 4 to 7 minutes of one core).
+# - 20,000 entries: ten years of five entries a day is 18,250. Checking and writing 20,000 takes
+#   about 2 s on SQLite and 4 s on PostgreSQL on a 2-core machine. (A JSON export is about
+#   0.9 KB per entry, so the 16 MiB import body holds about 18,000 exported entries; the CSV export,
+#   about 0.3 KB per entry, holds all 20,000.)
+# - 1,000,000 characters of notes to read: only notes without their findings are read (a file made
+#   elsewhere, or edited); a twitchcheck export brings its findings and reads nothing. Room for ten
+#   years of three notes a day of 90 characters. Reading costs about 0.4 ms a note and 15-37
+#   microseconds a character, so one import reads for at most about 36 s of one core on a 2-core
+#   machine (measured through this function: 20,000 notes of 50 characters, random new words 36 s,
+#   the openings of people's messages 29 s; 200 notes of 5,000 characters of the slowest shape 26 s).
+# The web API holds every import to these; the command line (the person's own machine) to none.
+IMPORT_LIMITS = ImportLimits(entries=20_000, note_characters=1_000_000)
 
 
 @dataclass(frozen=True)
@@ -193,6 +250,11 @@ def _existing_keys(session: Session, user_id: int) -> set[tuple[datetime, str]]:
     return {(when, kind) for when, kind in rows}
 
 
+def _to_read(entry: EntryCreate) -> int:
+    """Characters :func:`twitchcheck.diary.repository.read_texts` would read for ``entry``."""
+    return len(entry.note or "") + len(entry.medications or "")
+
+
 def import_records(
     session: Session,
     user_id: int,
@@ -201,7 +263,12 @@ def import_records(
     kb: KnowledgeBase,
     extractor: NoteExtractor | None = None,
     skip_duplicates: bool = True,
+    limits: ImportLimits | None = IMPORT_LIMITS,
 ) -> ImportReport:
+    """Check every record, leave out duplicates, read the notes that need reading, then write all of
+    them in one transaction. ``limits`` (``None``: none) are checked before anything is read or written."""
+    if limits is not None:
+        limits.check_entries(len(records))
     parsed = [_parse_record(r, i, kb) for i, r in enumerate(records)]
     seen = _existing_keys(session, user_id) if skip_duplicates else set()
     keep: list[tuple[EntryCreate, list[NoteFinding] | None]] = []
@@ -211,6 +278,8 @@ def import_records(
             continue
         seen.add(key)
         keep.append((entry, notes))
+    if limits is not None:
+        limits.check_reading(sum(_to_read(entry) for entry, notes in keep if notes is None))
     session.rollback()  # end the read before the (slow) note reading
     ids = add_entries(
         session,
@@ -231,6 +300,7 @@ def import_json(
     kb: KnowledgeBase,
     extractor: NoteExtractor | None = None,
     skip_duplicates: bool = True,
+    limits: ImportLimits | None = IMPORT_LIMITS,
 ) -> ImportReport:
     """Import a twitchcheck JSON export (or a bare list of entries)."""
     try:
@@ -259,24 +329,27 @@ def import_json(
     if not isinstance(records, list):
         raise ImportFailed("expected a list of entries (or an export with an 'entries' list)", "entries")
     return import_records(
-        session, user_id, records, kb=kb, extractor=extractor, skip_duplicates=skip_duplicates
+        session, user_id, records, kb=kb, extractor=extractor, skip_duplicates=skip_duplicates, limits=limits
     )
 
 
-def csv_records(text: str) -> list[dict[str, Any]]:
+def csv_records(text: str, limits: ImportLimits | None = None) -> list[dict[str, Any]]:
+    """The rows of an export's CSV as records; with ``limits``, stops at the first row over them."""
     try:
-        return _csv_records(text)
+        return _csv_records(text, limits)
     except csv.Error as exc:  # the csv module's own complaint, e.g. a bare carriage return in a field
         raise ImportFailed(f"not a readable CSV file ({exc})") from None
 
 
-def _csv_records(text: str) -> list[dict[str, Any]]:
+def _csv_records(text: str, limits: ImportLimits | None) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(text))
     records: list[dict[str, Any]] = []
     missing = {"occurred_at"} - set(reader.fieldnames or [])
     if missing:
         raise ImportFailed(f"CSV header lacks {sorted(missing)}; expected columns like {list(CSV_FIELDS)}")
     for row in reader:
+        if limits is not None:
+            limits.check_entries(len(records) + 1, at_least=True)
         record: dict[str, Any] = {}
         for key, value in row.items():
             if key is None or key not in CSV_FIELDS or key in ("id", "created_at", "updated_at"):
@@ -311,8 +384,10 @@ def import_csv(
     kb: KnowledgeBase,
     extractor: NoteExtractor | None = None,
     skip_duplicates: bool = True,
+    limits: ImportLimits | None = IMPORT_LIMITS,
 ) -> ImportReport:
     """Import the CSV that :func:`export_csv` writes (empty cells are missing values)."""
+    records = csv_records(text, limits)
     return import_records(
-        session, user_id, csv_records(text), kb=kb, extractor=extractor, skip_duplicates=skip_duplicates
+        session, user_id, records, kb=kb, extractor=extractor, skip_duplicates=skip_duplicates, limits=limits
     )

@@ -49,6 +49,7 @@ from twitchcheck.web.auth import accounts_of, address_hash, address_wait, heavy_
 from twitchcheck.web.deps import KB
 from twitchcheck.web.diary_schemas import ENTRY_EXAMPLE
 from twitchcheck.web.errors import InputError
+from twitchcheck.web.limits import IMPORT_BODY_LIMIT
 from twitchcheck.web.render import download
 from twitchcheck.web.schemas import whole_number
 
@@ -401,7 +402,17 @@ def _parse_import_json(raw: bytes) -> Any:
 @private.post(
     "/account/import",
     response_model=ImportReportOut,
-    responses={**AUTH, **BODY, **BUSY, 415: error_response("The body is neither JSON nor CSV.")},
+    responses={
+        **AUTH,
+        **BODY,
+        **BUSY,
+        413: error_response(
+            f"The request body is over the size limit ({IMPORT_BODY_LIMIT // (1024 * 1024)} MiB), or the "
+            f"file has more than {exports.IMPORT_LIMITS.entries:,} entries or more than "
+            f"{exports.IMPORT_LIMITS.note_characters:,} characters of notes to read: split it."
+        ),
+        415: error_response("The body is neither JSON nor CSV."),
+    },
     tags=["account"],
     summary="Import entries from a JSON or CSV export",
     openapi_extra={"requestBody": _IMPORT_BODY},
@@ -416,7 +427,9 @@ async def import_entries(
 ) -> ImportReportOut:
     """All or nothing: one bad entry and nothing is imported; the message names the entry and field.
 
-    At most 10 imports per 10 minutes, one at a time (429 with Retry-After)."""
+    At most 20,000 entries, and 1,000,000 characters of notes to read (notes sent without their
+    note_findings; an export's come with them), per import: more is 413, before anything is read or
+    stored; split the file. At most 10 imports per 10 minutes, one at a time (429 with Retry-After)."""
     async with heavy_operation(request, user, "import"):
         return await _import(request, user, kb, skip_duplicates)
 
@@ -448,7 +461,8 @@ async def _import(
             )
     except exports.ImportFailed as exc:
         message = str(exc)
-        raise InputError(f"body: {message}" if exc.field == "body" else message, exc.field) from None
+        detail = f"body: {message}" if exc.field == "body" else message
+        raise InputError(detail, exc.field, exc.status) from None
     return ImportReportOut(added=report.added, skipped=report.skipped, ids=report.ids)
 
 

@@ -8,6 +8,8 @@ few people (or one script) could keep every core busy. Two limits, each answered
   database (keyed hash of kind and user id), so every worker process shares the count;
 * **at once**, in this process: one expensive operation per person, and ``slots`` for everyone
   (a request waits up to ``queue_seconds`` for a free slot before it is refused).
+
+What one import may hold is bounded as well (``twitchcheck.diary.exports.IMPORT_LIMITS``: 413).
 """
 
 from __future__ import annotations
