@@ -302,3 +302,9 @@ def test_no_to_a_question_that_is_not_yes_or_no_denies_nothing(kb: KnowledgeBase
 def test_a_safety_net_in_a_plan_is_not_a_finding(kb: KnowledgeBase) -> None:
     said = read(kb, "Calves flickering after the marathon. Plan: rest, fluids, safety-net re dark urine.")
     assert "dark_urine" not in said
+
+
+def test_a_missed_session_is_dialysis_only_in_a_text_about_dialysis(kb: KnowledgeBase) -> None:
+    dialysis = "He's on haemodialysis three times a week. He missed Monday's session, now his legs twitch."
+    assert read(kb, dialysis).get("missed_dialysis") == "present"
+    assert "missed_dialysis" not in read(kb, "I missed Monday's session at the gym, now my legs twitch.")

@@ -231,6 +231,11 @@ def _cross_check(kb: KnowledgeBase, finding_files: dict[Path, FindingFile]) -> N
             if finding.premise and (premise is None or premise.type != "binary" or premise.id == finding.id):
                 where = f"{rel}: findings[{i}] ({finding.id}): field premise"
                 raise KnowledgeError(f"{where}: {finding.premise!r} must be another yes/no finding")
+            for k, frame in enumerate(finding.frames):
+                unknown = [fid for fid in frame.only_with if fid not in kb.findings]
+                if unknown:
+                    where = f"{rel}: findings[{i}] ({finding.id}): frames[{k}].only_with"
+                    raise KnowledgeError(f"{where}: unknown finding {unknown[0]!r}")
     for name in (AGE_FINDING, SEX_FINDING):
         if name not in kb.findings:
             raise KnowledgeError(f"findings/: the demographic finding {name!r} is required")

@@ -120,6 +120,11 @@ class Frame(Strict):
         default_factory=list,
         description="words a match never reaches across ('couldn't get off the toilet' is a task)",
     )
+    only_with: list[Id] = Field(
+        default_factory=list,
+        description="findings the text must also name for a match to count ('missed Friday's session' is a "
+        "dialysis session only in a text about dialysis)",
+    )
 
     @field_validator("parts")
     @classmethod

@@ -112,6 +112,9 @@ def collect_targets(
             break
         if not swallowed:
             kept.append((span, info))
+    # A frame that needs company ("missed Friday's session" needs dialysis) counts only beside it.
+    named = {info.finding for _, info in kept if info.kind != "learned"}
+    kept = [(span, info) for span, info in kept if not info.only_with or info.only_with & named]
 
     graph = doc._.context_graph
     # Each span's ``_.modifiers`` as ConText set them, edge by edge and keyed by the span's offsets (two

@@ -40,6 +40,8 @@ class TargetInfo:
     names_test: bool = False
     # The finding itself means "found normal" (e.g. assessed_normal): a "normal" cue cannot deny it.
     means_normal: bool = False
+    # A frame's match counts only in a text that also names one of these findings (``Frame.only_with``).
+    only_with: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,15 @@ def build_vocabulary(
                 for word in tokenize(change):
                     if word.isalpha():
                         surface.setdefault(word.lower(), normalize(word))
-                info = TargetInfo(fid, f"{frame.parts[0]} ... {change}", "frame", change_norms, False, False)
+                info = TargetInfo(
+                    fid,
+                    f"{frame.parts[0]} ... {change}",
+                    "frame",
+                    change_norms,
+                    False,
+                    False,
+                    only_with=frozenset(frame.only_with),
+                )
                 before = frame.window if frame.before is None else frame.before
                 frames.append((len(targets), parts, change_norms, frame.window, before, stops))
                 targets.append((info, ()))
