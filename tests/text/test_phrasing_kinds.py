@@ -308,3 +308,17 @@ def test_a_missed_session_is_dialysis_only_in_a_text_about_dialysis(kb: Knowledg
     dialysis = "He's on haemodialysis three times a week. He missed Monday's session, now his legs twitch."
     assert read(kb, dialysis).get("missed_dialysis") == "present"
     assert "missed_dialysis" not in read(kb, "I missed Monday's session at the gym, now my legs twitch.")
+
+
+def test_a_dash_ends_what_the_bottom_is_said_to_feel(kb: KnowledgeBase) -> None:
+    # "different ... bottom" would be numbness around the bottom; the dash ends one statement
+    said = read(kb, "I know my body and this feels different - my bottom left eyelid keeps flickering")
+    assert "saddle_numbness" not in said and said.get("loc_eyelid") == "present"
+    assert read(kb, "it feels different around my bottom").get("saddle_numbness") == "present"
+    # elsewhere a dash may just go on about the same thing
+    assert read(kb, "he showed me his pee - it's like cola").get("dark_urine") == "present"
+
+
+def test_a_relative_clause_is_about_something_else(kb: KnowledgeBase) -> None:
+    assert "weak_grip" not in read(kb, "he is on his phone till all hours which can't help, legs jump")
+    assert read(kb, "she can't hold her phone any more").get("weak_grip") == "present"
