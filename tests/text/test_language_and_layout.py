@@ -106,6 +106,19 @@ def test_an_emergency_word_in_a_language_the_text_switches_into_is_an_emergency(
     assert word in result.triage.reasons[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # a pronoun or particle between the words of an emergency phrase
+        ("ang tatay ko hirap na siya huminga ngayon at nanginginig ang binti", "hirap huminga"),
+        ("mi abuela no le responde a nadie y tiene los brazos temblando", "no responde"),
+    ],
+)
+def test_short_words_may_sit_inside_an_emergency_phrase(kb: KnowledgeBase, text: str, word: str) -> None:
+    result = assess(text, kb=kb)
+    assert result.triage.level == "emergency" and word in result.triage.reasons[0]
+
+
 def test_a_few_foreign_words_in_an_english_text_raise_no_alarm(kb: KnowledgeBase) -> None:
     # too few of the other language's own words to count as switching into it
     text = "my calf twitches after 4 coffees, no weakness. My abuela says 'no pasa nada'."

@@ -27,6 +27,15 @@ def emergency_words(text: str, rules: Languages, codes: Iterable[str] | None = N
     return None
 
 
+# Up to two short words (pronouns, particles) may sit between the words of a phrase: "hirap huminga" is
+# also said "hirap na siya huminga", "no responde" also "no le responde".
+_BETWEEN = r"(?:\W+\w{1,4}){0,2}\W+"
+
+
+def _spaced(phrase: str) -> str:
+    return _BETWEEN.join(re.escape(word) for word in phrase.split())
+
+
 def _fold(text: str) -> str:
     """Lower case without accents ("convulsión" and "convulsion" are the same word typed twice)."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -59,7 +68,7 @@ def _index(rules: Languages) -> _Index:
         for word in set(vocabulary) - english:
             languages_of.setdefault(word, []).append(k)
     emergency = {
-        lang: re.compile("|".join(rf"(?<!\w)({re.escape(_fold(phrase))})(?!\w)" for phrase in phrases))
+        lang: re.compile("|".join(rf"(?<!\w)({_spaced(_fold(phrase))})(?!\w)" for phrase in phrases))
         for lang, phrases in rules.emergency.items()
         if phrases
     }
