@@ -322,3 +322,8 @@ def test_a_dash_ends_what_the_bottom_is_said_to_feel(kb: KnowledgeBase) -> None:
 def test_a_relative_clause_is_about_something_else(kb: KnowledgeBase) -> None:
     assert "weak_grip" not in read(kb, "he is on his phone till all hours which can't help, legs jump")
     assert read(kb, "she can't hold her phone any more").get("weak_grip") == "present"
+
+
+def test_having_had_ms_for_years_is_known_ms(kb: KnowledgeBase) -> None:
+    assert read(kb, "Ive had MS for 9 years and now my eyelid flickers").get("hx_ms") == "present"
+    assert "hx_ms" not in read(kb, "I had MS tests last year and they were clear")
