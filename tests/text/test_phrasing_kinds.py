@@ -327,3 +327,13 @@ def test_a_relative_clause_is_about_something_else(kb: KnowledgeBase) -> None:
 def test_having_had_ms_for_years_is_known_ms(kb: KnowledgeBase) -> None:
     assert read(kb, "Ive had MS for 9 years and now my eyelid flickers").get("hx_ms") == "present"
     assert "hx_ms" not in read(kb, "I had MS tests last year and they were clear")
+
+
+def test_a_learned_guess_on_words_that_say_nothing_is_not_asked(kb: KnowledgeBase) -> None:
+    # the learned reader guessed a long fit and exercise intolerance from "minutes" alone
+    text = (
+        "Most nights a cramp grabs my calf about 3am and I stand on the cold floor till it lets go, "
+        "a couple of minutes."
+    )
+    assert not {"seizure_prolonged", "exercise_intolerance"} & set(possible(kb, text))
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level in ("self_care", "routine")

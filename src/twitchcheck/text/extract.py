@@ -7,6 +7,8 @@ import weakref
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from spacy.tokens import Doc
+
 from twitchcheck.text.clauses import Layout, layout
 from twitchcheck.text.context_rules import FAMILY, FEAR, HYPOTHETICAL, OTHER_PERSON, POSSIBLE, RESOLVED
 from twitchcheck.text.decide import LEARNED, STATEMENT, Candidate, Decider
@@ -56,6 +58,9 @@ class _Prepared:
     questions: re.Pattern[str]
     answered_no: re.Pattern[str]  # a sentence that answers the question before it with "no"
     answered_yes: re.Pattern[str]  # ... with "yes"
+    # Words that say nothing of a symptom on their own (function words, time units, sides): a learned
+    # guess anchored on such words alone ("she", "minutes", "left") is not a warning sign to ask about.
+    uninformative: frozenset[str]
     asked: re.Pattern[str]  # a question put by a labelled asker ("Q:", "Nurse:")
 
 
@@ -77,6 +82,15 @@ def _prepared(pipeline: Pipeline) -> _Prepared:
         # "Q: Is there any droop in your face?": a question put by whoever the label names
         questions=re.compile(rf"^\W*(?:(?:{labels})\s*[:.)-]\s*)?(?:{openers})\b", re.I),
         asked=re.compile(rf"^\W*(?:{labels})\s*[:.)-]", re.I),
+        uninformative=frozenset(
+            w.lower()
+            for w in (
+                *grammar.languages.english,
+                *grammar.durations.units,
+                *grammar.laterality.left,
+                *grammar.laterality.right,
+            )
+        ),
         answered_yes=re.compile(
             rf"^\W*(?:(?:{answers})\s*[:.)-]\s*)?(?:yes|yeah|yep|yup|yes she|yes he|affirmative)\b", re.I
         ),
@@ -215,7 +229,8 @@ def _read(text: str, kb: HasFindings, reference: datetime | None, readers: froze
         chosen = resolve([*chosen.values(), *extra])
     chosen = _prefer_specific(chosen, grammar, lay)
     chosen = apply_implications(chosen, grammar.implications, findings)
-    possible = _possible(targets, decider, chosen, questions, doubtful, denied, answered)
+    vague = _vague({(t.tok_start, t.tok_end) for t in targets if t.info.kind == "learned"}, doc, prepared)
+    possible = _possible(targets, decider, chosen, questions, doubtful, denied, answered, vague)
     chosen, possible = _consistent(chosen, grammar), _consistent(possible, grammar, chosen)
     language = foreign_language(text, grammar.languages)
     return Extraction(
@@ -247,6 +262,15 @@ _DOUBT = frozenset({POSSIBLE, FEAR})
 _NOT_DOUBT = frozenset({HYPOTHETICAL, OTHER_PERSON, FAMILY, RESOLVED})
 
 
+def _vague(spans: set[tuple[int, int]], doc: Doc, prepared: _Prepared) -> set[tuple[int, int]]:
+    """The learned reader's doubtful spans made only of words that say nothing of a symptom."""
+    return {
+        (a, b)
+        for a, b in spans
+        if all(t.lower_ in prepared.uninformative or not t.is_alpha for t in doc[a:b])
+    }
+
+
 def _possible(
     targets: list[Target],
     decider: Decider,
@@ -255,15 +279,17 @@ def _possible(
     doubtful: set[tuple[int, int]],
     denied: set[tuple[int, int]],
     answered: set[int],
+    vague: set[tuple[int, int]],
 ) -> dict[str, Candidate]:
     """Symptoms said with doubt or in a question, or read with doubt by the learned reader, about the
-    patient, not denied, not already read, not asked about and answered "no"."""
+    patient, not denied, not already read, not asked about and answered "no"; a learned guess only
+    where its words say something (not ``vague``)."""
     out: dict[str, Candidate] = {}
     for t in targets:
         f = t.finding
         if f.id in chosen or f.id in out or f.type != "binary" or t.negated or t.info.kind == "head":
             continue
-        if t.sentence in answered:
+        if t.sentence in answered or (t.info.kind == "learned" and (t.tok_start, t.tok_end) in vague):
             continue
         if f.category not in ("symptom", "character") or t.mods & _NOT_DOUBT:
             continue
