@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from twitchcheck.text.clauses import Layout, layout
 from twitchcheck.text.context_rules import FAMILY, FEAR, HYPOTHETICAL, OTHER_PERSON, POSSIBLE, RESOLVED
+from twitchcheck.text.conversation import ConversationRules, read_questions
 from twitchcheck.text.decide import LEARNED, STATEMENT, Candidate, Decider
 from twitchcheck.text.document import (
     Compiled,
@@ -55,13 +56,10 @@ _NEGATION_TOKENS = frozenset({"n't", "not", "never", "no", "nt"})
 class _Prepared:
     compiled: Compiled
     subjects: SubjectReader
-    questions: re.Pattern[str]
-    answered_no: re.Pattern[str]  # a sentence that answers the question before it with "no"
-    answered_yes: re.Pattern[str]  # ... with "yes"
+    conversation: ConversationRules
     # Words that say nothing of a symptom on their own (function words, time units, sides): a learned
     # guess anchored on such words alone ("she", "minutes", "left") is not a warning sign to ask about.
     uninformative: frozenset[str]
-    asked: re.Pattern[str]  # a question put by a labelled asker ("Q:", "Nurse:")
 
 
 # Per recipe, not per pipeline: a renewed pipeline shares its recipe, and the old one is freed.
@@ -73,15 +71,10 @@ def _prepared(pipeline: Pipeline) -> _Prepared:
     if found is not None:
         return found
     grammar = pipeline.grammar
-    openers = "|".join(re.escape(o) for o in sorted(grammar.questions.openers, key=len, reverse=True))
-    labels = "|".join(re.escape(o) for o in sorted(grammar.questions.speaker_labels, key=len, reverse=True))
-    answers = "|".join(re.escape(o) for o in sorted(grammar.questions.answer_labels, key=len, reverse=True))
     found = _Prepared(
         compiled=compile_document_rules(grammar, pipeline.findings),
         subjects=SubjectReader(grammar.people),
-        # "Q: Is there any droop in your face?": a question put by whoever the label names
-        questions=re.compile(rf"^\W*(?:(?:{labels})\s*[:.)-]\s*)?(?:{openers})\b", re.I),
-        asked=re.compile(rf"^\W*(?:{labels})\s*[:.)-]", re.I),
+        conversation=ConversationRules.compile(grammar.questions),
         uninformative=frozenset(
             w.lower()
             for w in (
@@ -90,14 +83,6 @@ def _prepared(pipeline: Pipeline) -> _Prepared:
                 *grammar.laterality.left,
                 *grammar.laterality.right,
             )
-        ),
-        answered_yes=re.compile(
-            rf"^\W*(?:(?:{answers})\s*[:.)-]\s*)?(?:yes|yeah|yep|yup|yes she|yes he|affirmative)\b", re.I
-        ),
-        answered_no=re.compile(
-            rf"^\W*(?:(?:{answers})\s*[:.)-]\s*)?(?:no|nope|nah|none|negative|not really)\b"
-            r"(?!\s+(?:idea|clue)\b)",
-            re.I,
         ),
     )
     _PREPARED[pipeline.recipe] = found
@@ -139,27 +124,8 @@ def _read(text: str, kb: HasFindings, reference: datetime | None, readers: froze
     denied: set[tuple[int, int]] = doc.user_data.get(DENIED_KEY, set())
     checkpoint()
     lay = layout(doc)
-    questions = {
-        s.index
-        for s in lay.sentences
-        if clean[s.char_start : s.char_end].rstrip().endswith("?")
-        and prepared.questions.match(clean[s.char_start : s.char_end])
-    }
-    # "Any weakness? No." / "Q: Have you been sick, any fits? A: No, just a headache": the answer denies what
-    # the question asked about, instead of leaving it to be asked again.
-    # "Q: Any droop of the face? A: Yes, the left": a labelled asker's question answered "yes" is a statement.
-    answered: set[int] = set()
-    confirmed: set[int] = set()
-    for s in lay.sentences:
-        if s.index not in questions or s.index + 1 >= len(lay.sentences):
-            continue
-        reply = lay.sentences[s.index + 1]
-        answer = clean[reply.char_start : reply.char_end]
-        if prepared.answered_no.match(answer) and not _WH_WORD.search(clean[s.char_start : s.char_end]):
-            answered.add(s.index)
-        elif prepared.answered_yes.match(answer) and prepared.asked.match(clean[s.char_start : s.char_end]):
-            confirmed.add(s.index)
-    questions -= answered | confirmed
+    asked = read_questions(prepared.conversation, clean, lay)
+    questions, answered = asked.open, asked.answered_no
     grammar = pipeline.grammar
     # A first pass without reporter knowledge tells which relatives introduce family history.
     findings = pipeline.findings
@@ -256,8 +222,6 @@ def _alarm(text: str, grammar: Grammar, language: str | None, read_any: bool) ->
     return emergency_words(text, rules, mixed) if mixed else None
 
 
-# "Do you know what his temperature is? No, ...": "no" answers whether they know, not whether he is hot.
-_WH_WORD = re.compile(r"\b(?:what|when|where|which|who|whose|why|how)\b", re.I)
 _DOUBT = frozenset({POSSIBLE, FEAR})
 _NOT_DOUBT = frozenset({HYPOTHETICAL, OTHER_PERSON, FAMILY, RESOLVED})
 

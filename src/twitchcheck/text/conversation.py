@@ -1,0 +1,78 @@
+"""Conversations written down: questions, and the answers that settle them.
+
+A call handler's or nurse's note, a chat transcript or a form reads "Q: Any fits? A: No". The question is
+not a statement ("Q:" before it does not make it one), and the answer decides what it asked about: "no" to a
+yes/no question denies it, "yes" to a labelled asker's question states it. "No" to a what/when/how question
+("Do you know what his temperature is? No") answers something else and denies nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from twitchcheck.text.clauses import Layout
+from twitchcheck.text.grammar import Questions
+
+_WH_WORD = re.compile(r"\b(?:what|when|where|which|who|whose|why|how)\b", re.I)
+_YES = r"(?:yes|yeah|yep|yup|affirmative)\b"
+_NO = r"(?:no|nope|nah|none|negative|not really)\b(?!\s+(?:idea|clue)\b)"
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class ConversationRules:
+    """The grammar's question openers and speaker labels, compiled once."""
+
+    question: re.Pattern[str]  # a question, after an optional asker's label ("Q:", "Nurse:")
+    asked: re.Pattern[str]  # a question put by a labelled asker
+    yes: re.Pattern[str]  # an answer that starts with yes (after an optional answerer's label)
+    no: re.Pattern[str]  # ... with no
+
+    @classmethod
+    def compile(cls, rules: Questions) -> ConversationRules:
+        openers = _alternation(rules.openers)
+        askers = _alternation(rules.speaker_labels) or r"(?!)"
+        answerers = _alternation(rules.answer_labels) or r"(?!)"
+        label = rf"(?:(?:{answerers})\s*[:.)-]\s*)?"
+        return cls(
+            question=re.compile(rf"^\W*(?:(?:{askers})\s*[:.)-]\s*)?(?:{openers})\b", re.I),
+            asked=re.compile(rf"^\W*(?:{askers})\s*[:.)-]", re.I),
+            yes=re.compile(rf"^\W*{label}{_YES}", re.I),
+            no=re.compile(rf"^\W*{label}{_NO}", re.I),
+        )
+
+
+@dataclass(frozen=True)
+class AskedAndAnswered:
+    """Sentence indexes: questions left open, and those answered "no" (denied)."""
+
+    open: set[int]
+    answered_no: set[int]
+
+
+def read_questions(rules: ConversationRules, text: str, layout: Layout) -> AskedAndAnswered:
+    """Which sentences of ``text`` are questions still open, and which were answered "no" by the next."""
+    sentences = layout.sentences
+    asked = {
+        s.index
+        for s in sentences
+        if text[s.char_start : s.char_end].rstrip().endswith("?")
+        and rules.question.match(text[s.char_start : s.char_end])
+    }
+    denied: set[int] = set()
+    stated: set[int] = set()
+    for s in sentences:
+        if s.index not in asked or s.index + 1 >= len(sentences):
+            continue
+        reply = sentences[s.index + 1]
+        answer = text[reply.char_start : reply.char_end]
+        question = text[s.char_start : s.char_end]
+        if rules.no.match(answer) and not _WH_WORD.search(question):
+            denied.add(s.index)
+        elif rules.yes.match(answer) and rules.asked.match(question):
+            stated.add(s.index)
+    return AskedAndAnswered(asked - denied - stated, denied)
