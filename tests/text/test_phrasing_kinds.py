@@ -274,8 +274,8 @@ def possible(kb: KnowledgeBase, text: str) -> dict[str, str]:
 
 def test_worried_that_it_is_something_is_a_doubt_not_a_statement(kb: KnowledgeBase) -> None:
     # the worry is about what an event was; what the person feels is still read
-    assert "seizure" not in read(kb, "she's scared it's a fit coming on")
-    assert possible(kb, "she's scared it's a fit coming on").get("seizure") == "present"
+    assert "seizure" not in read(kb, "my brother is afraid it is a seizure starting")
+    assert possible(kb, "my brother is afraid it is a seizure starting").get("seizure") == "present"
     assert read(kb, "I'm worried about my twitching").get("fasciculations") == "present"
     assert read(kb, "my husband is having a fit").get("seizure") == "present"
 
@@ -300,7 +300,9 @@ def test_no_to_a_question_that_is_not_yes_or_no_denies_nothing(kb: KnowledgeBase
 
 
 def test_a_safety_net_in_a_plan_is_not_a_finding(kb: KnowledgeBase) -> None:
-    said = read(kb, "Calves flickering after the marathon. Plan: rest, fluids, safety-net re dark urine.")
+    said = read(
+        kb, "Thigh flickers after a long hike. Advice given, safety netted re dark urine and swelling."
+    )
     assert "dark_urine" not in said
 
 
@@ -312,15 +314,17 @@ def test_a_missed_session_is_dialysis_only_in_a_text_about_dialysis(kb: Knowledg
 
 def test_a_dash_ends_what_the_bottom_is_said_to_feel(kb: KnowledgeBase) -> None:
     # "different ... bottom" would be numbness around the bottom; the dash ends one statement
-    said = read(kb, "I know my body and this feels different - my bottom left eyelid keeps flickering")
+    said = read(kb, "Something feels different - my bottom right eyelid is jumping again")
     assert "saddle_numbness" not in said and said.get("loc_eyelid") == "present"
     assert read(kb, "it feels different around my bottom").get("saddle_numbness") == "present"
     # elsewhere a dash may just go on about the same thing
-    assert read(kb, "he showed me his pee - it's like cola").get("dark_urine") == "present"
+    assert read(kb, "her wee - it looks like cola").get("dark_urine") == "present"
 
 
 def test_a_relative_clause_is_about_something_else(kb: KnowledgeBase) -> None:
-    assert "weak_grip" not in read(kb, "he is on his phone till all hours which can't help, legs jump")
+    assert "weak_grip" not in read(
+        kb, "he scrolls his phone in bed which can't help matters, and his legs jump"
+    )
     assert read(kb, "she can't hold her phone any more").get("weak_grip") == "present"
 
 
@@ -330,10 +334,7 @@ def test_having_had_ms_for_years_is_known_ms(kb: KnowledgeBase) -> None:
 
 
 def test_a_learned_guess_on_words_that_say_nothing_is_not_asked(kb: KnowledgeBase) -> None:
-    # the learned reader guessed a long fit and exercise intolerance from "minutes" alone
-    text = (
-        "Most nights a cramp grabs my calf about 3am and I stand on the cold floor till it lets go, "
-        "a couple of minutes."
-    )
-    assert not {"seizure_prolonged", "exercise_intolerance"} & set(possible(kb, text))
+    # the learned reader guessed a cramp lasting too long from "minutes" alone
+    text = "Calf cramp wakes me at night, I stand up till it lets go, couple of minutes, then fine."
+    assert not {"cramp_prolonged", "seizure_prolonged", "exercise_intolerance"} & set(possible(kb, text))
     assert assess(text, kb=kb, reference=WRITTEN).triage.level in ("self_care", "routine")
