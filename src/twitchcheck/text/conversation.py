@@ -14,10 +14,6 @@ from dataclasses import dataclass
 from twitchcheck.text.clauses import Layout
 from twitchcheck.text.grammar import Questions
 
-_WH_WORD = re.compile(r"\b(?:what|when|where|which|who|whose|why|how)\b", re.I)
-_YES = r"(?:yes|yeah|yep|yup|affirmative)\b"
-_NO = r"(?:no|nope|nah|none|negative|not really)\b(?!\s+(?:idea|clue)\b)"
-
 
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -31,6 +27,7 @@ class ConversationRules:
     asked: re.Pattern[str]  # a question put by a labelled asker
     yes: re.Pattern[str]  # an answer that starts with yes (after an optional answerer's label)
     no: re.Pattern[str]  # ... with no
+    not_yes_no: re.Pattern[str]  # a what/when/how word: the question is not yes or no
 
     @classmethod
     def compile(cls, rules: Questions) -> ConversationRules:
@@ -38,11 +35,14 @@ class ConversationRules:
         askers = _alternation(rules.speaker_labels) or r"(?!)"
         answerers = _alternation(rules.answer_labels) or r"(?!)"
         label = rf"(?:(?:{answerers})\s*[:.)-]\s*)?"
+        yes, no = _alternation(rules.yes) or r"(?!)", _alternation(rules.no) or r"(?!)"
+        not_no = _alternation(rules.not_no) or r"(?!)"
         return cls(
             question=re.compile(rf"^\W*(?:(?:{askers})\s*[:.)-]\s*)?(?:{openers})\b", re.I),
             asked=re.compile(rf"^\W*(?:{askers})\s*[:.)-]", re.I),
-            yes=re.compile(rf"^\W*{label}{_YES}", re.I),
-            no=re.compile(rf"^\W*{label}{_NO}", re.I),
+            yes=re.compile(rf"^\W*{label}(?:{yes})\b", re.I),
+            no=re.compile(rf"^\W*{label}(?:{no})\b(?!\s+(?:{not_no})\b)", re.I),
+            not_yes_no=re.compile(rf"\b(?:{_alternation(rules.not_yes_no) or '(?!)'})\b", re.I),
         )
 
 
@@ -71,7 +71,7 @@ def read_questions(rules: ConversationRules, text: str, layout: Layout) -> Asked
         reply = sentences[s.index + 1]
         answer = text[reply.char_start : reply.char_end]
         question = text[s.char_start : s.char_end]
-        if rules.no.match(answer) and not _WH_WORD.search(question):
+        if rules.no.match(answer) and not rules.not_yes_no.search(question):
             denied.add(s.index)
         elif rules.yes.match(answer) and rules.asked.match(question):
             stated.add(s.index)

@@ -20,7 +20,7 @@ from twitchcheck.text.document import (
 )
 from twitchcheck.text.grammar import Grammar
 from twitchcheck.text.guard import checkpoint
-from twitchcheck.text.language import emergency_words, foreign_language, mixed_languages
+from twitchcheck.text.language import LanguageUse, emergency_words, language_use
 from twitchcheck.text.model import Extraction
 from twitchcheck.text.people import SubjectReader
 from twitchcheck.text.pipeline import (
@@ -198,28 +198,27 @@ def _read(text: str, kb: HasFindings, reference: datetime | None, readers: froze
     vague = _vague({(t.tok_start, t.tok_end) for t in targets if t.info.kind == "learned"}, doc, prepared)
     possible = _possible(targets, decider, chosen, questions, doubtful, denied, answered, vague)
     chosen, possible = _consistent(chosen, grammar), _consistent(possible, grammar, chosen)
-    language = foreign_language(text, grammar.languages)
+    languages = language_use(text, grammar.languages)
     return Extraction(
         mentions=to_mentions(chosen, text),
         age=subject.age,
         sex=subject.sex,
         possible=to_mentions(possible, text),
-        language=language,
-        alarm=_alarm(text, grammar, language, bool(chosen)),
+        language=languages.language,
+        alarm=_alarm(text, grammar, languages, bool(chosen)),
     )
 
 
-def _alarm(text: str, grammar: Grammar, language: str | None, read_any: bool) -> str | None:
+def _alarm(text: str, grammar: Grammar, languages: LanguageUse, read_any: bool) -> str | None:
     """An emergency word in another language: in a text in that language; in one too short to tell
     that reads as nothing in English ("babcia nieprzytomna"); in any of the languages a text switches
     into ("mi hermano ... no puede respirar, his arm just jerked")."""
     rules = grammar.languages
-    if language is not None:
-        return emergency_words(text, rules, [language])
+    if languages.language is not None:
+        return emergency_words(text, rules, [languages.language])
     if not read_any:
         return emergency_words(text, rules)
-    mixed = mixed_languages(text, rules)
-    return emergency_words(text, rules, mixed) if mixed else None
+    return emergency_words(text, rules, languages.mixed) if languages.mixed else None
 
 
 _DOUBT = frozenset({POSSIBLE, FEAR})

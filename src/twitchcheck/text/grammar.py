@@ -196,6 +196,11 @@ class Questions(_Strict):
     speaker_labels: list[str] = []
     # Who answers ("A:", "Caller:"): "A: No" after a question denies what it asked about.
     answer_labels: list[str] = []
+    yes: list[str] = []  # an answer starting with one of these states what a labelled asker asked
+    no: list[str] = []  # ... denies what a yes/no question asked
+    not_no: list[str] = []  # words after "no" that make it no answer ("no idea")
+    # A question with one of these asks what/when/how, not whether: "no" to it denies nothing.
+    not_yes_no: list[str] = []
 
 
 class Relatives(_Strict):

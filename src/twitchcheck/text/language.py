@@ -79,9 +79,21 @@ def _index(rules: Languages) -> _Index:
     return index
 
 
-def foreign_language(text: str, rules: Languages) -> str | None:
-    """A code for the language ``text`` seems to be in ("es", "pl", ... or "script" for another
-    alphabet), or None when it reads as English or is too short to tell."""
+@dataclass(frozen=True)
+class LanguageUse:
+    """The language a text seems to be in (None: English or too short to tell), and the other languages
+    it uses at least ``min_hits`` of their own words in, however much English is around them ("mi
+    hermano tiene fiebre ... his arm just jerked"): a person switching languages may name an emergency in
+    either."""
+
+    language: str | None
+    mixed: tuple[str, ...]
+
+
+def language_use(text: str, rules: Languages) -> LanguageUse:
+    """How ``text`` uses languages other than English (see :class:`LanguageUse`), its words counted once."""
+    english_hits, hits = _hits(text, rules)
+    mixed = tuple(code for code, n in hits.items() if n >= rules.min_hits)
     # Every letter of an ASCII text is Latin, and the share of others (0) is never above
     # ``script_share`` (which is above 0): only other texts are looked at letter by letter.
     if not text.isascii():
@@ -89,23 +101,20 @@ def foreign_language(text: str, rules: Languages) -> str | None:
         if letters:
             latin = sum(1 for c in letters if c.isascii() or "LATIN" in unicodedata.name(c, ""))
             if 1 - latin / len(letters) > rules.script_share:
-                return "script"
-    english_hits, hits = _hits(text, rules)
+                return LanguageUse("script", mixed)
     best, best_hits = None, 0
     for code, code_hits in hits.items():
         if code_hits > best_hits:
             best, best_hits = code, code_hits
     if best_hits >= rules.min_hits and best_hits >= rules.ratio * max(english_hits, 1):
-        return best
-    return None
+        return LanguageUse(best, mixed)
+    return LanguageUse(None, mixed)
 
 
-def mixed_languages(text: str, rules: Languages) -> tuple[str, ...]:
-    """The other languages ``text`` uses at least ``min_hits`` of their own words in, however much
-    English is around them ("mi hermano tiene fiebre ... his arm just jerked"): a person switching
-    between languages may name the emergency in either."""
-    _, hits = _hits(text, rules)
-    return tuple(code for code, n in hits.items() if n >= rules.min_hits)
+def foreign_language(text: str, rules: Languages) -> str | None:
+    """A code for the language ``text`` seems to be in ("es", "pl", ... or "script" for another
+    alphabet), or None when it reads as English or is too short to tell."""
+    return language_use(text, rules).language
 
 
 def _hits(text: str, rules: Languages) -> tuple[int, dict[str, int]]:
