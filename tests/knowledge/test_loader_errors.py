@@ -132,14 +132,15 @@ def test_a_premise_must_be_another_yes_no_finding(tmp_path: Path, premise: str) 
     assert f"(weakness): field premise: {premise!r} must be another yes/no finding" in str(caught.value)
 
 
-def test_a_frame_needs_known_findings_beside_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("field", ["only_with", "parts_from"])
+def test_a_frame_names_only_known_findings(tmp_path: Path, field: str) -> None:
     def edit(data: dict[str, Any]) -> None:
         finding = next(f for f in data["findings"] if f["id"] == "weakness")
-        finding["frames"] = [{"parts": ["session"], "changes": ["missed"], "only_with": ["wobbly_knees"]}]
+        finding["frames"] = [{"parts": ["session"], "changes": ["missed"], field: ["wobbly_knees"]}]
 
     with pytest.raises(KnowledgeError) as caught:
         load_kb(_broken(tmp_path, "findings/all.yaml", edit))
-    assert "(weakness): frames[0].only_with: unknown finding 'wobbly_knees'" in str(caught.value)
+    assert f"(weakness): frames[0].{field}: unknown finding 'wobbly_knees'" in str(caught.value)
 
 
 def test_a_yes_no_premise_loads(tmp_path: Path) -> None:

@@ -338,3 +338,98 @@ def test_a_learned_guess_on_words_that_say_nothing_is_not_asked(kb: KnowledgeBas
     text = "Calf cramp wakes me at night, I stand up till it lets go, couple of minutes, then fine."
     assert not {"cramp_prolonged", "seizure_prolonged", "exercise_intolerance"} & set(possible(kb, text))
     assert assess(text, kb=kb, reference=WRITTEN).triage.level in ("self_care", "routine")
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        # a fit still going as someone writes has lasted as long as they say
+        ("Our daughter is fitting on the sofa. It has been 6 minutes now.", "present"),
+        ("he started having a seizure in the kitchen, been going about 8 mins", "present"),
+        ("she's fitting and the jerking hasn't stopped", "present"),
+        # a finished fit's length decides too
+        ("he had a fit that lasted about 2 minutes", "absent"),
+    ],
+)
+def test_a_fit_still_going(kb: KnowledgeBase, text: str, state: str) -> None:
+    assert read(kb, text).get("seizure_prolonged") == state
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # when the fit happened, or how long since it ended, is not how long it lasted
+        "he had a fit this morning and since then he has been sleepy",
+        "She had a seizure at teatime; she's been calm for 25 minutes now.",
+        # a cramp or twitch that goes on is not a fit going on
+        "my eyelid twitching hasn't stopped all week",
+    ],
+)
+def test_time_since_a_fit_is_not_a_long_fit(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).get("seizure_prolonged") != "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the synonym's own "not" is what was said, not a denial of it
+        "when I got to him he was not with it at all",
+        "Mum is not herself since this afternoon",
+        "he wasn't with us for a minute or so and his arms jerked",
+        "my brother's out of it and won't say much",
+    ],
+)
+def test_absent_from_the_here_and_now_is_confusion(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).get("confusion") == "present"
+
+
+def test_a_denied_cue_outside_the_words_still_denies(kb: KnowledgeBase) -> None:
+    assert read(kb, "she is not confused").get("confusion") == "absent"
+    assert read(kb, "ran so hard I nearly threw up").get("vomiting") == "absent"
+
+
+def test_a_limb_gone_to_sleep_is_numbness(kb: KnowledgeBase) -> None:
+    assert read(kb, "since the fall both his legs feel asleep").get("numbness_tingling") == "present"
+    assert "numbness_tingling" not in read(kb, "the baby fell asleep on my arm and then my eyelid twitched")
+
+
+def test_not_standing_up_is_weakness_and_standing_up_is_nothing(kb: KnowledgeBase) -> None:
+    assert read(kb, "after he landed on his neck he couldn't stand up").get("weakness") == "present"
+    # a cramp that eases on standing: "stand" is no word for weakness
+    said = read(kb, "Calf cramps at night ease off within a few minutes once he stands up")
+    assert said.get("cramp_prolonged") == "absent" and "weakness" not in said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my 3 year old chewed some of his sister's Ritalin",
+        "the toddler got at my sertraline while I was in the shower and ate some",
+    ],
+)
+def test_a_medicine_named_by_its_name_and_eaten(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).get("swallowed_medicine_or_poison") == "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had my breakfast and then took my tablets as usual",
+        "ate my tea with my citalopram like always, eyelid twitching",
+        "I took my pills this morning and my calf is twitching",
+    ],
+)
+def test_a_meal_with_the_usual_tablets_is_no_overdose_or_party_pill(kb: KnowledgeBase, text: str) -> None:
+    said = read(kb, text)
+    assert "swallowed_medicine_or_poison" not in said
+    assert "serotonergic_recent_change" not in said
+
+
+def test_pills_at_a_party(kb: KnowledgeBase) -> None:
+    assert read(kb, "he took two pills at a party last night").get("serotonergic_drug") == "present"
+
+
+def test_a_body_stiff_then_jerking_is_a_fit(kb: KnowledgeBase) -> None:
+    assert read(kb, "his whole body is stiff and jerking").get("seizure") == "present"
+    # stiffness and jerking in the legs alone are not
+    assert "seizure" not in read(kb, "my legs go stiff and jerk at night")

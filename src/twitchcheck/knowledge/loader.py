@@ -232,10 +232,11 @@ def _cross_check(kb: KnowledgeBase, finding_files: dict[Path, FindingFile]) -> N
                 where = f"{rel}: findings[{i}] ({finding.id}): field premise"
                 raise KnowledgeError(f"{where}: {finding.premise!r} must be another yes/no finding")
             for k, frame in enumerate(finding.frames):
-                unknown = [fid for fid in frame.only_with if fid not in kb.findings]
-                if unknown:
-                    where = f"{rel}: findings[{i}] ({finding.id}): frames[{k}].only_with"
-                    raise KnowledgeError(f"{where}: unknown finding {unknown[0]!r}")
+                for name in ("only_with", "parts_from"):
+                    unknown = [fid for fid in getattr(frame, name) if fid not in kb.findings]
+                    if unknown:
+                        where = f"{rel}: findings[{i}] ({finding.id}): frames[{k}].{name}"
+                        raise KnowledgeError(f"{where}: unknown finding {unknown[0]!r}")
     for name in (AGE_FINDING, SEX_FINDING):
         if name not in kb.findings:
             raise KnowledgeError(f"findings/: the demographic finding {name!r} is required")

@@ -125,6 +125,11 @@ class Frame(Strict):
         description="findings the text must also name for a match to count ('missed Friday's session' is a "
         "dialysis session only in a text about dialysis)",
     )
+    parts_from: list[Id] = Field(
+        default_factory=list,
+        description="findings whose one-word synonyms are parts too ('ate his brother's Ritalin': every "
+        "stimulant's name, kept with the stimulant finding rather than copied here)",
+    )
 
     @field_validator("parts")
     @classmethod

@@ -14,6 +14,7 @@ from collections.abc import Set as AbstractSet
 from twitchcheck.text.clauses import Segment
 from twitchcheck.text.decide import VALUE, Candidate
 from twitchcheck.text.document_index import DocumentIndex
+from twitchcheck.text.grammar import EpisodeRule
 from twitchcheck.text.guard import scan
 from twitchcheck.text.time_phrase import TimePhrase
 
@@ -170,22 +171,40 @@ class CourseReader(DocumentIndex):
 
     def episodes(self) -> list[Candidate]:
         """How long one episode lasted ("the cramp lasted 20 minutes") -> present/absent; "a cramp
-        2 hours ago" says when, not how long."""
+        2 hours ago" says when, not how long. One still going ("it's been 7 minutes now") has lasted
+        at least that long: long enough is present, shorter says nothing yet."""
         out: list[Candidate] = []
         for rule in self.grammar.episodes:
             if rule.finding not in self.findings:
                 continue
             for phrase in self._phrases:
-                if phrase.days >= 1 or phrase.kind in ("ago", "since"):
+                if phrase.days >= 1 or phrase.kind == "ago":
                     continue
                 clause = self._clause_at(phrase.start)
                 if not self._anchored(clause, {rule.anchor, rule.finding}):
                     continue
                 # In the units table's own minutes, so that "10 minutes" is exactly 10.
                 minutes = round(phrase.days / self.grammar.durations.units["minute"], 6)
-                state = "present" if minutes >= rule.at_least_minutes else "absent"
+                long_enough = minutes >= rule.at_least_minutes
+                if phrase.kind == "since" and not (long_enough and self._still_going(phrase, rule)):
+                    continue  # "had a fit this morning, since then..." dates the fit
+                state = "present" if long_enough else "absent"
                 out.append(Candidate(rule.finding, state, phrase.start, phrase.end))
         return out
+
+    def _still_going(self, phrase: TimePhrase, rule: EpisodeRule) -> bool:
+        """Time still running on the episode: the phrase counts seconds, minutes or hours ("been
+        7 mins now", not "since this morning") and its clause does not say the episode is over."""
+        if rule.still_going_unless is None:
+            return False
+        units = self.grammar.durations.units
+        if not any(
+            units.get(w, 1) < 1 for w in re.findall(r"[a-z]+", self.text[phrase.start : phrase.end].lower())
+        ):
+            return False
+        clause = self._clause_at(phrase.start)
+        said = self.text[clause.char_start : clause.char_end].lower()
+        return not any(re.search(rf"\b{re.escape(w)}\b", said) for w in rule.still_going_unless)
 
     def rapid_spread(self, chosen: Mapping[str, Candidate]) -> Candidate | None:
         """Weakness in arms and legs that came on within days (see grammar ``rapid_spread``)."""

@@ -152,6 +152,8 @@ class MedicationChange(_Strict):
 class Combination(_Strict):
     all: list[str]
     then: str
+    # a graded finding among ``all`` must be read in this state ({twitch_spread: widespread})
+    states: dict[str, str] = {}
 
 
 class Assessment(_Strict):
@@ -178,6 +180,9 @@ class EpisodeRule(_Strict):
     finding: str
     anchor: str
     at_least_minutes: float
+    # Time still running counts too ("it's been 7 minutes now"), unless its clause says the episode
+    # is over ("been calm for half an hour"); None: only a finished episode's length counts.
+    still_going_unless: list[str] | None = None
 
 
 class ThresholdRule(_Strict):

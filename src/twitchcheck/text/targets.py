@@ -152,6 +152,15 @@ def collect_targets(
                 # A negation inside the match is counted by ``internal`` below, against the
                 # negations the synonym itself carries ("can't pee" is a problem, not a denial).
                 continue
+            if (
+                category == NEGATED
+                and m_start < span.start < m_end
+                and info.kind != "learned"
+                and any(w in normalize_negations and w in info.norms for w in lower[span.start : m_end])
+                and not any(w in normalize_negations for w in lower[m_start : span.start])
+            ):
+                # "was not" + "not with it": the cue's only negation is the synonym's own "not".
+                continue
             if category == NORMAL and info.means_normal:
                 continue
             if category == NORMAL and _not_normal_here(words, info.finding, grammar.normal_only_for):

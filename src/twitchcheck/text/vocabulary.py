@@ -152,7 +152,8 @@ def build_vocabulary(
     frames: list[tuple[int, frozenset[str], tuple[str, ...], int, int, frozenset[str]]] = []
     for fid, finding in findings.items():
         for frame in finding.frames:
-            parts = frozenset(n for word in frame.parts for n in _norms(word, tokenize, normalize)[-1:])
+            part_words = [*frame.parts, *_one_word_synonyms(findings, frame.parts_from)]
+            parts = frozenset(n for word in part_words for n in _norms(word, tokenize, normalize)[-1:])
             stops = frozenset(n for word in frame.stops for n in _norms(word, tokenize, normalize))
             for change in frame.changes:
                 change_norms = _norms(change, tokenize, normalize)
@@ -171,7 +172,7 @@ def build_vocabulary(
                 before = frame.window if frame.before is None else frame.before
                 frames.append((len(targets), parts, change_norms, frame.window, before, stops))
                 targets.append((info, ()))
-            for word in frame.parts:
+            for word in part_words:
                 if word.isalpha():
                     surface.setdefault(word.lower(), normalize(word))
     return Vocabulary(
@@ -253,3 +254,8 @@ def _derive_heads(
             if fid in findings:
                 heads[fid].add(normalize(word))
     return heads
+
+
+def _one_word_synonyms(findings: Mapping[str, Finding], ids: Iterable[str]) -> list[str]:
+    """The single-word synonyms of ``ids`` ("ritalin", "sertraline"), for a frame's parts."""
+    return [word for fid in ids if fid in findings for word in findings[fid].synonyms if word.isalpha()]
