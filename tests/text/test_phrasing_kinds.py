@@ -433,3 +433,18 @@ def test_a_body_stiff_then_jerking_is_a_fit(kb: KnowledgeBase) -> None:
     assert read(kb, "his whole body is stiff and jerking").get("seizure") == "present"
     # stiffness and jerking in the legs alone are not
     assert "seizure" not in read(kb, "my legs go stiff and jerk at night")
+
+
+def test_a_learned_guess_on_a_denial_is_not_asked(kb: KnowledgeBase) -> None:
+    # the learned reader once took "No fits" in a nurse's phone note for a fit; which guesses it makes
+    # depends on the whole text, so the rule is checked on the spans it is given
+    from twitchcheck.text.extract import _prepared, _vague
+    from twitchcheck.text.pipeline import get_pipeline
+
+    pipeline = get_pipeline(kb)
+    doc = pipeline("Thumbs flickering. No fits, never blacked out. Arms jerking.", frozenset({"rules"}))
+    words = [t.lower_ for t in doc]
+    no_fits = (words.index("no"), words.index("fits") + 1)
+    never = (words.index("never"), words.index("out") + 1)
+    jerking = (words.index("arms"), words.index("jerking") + 1)
+    assert _vague({no_fits, never, jerking}, doc, _prepared(pipeline)) == {no_fits, never}

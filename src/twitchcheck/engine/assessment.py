@@ -17,7 +17,7 @@ import numpy as np
 
 from twitchcheck.engine.evidence import Observation
 from twitchcheck.engine.explain import Explainer, Factor
-from twitchcheck.engine.inference import evidence_columns, posterior_from_columns
+from twitchcheck.engine.inference import evidence_columns, posterior_from_columns, weighed
 from twitchcheck.engine.model import Model
 from twitchcheck.engine.triage import (
     OpenFlag,
@@ -299,7 +299,8 @@ def assess_observations(
     """
     kb = model.kb
     observations = tuple(observations)
-    columns = evidence_columns(model, observations)
+    counted = weighed(model, observations)
+    columns = evidence_columns(model, counted)
     post = posterior_from_columns(model, columns)
     decision = decide(model, post, observations)
     doubtful = possible_red_flags(model, observations, possible)
@@ -329,7 +330,7 @@ def assess_observations(
     elif not understood:
         reasons = (kb.policy.not_understood,)
     n = model.n_conditions
-    explainer = Explainer(model, observations, columns)
+    explainer = Explainer(model, counted, columns)
     conditions = model.conditions
     care = model.care_levels(columns)  # a known, managed diagnosis may need less haste than a new one
     differential = tuple(

@@ -17,6 +17,18 @@ def evidence_columns(model: Model, observations: Sequence[Observation]) -> list[
     return [model.column(o.finding, o.state) for o in observations]
 
 
+def weighed(model: Model, observations: Sequence[Observation]) -> tuple[Observation, ...]:
+    """The observations the causes are weighed on: a finding that another present finding accounts for
+    (``Finding.explained_by``: hands cramping while over-breathing) is left to the red flags."""
+    present = {o.finding for o in observations if o.state == "present"}
+    findings = model.kb.findings
+    return tuple(
+        o
+        for o in observations
+        if o.state != "present" or not present.intersection(findings[o.finding].explained_by)
+    )
+
+
 def gate_open(model: Model, columns: Sequence[int]) -> BoolArray:
     """Per row: True unless it has an exposure gate and no evidence column opens it."""
     result: BoolArray = model.gate[:, list(columns)].any(axis=1) | (model.log_unexposed == 0.0)
@@ -54,4 +66,4 @@ def posterior_from_columns(model: Model, columns: Sequence[int]) -> FloatArray:
 
 
 def posterior(model: Model, observations: Sequence[Observation]) -> FloatArray:
-    return posterior_from_columns(model, evidence_columns(model, observations))
+    return posterior_from_columns(model, evidence_columns(model, weighed(model, observations)))

@@ -231,6 +231,11 @@ def _cross_check(kb: KnowledgeBase, finding_files: dict[Path, FindingFile]) -> N
             if finding.premise and (premise is None or premise.type != "binary" or premise.id == finding.id):
                 where = f"{rel}: findings[{i}] ({finding.id}): field premise"
                 raise KnowledgeError(f"{where}: {finding.premise!r} must be another yes/no finding")
+            for fid in finding.explained_by:
+                other = kb.findings.get(fid)
+                if other is None or other.type != "binary" or fid == finding.id:
+                    where = f"{rel}: findings[{i}] ({finding.id}): field explained_by"
+                    raise KnowledgeError(f"{where}: {fid!r} must be another yes/no finding")
             for k, frame in enumerate(finding.frames):
                 for name in ("only_with", "parts_from"):
                     unknown = [fid for fid in getattr(frame, name) if fid not in kb.findings]

@@ -162,6 +162,12 @@ class Finding(Strict):
     codes: Codes = Codes()
     synonyms: list[str] = Field(default_factory=list)
     frames: list[Frame] = Field(default_factory=list)
+    explained_by: list[Id] = Field(
+        default_factory=list,
+        description="yes/no findings that, when present, account for this one: it is then left out of the "
+        "causes' weighing (hands cramping while over-breathing say nothing of calcium) but still seen by the "
+        "red flags",
+    )
     base_rate: Probability | dict[Id, Probability]
     base_rate_provenance: Provenance
 

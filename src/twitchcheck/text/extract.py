@@ -60,6 +60,9 @@ class _Prepared:
     # Words that say nothing of a symptom on their own (function words, time units, sides): a learned
     # guess anchored on such words alone ("she", "minutes", "left") is not a warning sign to ask about.
     uninformative: frozenset[str]
+    # Words that deny what follows them ("no fits", "never fainted"): a learned guess that opens with
+    # one read the denial as the symptom, so it is not asked either.
+    denial_openers: frozenset[str]
 
 
 # Per recipe, not per pipeline: a renewed pipeline shares its recipe, and the old one is freed.
@@ -84,6 +87,7 @@ def _prepared(pipeline: Pipeline) -> _Prepared:
                 *grammar.laterality.right,
             )
         ),
+        denial_openers=frozenset(w.lower() for w in grammar.denial_openers),
     )
     _PREPARED[pipeline.recipe] = found
     return found
@@ -226,11 +230,13 @@ _NOT_DOUBT = frozenset({HYPOTHETICAL, OTHER_PERSON, FAMILY, RESOLVED})
 
 
 def _vague(spans: set[tuple[int, int]], doc: Doc, prepared: _Prepared) -> set[tuple[int, int]]:
-    """The learned reader's doubtful spans made only of words that say nothing of a symptom."""
+    """The learned reader's doubtful spans made only of words that say nothing of a symptom, or
+    opening with a denial ("No fits")."""
     return {
         (a, b)
         for a, b in spans
         if all(t.lower_ in prepared.uninformative or not t.is_alpha for t in doc[a:b])
+        or doc[a].lower_ in prepared.denial_openers
     }
 
 

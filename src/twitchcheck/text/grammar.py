@@ -260,6 +260,7 @@ class Grammar(_Strict):
     fillers: list[str]
     negation_fillers: list[str]
     strong_negation: list[str]
+    denial_openers: list[str]
     max_fillers: int = Field(ge=0, le=5)
     problem_words: list[str]
     head_dominance: int
