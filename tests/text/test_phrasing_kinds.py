@@ -18,6 +18,11 @@ def read(kb: KnowledgeBase, text: str) -> dict[str, str]:
     return extract(text, kb, reference=WRITTEN).as_evidence()
 
 
+def ruled(kb: KnowledgeBase, text: str) -> dict[str, str]:
+    """What the rules read: a warning sign only the learned reader saw is asked, not taken as said."""
+    return {m.finding: m.state for m in extract(text, kb, reference=WRITTEN).mentions if m.source == "rules"}
+
+
 @pytest.mark.parametrize(
     ("text", "finding", "state"),
     [
@@ -448,3 +453,75 @@ def test_a_learned_guess_on_a_denial_is_not_asked(kb: KnowledgeBase) -> None:
     never = (words.index("never"), words.index("out") + 1)
     jerking = (words.index("arms"), words.index("jerking") + 1)
     assert _vague({no_fits, never, jerking}, doc, _prepared(pipeline)) == {no_fits, never}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # "cannot" and "can not" read like "can't", "will not" like "won't"
+        ("since the crash she cannot move her legs", "both_legs"),
+        ("he can not move his right arm", "weakness"),
+        ("our grandad will not wake up properly", "confusion"),
+    ],
+)
+def test_a_negation_spelled_out_reads_like_its_short_form(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) == "present"
+
+
+def test_a_person_leaping_is_not_a_muscle_jumping(kb: KnowledgeBase) -> None:
+    assert "fasciculations" not in read(kb, "my brother jumped into the lake from the jetty")
+    assert read(kb, "my thigh keeps jumping over and over").get("fasciculations") == "present"
+    assert read(kb, "eyelid jumping off and on all week").get("fasciculations") == "present"
+
+
+def test_a_dive_that_ends_with_the_head_on_the_bottom_is_spinal_trauma(kb: KnowledgeBase) -> None:
+    text = "My nephew dived off the pier an hour ago and hit his head on the bottom, now his neck hurts"
+    assert ruled(kb, text).get("spinal_trauma_recent") == "present"
+    near_miss = "I was at the bottom of the garden when my calf started jumping"
+    assert "spinal_trauma_recent" not in read(kb, near_miss)
+
+
+def test_a_first_hard_class_is_unaccustomed_exercise(kb: KnowledgeBase) -> None:
+    assert read(kb, "went to my first ever spin class on tuesday").get("extreme_exercise") == "present"
+    near_miss = "it was my first time noticing the twitch, after a normal workout"
+    assert "extreme_exercise" not in read(kb, near_miss)
+
+
+def test_jerking_that_then_goes_up_the_arm_spreads(kb: KnowledgeBase) -> None:
+    text = "his fingers started jerking by themselves, then his wrist, and it went up the arm to his shoulder"
+    assert ruled(kb, text).get("spreading_jerking") == "present"
+    # with no jerking in the text, something going up the arm is not a march
+    near_miss = "the pins and needles started in my hand and it went up my arm"
+    assert "spreading_jerking" not in read(kb, near_miss)
+
+
+def test_hands_doing_a_flappy_thing_is_the_flap(kb: KnowledgeBase) -> None:
+    text = "Her skin looks yellow and her hands do this odd flappy thing when she holds them out"
+    assert ruled(kb, text).get("asterixis") == "present"
+
+
+def test_pee_of_a_normal_colour_denies_dark_urine(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "sore thighs after the hike but my wee is a normal colour").get("dark_urine") == "absent"
+    assert read(kb, "his pee looks dark like coca-cola").get("dark_urine") == "present"
+
+
+def test_a_first_long_race_with_sore_legs_is_not_muscle_breakdown(kb: KnowledgeBase) -> None:
+    # unaccustomed hard exercise is the textbook harmless trigger; with normal urine it is self care
+    race = {
+        "extreme_exercise": "present",
+        "trigger_exercise": "present",
+        "muscle_pain": "present",
+        "fasciculations": "present",
+        "loc_thigh": "present",
+        "loc_calf": "present",
+        "twitch_spread": "several_sites",
+        "twitch_duration": "days",
+        "dark_urine": "absent",
+    }
+    assert assess(evidence=race, kb=kb).triage.level in ("self_care", "routine")
+    # the same exertion with cola-coloured urine and weak arms is an emergency
+    breakdown = (
+        "My first ever crossfit class was on Saturday. Now my arms are swollen, weak and very painful "
+        "and my pee is dark like coca-cola."
+    )
+    assert assess(breakdown, kb=kb, reference=WRITTEN).triage.level == "emergency"

@@ -220,7 +220,8 @@ def with_reporter(targets: Sequence[Target], reporter_words: frozenset[str]) -> 
 
 
 def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
-    """Drop a one-word finding that describes how a movement happens ("suddenly kick out")."""
+    """Drop a one-word finding that describes how a movement happens ("suddenly kick out") or a leap
+    ("jumped into the river")."""
     if not grammar.manner:
         return targets
 

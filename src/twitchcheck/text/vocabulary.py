@@ -146,6 +146,9 @@ def build_vocabulary(
             )
             for pattern in _patterns(norms, fillers, grammar.max_fillers, reversible):
                 targets.append((info, pattern))
+            spelled = _spelled_out(norms)
+            if spelled is not None:  # "can't move" also as "cannot move", "can not move"
+                targets.append((info, _with_fillers(spelled, fillers, grammar.max_fillers)))
         for head in sorted(heads.get(fid, ())):
             info = TargetInfo(fid, head, "head", (head,), False, False)
             targets.append((info, ({"NORM": head},)))
@@ -155,8 +158,9 @@ def build_vocabulary(
             part_words = [*frame.parts, *_one_word_synonyms(findings, frame.parts_from)]
             parts = frozenset(n for word in part_words for n in _norms(word, tokenize, normalize)[-1:])
             stops = frozenset(n for word in frame.stops for n in _norms(word, tokenize, normalize))
-            for change in frame.changes:
-                change_norms = _norms(change, tokenize, normalize)
+            changes = [(change, _norms(change, tokenize, normalize)) for change in frame.changes]
+            changes += [(c, tuple(s)) for c, n in changes if (s := _spelled_out(n)) is not None]
+            for change, change_norms in changes:
                 for word in tokenize(change):
                     if word.isalpha():
                         surface.setdefault(word.lower(), normalize(word))
@@ -186,6 +190,24 @@ def build_vocabulary(
 
 def _norms(phrase: str, tokenize: Tokenize, normalize: Normalizer) -> tuple[str, ...]:
     return tuple(normalize(w) for w in tokenize(phrase.lower()) if w.strip())
+
+
+# "can't" is read as "ca" + "n't", "cannot" as "can" + "not": a phrase with the short form matches the
+# spelled-out one too (the long forms' first words, where they differ).
+_SPELLED_OUT = {"ca": "can", "wo": "will", "sha": "shall"}
+
+
+def _spelled_out(norms: list[str] | tuple[str, ...]) -> list[str] | None:
+    """``norms`` with every "n't" written out ("ca n't move" -> "can not move"), or None if it has none."""
+    if "n't" not in norms:
+        return None
+    out = list(norms)
+    for i, norm in enumerate(norms):
+        if norm == "n't":
+            out[i] = "not"
+            if i:
+                out[i - 1] = _SPELLED_OUT.get(norms[i - 1], norms[i - 1])
+    return out
 
 
 def _patterns(
