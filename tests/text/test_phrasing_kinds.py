@@ -525,3 +525,11 @@ def test_a_first_long_race_with_sore_legs_is_not_muscle_breakdown(kb: KnowledgeB
         "and my pee is dark like coca-cola."
     )
     assert assess(breakdown, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+def test_salts_lost_to_a_stomach_bug_are_checked_soon_unless_it_is_settling(kb: KnowledgeBase) -> None:
+    ill = "Two days of diarrhoea and being sick, now my calves keep cramping and I feel really dehydrated."
+    assert assess(ill, kb=kb, reference=WRITTEN).triage.level == "urgent"
+    settling = "Diarrhoea since the weekend, now easing; a few calf cramps today but I'm drinking plenty."
+    assert read(kb, settling).get("improving") == "present"
+    assert assess(settling, kb=kb, reference=WRITTEN).triage.level in ("self_care", "routine")
