@@ -533,3 +533,17 @@ def test_salts_lost_to_a_stomach_bug_are_checked_soon_unless_it_is_settling(kb: 
     settling = "Diarrhoea since the weekend, now easing; a few calf cramps today but I'm drinking plenty."
     assert read(kb, settling).get("improving") == "present"
     assert assess(settling, kb=kb, reference=WRITTEN).triage.level in ("self_care", "routine")
+
+
+def test_a_bump_on_the_head_is_a_head_injury_and_a_banging_head_is_not(kb: KnowledgeBase) -> None:
+    swing = "he came off the swing and has a big bump on his head"
+    assert ruled(kb, swing).get("hx_head_injury") == "present"
+    assert "hx_head_injury" not in ruled(kb, "my head keeps banging with a headache")
+
+
+def test_a_limb_jerking_days_after_a_head_injury_is_an_emergency(kb: KnowledgeBase) -> None:
+    text = (
+        "My daughter (14) was knocked out for a few seconds at hockey on Sunday. Headaches every day since, "
+        "and this afternoon her left arm jerked by itself for about a minute while she was awake."
+    )
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
