@@ -547,3 +547,16 @@ def test_a_limb_jerking_days_after_a_head_injury_is_an_emergency(kb: KnowledgeBa
         "and this afternoon her left arm jerked by itself for about a minute while she was awake."
     )
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+def test_a_great_jolt_is_a_big_one_and_a_normal_colour_still_judges(kb: KnowledgeBase) -> None:
+    said = read(kb, "every night just as I'm nodding off I get a great jolt through my legs")
+    assert said.get("jerks_falling_asleep") == "present"
+    assert read(kb, "my wee is a normal colour").get("dark_urine") == "absent"
+
+
+def test_what_someone_read_about_is_not_what_they_have(kb: KnowledgeBase) -> None:
+    said = read(kb, "Couldn't sleep so I ended up reading about epilepsy and MND for hours. Eyelid flickers.")
+    assert "hx_epilepsy" not in said and said.get("loc_eyelid") == "present"
+    # reading as the thing being done when it started is no such cue
+    assert read(kb, "I was reading a book when my thumb started twitching").get("fasciculations") == "present"

@@ -281,6 +281,8 @@ class Grammar(_Strict):
     # Words that say "fine" only of some findings: a strong grip is a normal grip, a strong pain is
     # a bad one. word -> the findings it can deny; any other finding ignores it.
     normal_only_for: dict[str, list[str]] = Field(default_factory=dict)
+    # "fine"-type words that, inside a finding's words, describe what follows ("a great jolt")
+    describing: list[str] = Field(default_factory=list)
     comparisons: Comparisons = Field(default_factory=lambda: Comparisons())
     # "my legs suddenly kick out": a word for how a movement happens, not how the complaint began.
     # finding -> the movement words that, right after its word, make it the movement's manner.

@@ -67,6 +67,7 @@ def collect_targets(
     fasciculations", "getting weaker" keep both). A FAMILY or OTHER_PERSON modifier naming one of
     ``reporter_words`` (the relative who is the patient) is not counted (see :func:`with_reporter`)."""
     strong = {w.lower() for w in grammar.strong_negation}
+    describing = {w.lower() for w in grammar.describing}
     keep_nested = set(grammar.keep_nested_in)
     negated_prefix: set[int] = doc.user_data.get(NEGATED_PREFIX_KEY, set())
     strings = token_strings(doc)
@@ -163,6 +164,8 @@ def collect_targets(
                 continue
             if category == NORMAL and info.means_normal:
                 continue
+            if category == NORMAL and span.start <= m_start and m_end < span.end and words <= describing:
+                continue  # "a great jolt", "fine tremor": the word describes what follows it, not a verdict
             if category == NORMAL and _not_normal_here(words, info.finding, grammar.normal_only_for):
                 continue
             if category == FAMILY:
