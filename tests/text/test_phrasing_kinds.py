@@ -560,3 +560,30 @@ def test_what_someone_read_about_is_not_what_they_have(kb: KnowledgeBase) -> Non
     assert "hx_epilepsy" not in said and said.get("loc_eyelid") == "present"
     # reading as the thing being done when it started is no such cue
     assert read(kb, "I was reading a book when my thumb started twitching").get("fasciculations") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # when a blood test was taken, said between its name and its number
+        ("Bloods: CK yesterday 3,900 (ref under 200), legs ache", "ck", "high"),
+        # a head that is bad, sore or thumping on waking, and wears off by a time of day
+        ("most days I'm woken with a thumping head that wears off by lunch", "morning_headache", "present"),
+        ("every day first thing with a sore head", "headache", "present"),
+        # purging is losing fluid
+        ("our daughter has been making herself sick after meals", "fluid_loss", "present"),
+        ("had the squits all weekend", "fluid_loss", "present"),
+        # seeing two where there is one
+        ("I see two lampposts instead of one when I'm tired", "diplopia", "present"),
+    ],
+)
+def test_labs_headaches_purging_and_double_vision_as_people_say_them(
+    kb: KnowledgeBase, text: str, finding: str, state: str
+) -> None:
+    assert ruled(kb, text).get(finding) == state
+
+
+def test_two_of_something_ordered_is_no_double_vision(kb: KnowledgeBase) -> None:
+    assert "diplopia" not in ruled(kb, "we got two pizzas instead of one and my eyelid twitches")
+    # a symptom that went away is still gone
+    assert "fasciculations" not in read(kb, "the twitching went away after a week")
