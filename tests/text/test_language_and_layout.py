@@ -95,6 +95,17 @@ def test_a_harmless_word_that_looks_like_an_emergency_word_does_not(kb: Knowledg
             "que tiene la boca torcida, what do we do",
             "no responde",
         ),
+        # a diminutive and a confusion word said in the other language
+        (
+            "my brother is 19 and his arm keeps twitching today, mi mamá dice que ahora está confundido, "
+            "what should we do",
+            "confundido",
+        ),
+        (
+            "my cousin is 20, after a fight with her boyfriend she saari goliyan kha li from the cupboard, "
+            "now she is very sleepy and her hands twitch",
+            "saari goliyan",
+        ),
     ],
 )
 def test_an_emergency_word_in_a_language_the_text_switches_into_is_an_emergency(
