@@ -587,3 +587,13 @@ def test_two_of_something_ordered_is_no_double_vision(kb: KnowledgeBase) -> None
     assert "diplopia" not in ruled(kb, "we got two pizzas instead of one and my eyelid twitches")
     # a symptom that went away is still gone
     assert "fasciculations" not in read(kb, "the twitching went away after a week")
+
+
+def test_strength_said_to_be_normal_denies_weakness(kb: KnowledgeBase) -> None:
+    assert read(kb, "calves flicker after runs, strength seems fine").get("weakness") == "absent"
+    assert read(kb, "since the summer I've lost strength in my grip").get("weakness") == "present"
+    assert "weakness" not in read(kb, "I do strength training three times a week and my calf twitches")
+
+
+def test_hardly_able_to_lift_the_legs_is_weakness(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "since tuesday she can hardly lift her legs onto the bed").get("weakness") == "present"
