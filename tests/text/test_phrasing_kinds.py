@@ -597,3 +597,20 @@ def test_strength_said_to_be_normal_denies_weakness(kb: KnowledgeBase) -> None:
 
 def test_hardly_able_to_lift_the_legs_is_weakness(kb: KnowledgeBase) -> None:
     assert ruled(kb, "since tuesday she can hardly lift her legs onto the bed").get("weakness") == "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "since lunch she barely knows who I am",
+        "when we found him he didn't know where he was",
+        "my dad keeps asking where he is",
+        "grandad is talking daft tonight",
+    ],
+)
+def test_not_knowing_where_or_who_is_confusion(kb: KnowledgeBase, text: str) -> None:
+    assert ruled(kb, text).get("confusion") == "present"
+
+
+def test_not_knowing_where_a_pain_is_is_not_confusion(kb: KnowledgeBase) -> None:
+    assert "confusion" not in ruled(kb, "she doesn't know where the pain is coming from")
