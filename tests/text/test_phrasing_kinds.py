@@ -614,3 +614,8 @@ def test_not_knowing_where_or_who_is_confusion(kb: KnowledgeBase, text: str) -> 
 
 def test_not_knowing_where_a_pain_is_is_not_confusion(kb: KnowledgeBase) -> None:
     assert "confusion" not in ruled(kb, "she doesn't know where the pain is coming from")
+
+
+def test_unable_to_keep_still_is_agitation_and_coffee_jitters_are_not(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "since the new dose he's pacing and can't keep still").get("agitation") == "present"
+    assert "agitation" not in ruled(kb, "I'm jittery after four coffees and my eyelid twitches")
