@@ -602,7 +602,7 @@ def test_hardly_able_to_lift_the_legs_is_weakness(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "since lunch she barely knows who I am",
+        "since lunch nan barely knows who I am",
         "when we found him he didn't know where he was",
         "my dad keeps asking where he is",
         "grandad is talking daft tonight",
@@ -619,3 +619,9 @@ def test_not_knowing_where_a_pain_is_is_not_confusion(kb: KnowledgeBase) -> None
 def test_unable_to_keep_still_is_agitation_and_coffee_jitters_are_not(kb: KnowledgeBase) -> None:
     assert ruled(kb, "since the new dose he's pacing and can't keep still").get("agitation") == "present"
     assert "agitation" not in ruled(kb, "I'm jittery after four coffees and my eyelid twitches")
+
+
+def test_a_relative_who_does_not_know_me_is_the_one_assessed(kb: KnowledgeBase) -> None:
+    text = "my grandad didn't recognise me at teatime and his hand keeps jerking"
+    assert ruled(kb, text).get("confusion") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
