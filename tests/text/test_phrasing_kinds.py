@@ -625,3 +625,10 @@ def test_a_relative_who_does_not_know_me_is_the_one_assessed(kb: KnowledgeBase) 
     text = "my grandad didn't recognise me at teatime and his hand keeps jerking"
     assert ruled(kb, text).get("confusion") == "present"
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+def test_cannot_stand_ending_its_sentence_is_weakness(kb: KnowledgeBase) -> None:
+    text = "He fell off the wall onto his neck an hour ago. His legs are twitching and he cant stand. Help"
+    assert ruled(kb, text).get("weakness") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+    assert "weakness" not in ruled(kb, "I can't stand it when my eyelid twitches")
