@@ -632,3 +632,8 @@ def test_cannot_stand_ending_its_sentence_is_weakness(kb: KnowledgeBase) -> None
     assert ruled(kb, text).get("weakness") == "present"
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
     assert "weakness" not in ruled(kb, "I can't stand it when my eyelid twitches")
+
+
+def test_sat_is_a_saturday_and_sats_are_oxygen(kb: KnowledgeBase) -> None:
+    assert "breathing_failure" not in ruled(kb, "ran my first ultra on sat (50k), calves twitching since")
+    assert ruled(kb, "O2 sat 89% on room air").get("breathing_failure") == "present"
