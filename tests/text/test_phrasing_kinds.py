@@ -637,3 +637,13 @@ def test_cannot_stand_ending_its_sentence_is_weakness(kb: KnowledgeBase) -> None
 def test_sat_is_a_saturday_and_sats_are_oxygen(kb: KnowledgeBase) -> None:
     assert "breathing_failure" not in ruled(kb, "ran my first ultra on sat (50k), calves twitching since")
     assert ruled(kb, "O2 sat 89% on room air").get("breathing_failure") == "present"
+
+
+def test_a_face_not_involved_is_no_breathing_failure(kb: KnowledgeBase) -> None:
+    assert "breathing_failure" not in ruled(kb, "Both eyes clamp shut in sunlight. Lower face not involved.")
+    assert ruled(kb, "his lips are going blue").get("breathing_failure") == "present"
+
+
+def test_a_mouth_pulling_up_with_the_eye_closing_is_no_eye_rolling(kb: KnowledgeBase) -> None:
+    text = "the right cheek twitches and the mouth corner pulls up together with the eye closing"
+    assert "oculogyric" not in ruled(kb, text)
