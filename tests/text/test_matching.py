@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.text.context import _scope, _sentence_of
 from twitchcheck.text.context_rules import SPAN_GROUP, load_rules
-from twitchcheck.text.matching import RuleMatcher, chain, first_words, steps
+from twitchcheck.text.matching import UNBOUNDED, RuleMatcher, chain, first_words, steps
 from twitchcheck.text.pipeline import Pipeline, get_pipeline
 
 from ..conftest import DATA, shared_file
@@ -140,20 +140,33 @@ def test_patterns_become_steps_chains_and_start_words() -> None:
     assert trailing is not None and chain(trailing) is None
     assert steps([{"LOWER": "a", "OP": "{2,4}"}], "LOWER") == ((frozenset({"a"}), 2, 4),)
     assert first_words(steps([{"LOWER": "a", "OP": "?"}], "LOWER") or ()) is None
-    assert steps([{"LOWER": "a", "OP": "+"}], "LOWER") is None
+    assert steps([{"LOWER": "a", "OP": "+"}], "LOWER") == ((frozenset({"a"}), 1, UNBOUNDED),)
+    assert steps([{"LOWER": "a", "OP": "{2,}"}], "LOWER") == ((frozenset({"a"}), 2, UNBOUNDED),)
     assert steps([{"LOWER": "a", "IS_SENT_START": True}], "LOWER") is None
+    # A number test only where it reads the word itself (a normal form of a number is a placeholder).
+    assert steps([{"LIKE_NUM": True}], "LOWER") is None  # no test given
+    assert steps([{"LIKE_NUM": True}], "NORM", str.isdigit) is None
+    number = steps([{"LIKE_NUM": True}], "LOWER", str.isdigit)
+    assert number is not None and "12" in number[0][0] and "x" not in number[0][0]
+    assert first_words(number) is None
 
 
 def test_rule_matcher_finds_what_spacys_matcher_finds(kb: KnowledgeBase) -> None:
-    """Patterns outside our pipeline's shapes: optional and repeated tokens, a filler that is
-    also the next word, and a pattern spaCy's Matcher has to handle itself."""
+    """Patterns outside our pipeline's shapes: optional and repeated tokens (bounded or not), a
+    filler that is also the next word, numbers, and a pattern spaCy's Matcher has to handle itself."""
     nlp = get_pipeline(kb).nlp
-    doc = nlp.make_doc("no no pain at all , not the the pain , maybe pain pain pain here")
+    doc = nlp.make_doc(
+        "no no pain at all , not the the pain , maybe pain pain pain here , no 3 , x twelve twitches, 1.5"
+    )
     patterns: list[list[dict[str, Any]]] = [
         [{"LOWER": {"IN": ["no", "not"]}}, {"LOWER": "the", "OP": "{,2}"}, {"LOWER": "pain"}],
         [{"LOWER": "maybe", "OP": "?"}, {"LOWER": "pain", "OP": "{1,2}"}, {"LOWER": "here", "OP": "?"}],
         [{"LOWER": "pain"}, {"LOWER": {"IN": ["pain", "at"]}, "OP": "{,1}"}, {"LOWER": "pain"}],
         [{"LOWER": "at"}, {"LOWER": "all"}, {"IS_PUNCT": True}],
+        [{"LOWER": {"IN": ["no", "not"]}}, {"LOWER": {"IN": ["no", "the"]}, "OP": "*"}, {"LOWER": "pain"}],
+        [{"LOWER": "pain", "OP": "+"}, {"LOWER": {"IN": ["here", "pain"]}, "OP": "{1,}"}],
+        [{"LOWER": {"IN": ["no", "x"]}}, {"LIKE_NUM": True}],
+        [{"LIKE_NUM": True}, {"LOWER": "twitches", "OP": "?"}],
     ]
     ours = RuleMatcher(nlp.vocab, "LOWER", nlp.tokenizer)
     theirs = Matcher(nlp.vocab)
@@ -163,6 +176,7 @@ def test_rule_matcher_finds_what_spacys_matcher_finds(kb: KnowledgeBase) -> None
         theirs.add(f"P{i}", [pattern])
     assert sorted(ours(doc)) == sorted(theirs(doc))
     assert len(ours(doc)) > len(patterns)
+    assert [key for key, _ in ours._other_rules] == ["P3"]  # only IS_PUNCT is left to spaCy
 
 
 def test_modifier_scopes_are_the_ones_medspacy_sets(kb: KnowledgeBase) -> None:

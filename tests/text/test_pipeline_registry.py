@@ -50,3 +50,25 @@ def test_a_build_that_fails_leaves_nothing_handed_over(tiny_kb: MiniKB) -> None:
     else:
         raise AssertionError("spaCy took a second component of the same name")
     assert text_pipeline._HANDED_OVER == {}
+
+
+def test_a_renewed_pipeline_takes_over_the_words_in_use(tiny_kb: MiniKB) -> None:
+    """Words read more than once are carried into the next pipeline (vocabulary, tokenizer and what they
+    normalise to), so they are not new strings there; words read once are not; nothing more than
+    ``CARRY_WORDS`` is carried."""
+    old = text_pipeline.assemble(text_pipeline.get_pipeline(tiny_kb).recipe)
+    old("my calf twitches, zqxwv once")
+    old("my calf twitches again")
+    carried = old.words_in_use()
+    assert {"my", "calf", "twitches"} <= set(carried) and "zqxwv" not in carried
+    assert carried["twitches"] == old.normalizer.memory["twitches"]
+    paused: list[int] = []
+    fresh = text_pipeline.assemble(old.recipe, carried, lambda: paused.append(1))
+    assert paused  # the build gave way between its steps
+    assert "twitches" in fresh.nlp.vocab.strings
+    assert fresh.normalizer.memory["twitches"] == carried["twitches"]
+    doc = fresh("my calf twitches")
+    labels = {span.label_ for group in doc.spans.values() for span in group}
+    assert fresh.new_strings() == len(labels)  # only the span labels are new
+    assert [t.norm_ for t in fresh("my calf twitches")] == [t.norm_ for t in old("my calf twitches")]
+    assert len(old.normalizer.again) <= text_pipeline.CARRY_WORDS

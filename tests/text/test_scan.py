@@ -90,6 +90,24 @@ def test_scan_finds_what_finditer_finds(
             assert _found(guard.scan(pattern, text)) == _found(pattern.finditer(text)), pattern.pattern[:60]
 
 
+def test_quick_starts_find_the_same_matches(kb: KnowledgeBase) -> None:
+    """The look-ahead for a match's first characters turns positions down, never a match: every
+    reading pattern finds the same matches with it, and a pattern whose first character is unknown
+    (a negated set, its own flags) or that can match nothing at all is searched as it is."""
+    patterns = _patterns(kb)
+    quick = [guard.quick(p) for p in patterns]
+    assert sum(q is not p for q, p in zip(quick, patterns, strict=True)) > len(patterns) * 3 // 4
+    texts = _texts(3, seed=11) + ["K\u212a 12 weeks ago, \u0130stanbul since SUNDAY, 3 WEEKS"]
+    for text in texts:
+        for pattern, fast in zip(patterns, quick, strict=True):
+            assert _found(fast.finditer(text)) == _found(pattern.finditer(text)), pattern.pattern[:60]
+    for same in (r"[^a]b", r"(?i:a)b", r"a?", r"(?<=x)\b", r".a"):
+        assert guard.quick(re.compile(same)).pattern == same
+    ahead = guard.quick(re.compile(r"(?<![\w'])(?:a+|[0-9]\d*|\bfor\s)x", re.IGNORECASE))
+    assert ahead.pattern.startswith("(?=[a0-9f])")  # [0-9] starts its branch: \\d* adds nothing
+    assert [m.span() for m in ahead.finditer("'ax FOR x 12x xaax")] == [(4, 9), (10, 13)]
+
+
 def test_scan_keeps_every_search_within_a_window() -> None:
     """No one search covers more than a window and its overlap, however long the text."""
     text = "for 3 weeks " * 2000

@@ -11,8 +11,11 @@ directly, and only from tokens whose value can start them:
 * other sequences (ConText's "no|denies", "may"? "be ruled out") are indexed by the values a match
   can start with and walked depth-first from each such token.
 
-Both report every (start, end) spaCy's Matcher reports for the pattern (a test compares them);
-any other pattern goes to a spaCy Matcher. Phrase rules of one token are a dict lookup, longer ones
+Both report every (start, end) spaCy's Matcher reports for the pattern (a test compares them).
+A step may also repeat without bound ("*", "+") or, on lower case or text, ask for a number
+(``LIKE_NUM``: spaCy's own test, run on the word); any other pattern goes to a spaCy Matcher,
+which tries every pattern from every token (ConText's two such rules cost more than its hundred
+others together). Phrase rules of one token are a dict lookup, longer ones
 go to spaCy's ``PhraseMatcher`` (a hash lookup), as in medspaCy's ``MedspacyMatcher``, whose results
 this reproduces up to order.
 
@@ -23,9 +26,11 @@ a fresh pipeline (see ``pipeline.py``, which renews its pipeline as the vocabula
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any
+import sys
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
+from typing import Any, cast
 
+from spacy.attrs import LIKE_NUM
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -34,21 +39,42 @@ from twitchcheck.text.tokens import token_strings
 
 Match = tuple[int, int, int]  # (rule key hash, start token, end token)
 Pattern = Sequence[Mapping[str, Any]]
-Step = tuple[frozenset[str], int, int]  # allowed values, fewest and most tokens
+Step = tuple[Container[str], int, int]  # allowed values (a set, or a test), fewest and most tokens
 # A pattern as tried from a token: its steps, and the values of its leading steps of exactly one token.
-Walk = tuple[tuple[Step, ...], tuple[frozenset[str], ...]]
+Walk = tuple[tuple[Step, ...], tuple[Container[str], ...]]
 
-_REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")  # {n}, {n,m}, {,m}; {n,} is unbounded
+_REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")  # {n}, {n,m}, {,m}, {n,}
+UNBOUNDED = sys.maxsize  # the most tokens of "*", "+" and {n,}: as many as there are
+# Attributes whose value is the word or its lower case: spaCy's LIKE_NUM reads the same on either.
+_WORD_ATTRS = frozenset({"LOWER", "ORTH"})
 
 
-def steps(pattern: Pattern, attr: str) -> tuple[Step, ...] | None:
-    """The pattern as steps, or None if it uses anything but ``attr`` values and bounded repeats."""
-    out = []
+class _LikeNumber:
+    """Words spaCy's ``LIKE_NUM`` holds for (``like_num`` of the text, which reads lower case alike)."""
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        self._test = test
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and bool(self._test(word))
+
+
+def steps(
+    pattern: Pattern, attr: str, like_num: Callable[[str], bool] | None = None
+) -> tuple[Step, ...] | None:
+    """The pattern as steps, or None if it uses anything but ``attr`` values, repeats and (given
+    spaCy's ``like_num`` and an ``attr`` of the word or its lower case) ``{"LIKE_NUM": True}``."""
+    out: list[Step] = []
     for token in pattern:
         value = token.get(attr)
-        if set(token) - {attr, "OP"}:
+        keys = set(token) - {"OP"}
+        values: Container[str]
+        number = keys == {"LIKE_NUM"} and token["LIKE_NUM"] is True
+        if number and like_num is not None and attr in _WORD_ATTRS:
+            values = _LikeNumber(like_num)
+        elif keys != {attr}:
             return None
-        if isinstance(value, str):
+        elif isinstance(value, str):
             values = frozenset({value})
         elif isinstance(value, Mapping) and set(value) == {"IN"}:
             values = frozenset(str(v) for v in value["IN"])
@@ -66,17 +92,26 @@ def _bounds(op: Any) -> tuple[int, int] | None:
         return 1, 1
     if op == "?":
         return 0, 1
+    if op == "*":
+        return 0, UNBOUNDED
+    if op == "+":
+        return 1, UNBOUNDED
     repeat = _REPEAT.fullmatch(str(op))
-    if repeat is None or (repeat[2] and not repeat[3]):
+    if repeat is None:
         return None
     low = int(repeat[1] or 0)
-    return (low, int(repeat[3])) if repeat[2] else (low, low)
+    if not repeat[2]:
+        return low, low
+    return low, int(repeat[3]) if repeat[3] else UNBOUNDED
 
 
 def first_words(pattern: Sequence[Step]) -> frozenset[str] | None:
-    """The values a match can start with (an optional step adds the next one's), or None if any."""
+    """The values a match can start with (an optional step adds the next one's), or None if any
+    (or if a test, not a set of words, can start it)."""
     words: set[str] = set()
     for values, low, _ in pattern:
+        if not isinstance(values, frozenset):
+            return None
         words |= values
         if low > 0:
             return frozenset(words)
@@ -89,17 +124,19 @@ def chain(pattern: Sequence[Step]) -> tuple[tuple[str, ...], frozenset[str], int
     if len(pattern) % 2 == 0:
         return None
     words: list[str] = []
+    if not all(isinstance(values, frozenset) for values, _, _ in pattern):
+        return None
     for values, low, high in pattern[::2]:
-        if (low, high) != (1, 1) or len(values) != 1:
+        if (low, high) != (1, 1) or len(cast(frozenset[str], values)) != 1:
             return None
-        words.extend(values)
+        words.extend(cast(frozenset[str], values))
     fills = set(pattern[1::2])
     if not fills:
         return tuple(words), frozenset(), 0
     if len(fills) != 1:
         return None
     fillers, low, gap = fills.pop()
-    return (tuple(words), fillers, gap) if low == 0 else None
+    return (tuple(words), cast(frozenset[str], fillers), gap) if low == 0 and gap < UNBOUNDED else None
 
 
 class _Node:
@@ -150,7 +187,7 @@ class _Chains:
 
 
 def _walk(pattern: tuple[Step, ...]) -> Walk:
-    required: list[frozenset[str]] = []
+    required: list[Container[str]] = []
     for values, low, high in pattern:
         if (low, high) != (1, 1):
             break
@@ -188,12 +225,14 @@ def _ends(pattern: Sequence[Step], words: Sequence[str], start: int) -> set[int]
                 ends.add(at)
             continue
         values, low, high = pattern[k]
-        for taken in range(high + 1):
+        taken = 0
+        while True:  # (``high`` may be UNBOUNDED: the words run out first)
             if taken >= low:
                 stack.append((k + 1, at))
-            if at >= len(words) or words[at] not in values:
+            if taken == high or at >= len(words) or words[at] not in values:
                 break
             at += 1
+            taken += 1
     return ends
 
 
@@ -209,6 +248,8 @@ class RuleMatcher:
         self._attr = attr
         self._token_attr = attr.lower() + "_"  # Token.norm_ / Token.lower_
         self._make_doc = make_doc
+        getters: dict[int, Callable[[str], Any]] = getattr(vocab, "lex_attr_getters", {})
+        self._like_num = getters.get(LIKE_NUM)
         self._phrases = PhraseMatcher(vocab, attr=attr)
         self._words: dict[str, list[int]] = {}  # one-token phrases: a dict lookup, no spaCy matcher
         self._chains: dict[tuple[frozenset[str], int], _Chains] = {}
@@ -228,7 +269,7 @@ class RuleMatcher:
         if pattern is None:
             self._add_phrase(key, key_hash, literal)
             return
-        walk = steps(pattern, self._attr)
+        walk = steps(pattern, self._attr, self._like_num)
         if walk is None:
             self._other_rules.append((key, pattern))
             self._other = self._other or Matcher(self._vocab)

@@ -17,7 +17,12 @@ end. Each knowledge base's pipeline is therefore renewed: once its string store 
 from the parts that do not depend on the vocabulary (grammar, compiled target patterns: the
 :class:`Recipe`, compiled once) and swapped in; requests keep using the old one meanwhile, and it
 is freed when the last of them finishes. A renewal takes about 80 ms of processor time, against
-about 100 ms to read the 2,000-odd new words that set it off.
+about 100 ms to read the 2,000-odd new words that set it off. It works in slices of a millisecond
+with pauses between them, so that requests running meanwhile are slowed a little rather than held
+up for the whole build; and the new pipeline takes over the words in use (token texts read more than
+once, at most :data:`CARRY_WORDS`), so that everyday words are not new again after every renewal:
+they were most of what set off the next one (with 600-character messages, a renewal every 60-odd
+texts; now every few hundred).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import queue
 import re
 import string
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -83,6 +89,14 @@ _ABBREVIATIONS = {"dr.", "mr.", "mrs.", "ms.", "e.g.", "i.e.", "vs.", "approx.",
 RENEW_AFTER_STRINGS = 3_000
 WAIT_AFTER_STRINGS = 2 * RENEW_AFTER_STRINGS
 RENEWAL_WAIT_SECONDS = 30.0
+# The words in use that a renewed pipeline takes over (see ``Pipeline.words_in_use``): people's
+# everyday words would otherwise be new strings again after every renewal, most of what set off the
+# next one (600-character messages: a renewal every 60-odd texts). A bounded number, a few MB.
+CARRY_WORDS = 3_000
+# A renewal gives way to requests: after each slice of its work, it sleeps (unless a request waits
+# for it), so a request running meanwhile is slowed by a fraction, not held up for the whole build.
+RENEWAL_SLICE_SECONDS = 0.001
+RENEWAL_PAUSE_SECONDS = 0.004
 
 
 class HasFindings(Protocol):
@@ -121,6 +135,7 @@ class Pipeline:
     normalize: Normalizer
     recipe: Recipe
     strings: int  # the size of the string store when the pipeline was ready
+    normalizer: _NormalizerComponent
 
     def __call__(self, text: str, readers: frozenset[str] = BOTH_READERS) -> Doc:
         """Tokenize ``text`` piece by piece (see ``guard.py``), then run the components."""
@@ -152,6 +167,13 @@ class Pipeline:
     def new_strings(self) -> int:
         """Strings (words, normal forms) the pipeline has taken in since it was built."""
         return len(self.nlp.vocab.strings) - self.strings
+
+    def words_in_use(self) -> dict[str, tuple[str, bool]]:
+        """The token texts read more than once so far (at most :data:`CARRY_WORDS`), with what each
+        reads as: what a renewed pipeline starts with, so that the words people keep using are not
+        counted as new again (and read from cold) after every renewal."""
+        memory = self.normalizer.memory
+        return {text: memory[text] for text in list(self.normalizer.again)}
 
 
 # Every attribute a token array carries (what ``Doc.from_docs`` copies), with the following space.
@@ -201,7 +223,8 @@ def _normalizer_component(
     known: frozenset[str],
     protected: frozenset[str],
     number: str,
-) -> Any:
+    carried: Mapping[str, tuple[str, bool]],
+) -> _NormalizerComponent:
     def read(token: Token) -> tuple[str, bool]:
         """The normal form of ``token``, and whether it is a known word behind a negating "a"."""
         lower = token.lower_
@@ -228,11 +251,26 @@ def _normalizer_component(
                 return normalize(lower[1:]), True
         return norm, False
 
-    # What ``read`` says depends on the token's text alone (its lower case and letters are its
-    # lexeme's), so it is remembered by text: most words of a text were read before.
-    memory: dict[str, tuple[str, bool]] = {}
+    return _NormalizerComponent(read, carried)
 
-    def component(doc: Doc) -> Doc:
+
+class _NormalizerComponent:
+    """Writes every token's normal form, remembering what each token text reads as.
+
+    What ``read`` says depends on the token's text alone (its lower case and letters are its
+    lexeme's), so it is remembered by text: most words of a text were read before. Texts met again
+    are the words in use, which a renewed pipeline takes over (see :meth:`Pipeline.words_in_use`).
+    """
+
+    def __init__(
+        self, read: Callable[[Token], tuple[str, bool]], carried: Mapping[str, tuple[str, bool]]
+    ) -> None:
+        self._read = read
+        self.memory: dict[str, tuple[str, bool]] = dict(carried)
+        self.again: dict[str, None] = {}  # texts met again, in the order they were (at most CARRY_WORDS)
+
+    def __call__(self, doc: Doc) -> Doc:
+        memory, again, read = self.memory, self.again, self._read
         negated: set[int] = set()
         for token in doc:
             text = token.text
@@ -241,14 +279,14 @@ def _normalizer_component(
                 found = read(token)
                 if len(memory) < NORMALIZER_MEMORY:
                     memory[text] = found
+            elif len(again) < CARRY_WORDS:
+                again[text] = None
             norm, prefix = found
             if prefix:
                 negated.add(token.i)
             token.norm_ = norm
         doc.user_data[NEGATED_PREFIX_KEY] = negated
         return doc
-
-    return component
 
 
 def _split_sentences(doc: Doc) -> Doc:
@@ -332,30 +370,42 @@ def _add(nlp: Language, name: str, component: Callable[[Doc], Doc]) -> None:
         _HANDED_OVER.pop(key, None)  # taken by the factory, or never: nothing stays behind
 
 
-def _blank(grammar: Grammar) -> Language:
+def _no_pause() -> None:
+    """Building without pauses (the first build: requests wait for it)."""
+
+
+def _blank(grammar: Grammar, pause: Callable[[], None] = _no_pause) -> Language:
     """A blank English pipeline with medspaCy's tokenizer (what ``medspacy.load`` with only the
     tokenizer makes, without first building spaCy's default tokenizer only to replace it)."""
     from spacy.lang.en import English
 
-    nlp = English(create_tokenizer=_medspacy_tokenizer)
+    nlp = English(create_tokenizer=lambda nlp: _medspacy_tokenizer(nlp, pause))
     _split_contractions(nlp, grammar.normalize.apostrophe_less)
     return nlp
 
 
-def _medspacy_tokenizer(nlp: Language) -> Tokenizer:
+def _medspacy_tokenizer(nlp: Language, pause: Callable[[], None] = _no_pause) -> Tokenizer:
     """``medspacy.custom_tokenizer.create_medspacy_tokenizer``: spaCy's English rules, plus every
-    punctuation sign but the full stop as an infix; no URL rule (medspaCy does not pass one)."""
+    punctuation sign but the full stop as an infix; no URL rule (medspaCy does not pass one).
+
+    The special cases (1,400-odd, four fifths of a build's time) are added as ``Tokenizer`` adds
+    them, in sorted order, with ``pause`` called after each: a renewal gives way to requests.
+    """
     defaults: Any = nlp.Defaults
     punctuation = string.punctuation.replace(".", "")
     infixes = [*defaults.infixes, f"[{re.escape(punctuation)}]"]
-    return Tokenizer(
+    tokenizer = Tokenizer(
         nlp.vocab,
-        defaults.tokenizer_exceptions.copy(),
+        None,
         prefix_search=compile_prefix_regex(defaults.prefixes).search,
         suffix_search=compile_suffix_regex(defaults.suffixes).search,
         infix_finditer=compile_infix_regex(infixes).finditer,
         token_match=defaults.token_match,
     )
+    for chunk, substrings in sorted(defaults.tokenizer_exceptions.items()):
+        tokenizer.add_special_case(chunk, substrings)
+        pause()
+    return tokenizer
 
 
 def build_pipeline(kb: HasFindings) -> Pipeline:
@@ -400,18 +450,29 @@ def compile_recipe(kb: HasFindings) -> Recipe:
     )
 
 
-def assemble(recipe: Recipe) -> Pipeline:
-    """A ready pipeline from ``recipe``, with its own spaCy vocabulary and empty caches."""
+def assemble(
+    recipe: Recipe,
+    carried: Mapping[str, tuple[str, bool]] | None = None,
+    pause: Callable[[], None] = _no_pause,
+) -> Pipeline:
+    """A ready pipeline from ``recipe``, with its own spaCy vocabulary and empty caches but for the
+    words ``carried`` over (see :meth:`Pipeline.words_in_use`); ``pause`` is called between small
+    steps of the build."""
     grammar = recipe.grammar
-    nlp = _blank(grammar)
+    nlp = _blank(grammar, pause)
     normalize = Normalizer(grammar.normalize)
     fuzzy = FuzzyVocabulary(recipe.vocabulary.surface_norms)
     placeholder = grammar.numbers.placeholder
-    normalizer = _normalizer_component(normalize, fuzzy, recipe.known, recipe.protected, placeholder)
+    carried = carried or {}
+    normalizer = _normalizer_component(normalize, fuzzy, recipe.known, recipe.protected, placeholder, carried)
     _add(nlp, "twitchcheck_normalize", normalizer)
     _add(nlp, "twitchcheck_sentences", _split_sentences)
+    pause()
     _add(nlp, "twitchcheck_targets", _target_component(recipe.targets.rebind(nlp)))
+    pause()
     _add(nlp, "twitchcheck_context", BlockConText(nlp, load_rules(grammar), SPAN_GROUP))
+    pause()
+    _take_in(nlp, carried, pause)
     return Pipeline(
         nlp=nlp,
         findings=recipe.findings,
@@ -420,7 +481,24 @@ def assemble(recipe: Recipe) -> Pipeline:
         normalize=normalize,
         recipe=recipe,
         strings=len(nlp.vocab.strings),
+        normalizer=normalizer,
     )
+
+
+_TAKE_IN_BATCH = 100
+
+
+def _take_in(nlp: Language, carried: Mapping[str, tuple[str, bool]], pause: Callable[[], None]) -> None:
+    """Put the carried words and their normal forms in ``nlp``'s vocabulary and tokenizer cache now,
+    so they count as what the pipeline was built with, not as growth. (Tokens have no whitespace
+    inside and at most ``guard.MAX_RUN`` characters, so joined with spaces each is one stretch.)"""
+    words = [w for w in carried if w and not w.isspace()]
+    for i in range(0, len(words), _TAKE_IN_BATCH):
+        nlp.tokenizer(" ".join(words[i : i + _TAKE_IN_BATCH]))
+        pause()
+    strings = nlp.vocab.strings
+    for norm, _ in carried.values():
+        strings.add(norm)
 
 
 def _split_contractions(nlp: Language, words: Mapping[str, str]) -> None:
@@ -534,6 +612,8 @@ class _Slot:
         self.current = assemble(compile_recipe(kb))
         self.renewals = 0
         self._pending: threading.Event | None = None
+        self._hurry = threading.Event()  # a request waits for the renewal: no more pauses
+        self._slice_started = 0.0
         self._lock = threading.Lock()
 
     def get(self) -> Pipeline:
@@ -542,6 +622,7 @@ class _Slot:
         if grown >= RENEW_AFTER_STRINGS:
             done = self._renew(current)
             if grown >= WAIT_AFTER_STRINGS:
+                self._hurry.set()
                 done.wait(RENEWAL_WAIT_SECONDS)  # a flood of new words, faster than renewals
                 return self.current
         return current
@@ -560,15 +641,24 @@ class _Slot:
     def replace(self, old: Pipeline) -> None:
         """Run by the renewal thread: assemble a fresh pipeline and swap it in."""
         if self.current is old:
-            fresh = assemble(old.recipe)
+            self._slice_started = time.perf_counter()
+            fresh = assemble(old.recipe, old.words_in_use(), self._pause)
             self.current = fresh
             self.renewals += 1
             weakref.finalize(old, release_freed_memory)
             logger.trace("text pipeline renewed after {} new strings", old.new_strings())
 
+    def _pause(self) -> None:
+        """Sleep once a slice of the renewal's work is done, unless a request waits for it."""
+        if self._hurry.is_set() or time.perf_counter() - self._slice_started < RENEWAL_SLICE_SECONDS:
+            return
+        time.sleep(RENEWAL_PAUSE_SECONDS)
+        self._slice_started = time.perf_counter()
+
     def finish(self) -> None:
         """Run by the renewal thread once it holds the old pipeline no more: wake the waiters."""
         with self._lock:
+            self._hurry.clear()
             pending, self._pending = self._pending, None
         if pending is not None:
             pending.set()
