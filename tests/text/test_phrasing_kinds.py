@@ -647,3 +647,9 @@ def test_a_face_not_involved_is_no_breathing_failure(kb: KnowledgeBase) -> None:
 def test_a_mouth_pulling_up_with_the_eye_closing_is_no_eye_rolling(kb: KnowledgeBase) -> None:
     text = "the right cheek twitches and the mouth corner pulls up together with the eye closing"
     assert "oculogyric" not in ruled(kb, text)
+
+
+def test_a_dialysis_day_skipped_is_a_missed_session_only_in_a_text_about_dialysis(kb: KnowledgeBase) -> None:
+    text = "Dad has dialysis Tue/Thu/Sat and he skipped Thursday's, now he's breathless lying down"
+    assert ruled(kb, text).get("missed_dialysis") == "present"
+    assert "missed_dialysis" not in ruled(kb, "I skipped Thursday's gym session and my thigh twitches")

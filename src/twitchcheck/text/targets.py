@@ -101,6 +101,8 @@ def collect_targets(
             if not contains:
                 continue
             if other_info.finding == info.finding:
+                if other_info.only_with:
+                    continue  # a frame that needs company may be dropped below: the synonym stands alone
                 swallowed = True
                 break
             if "location" in (category, findings[other_info.finding].category):
