@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from twitchcheck.blind import BlindText, load_blind
-from twitchcheck.engine.inference import evidence_columns, log_evidence
+from twitchcheck.engine.inference import evidence_columns, log_evidence, weighed
 from twitchcheck.engine.model import FloatArray, compile_model
 from twitchcheck.knowledge import KnowledgeBase
 
@@ -80,7 +80,7 @@ def terms(kb: KnowledgeBase, texts: Sequence[BlindText], findings: Findings) -> 
             observations = list(
                 assess(t.text, age=t.age, sex=t.sex, kb=kb, reference=t.written_at).observations
             )
-        rows.append(log_evidence(model, evidence_columns(model, observations)))
+        rows.append(log_evidence(model, evidence_columns(model, weighed(model, observations))))
     gold = np.array([model.rows.index(t.gold) for t in texts], dtype=np.intp)
     return Terms(model.log_prior, np.array(rows), gold)
 

@@ -409,7 +409,7 @@ def test_not_standing_up_is_weakness_and_standing_up_is_nothing(kb: KnowledgeBas
     "text",
     [
         "my 3 year old chewed some of his sister's Ritalin",
-        "the toddler got at my sertraline while I was in the shower and ate some",
+        "the toddler ate some of my sertraline while I was in the shower",
     ],
 )
 def test_a_medicine_named_by_its_name_and_eaten(kb: KnowledgeBase, text: str) -> None:
@@ -436,8 +436,10 @@ def test_pills_at_a_party(kb: KnowledgeBase) -> None:
 
 def test_a_body_stiff_then_jerking_is_a_fit(kb: KnowledgeBase) -> None:
     assert read(kb, "his whole body is stiff and jerking").get("seizure") == "present"
-    # stiffness and jerking in the legs alone are not
+    # stiffness and jerking in the legs alone are not, nor a stiff body after exercise with jerks at night
     assert "seizure" not in read(kb, "my legs go stiff and jerk at night")
+    gym = "my whole body feels stiff after the gym, muscles twitching all over and my legs jerk at night"
+    assert "seizure" not in read(kb, gym)
 
 
 def test_a_learned_guess_on_a_denial_is_not_asked(kb: KnowledgeBase) -> None:
@@ -635,12 +637,15 @@ def test_cannot_stand_ending_its_sentence_is_weakness(kb: KnowledgeBase) -> None
 
 
 def test_sat_is_a_saturday_and_sats_are_oxygen(kb: KnowledgeBase) -> None:
-    assert "breathing_failure" not in ruled(kb, "ran my first ultra on sat (50k), calves twitching since")
+    race = "did a 60k trail race on sat (hilly), thighs flickering today"
+    assert "breathing_failure" not in ruled(kb, race)
     assert ruled(kb, "O2 sat 89% on room air").get("breathing_failure") == "present"
+    assert ruled(kb, "the monitor says his sat is 86%").get("breathing_failure") == "present"
 
 
 def test_a_face_not_involved_is_no_breathing_failure(kb: KnowledgeBase) -> None:
-    assert "breathing_failure" not in ruled(kb, "Both eyes clamp shut in sunlight. Lower face not involved.")
+    note = "Eyelids squeeze shut in bright light; the mouth and face not affected."
+    assert "breathing_failure" not in ruled(kb, note)
     assert ruled(kb, "his lips are going blue").get("breathing_failure") == "present"
 
 

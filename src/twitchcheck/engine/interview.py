@@ -43,7 +43,7 @@ from pydantic import BaseModel, Field
 
 from twitchcheck.engine.circuit import BoolArray, RuleSet, compile_rules
 from twitchcheck.engine.evidence import UNKNOWN, EvidenceError, Observation, check_state
-from twitchcheck.engine.inference import evidence_columns, reopen_factor
+from twitchcheck.engine.inference import evidence_columns, reopen_factor, weighed
 from twitchcheck.engine.model import FloatArray, Model
 from twitchcheck.engine.triage import decide
 from twitchcheck.knowledge.loader import AGE_FINDING, CACHED_BASES, SEX_FINDING
@@ -362,7 +362,7 @@ def next_step(model: Model, state: InterviewState) -> Question | ChecklistQuesti
         if demographic not in known and demographic not in state.answers:
             return Question(model.kb.findings[demographic], "information_gain", float("inf"))
     now = _known(model, state, known)
-    known_columns = evidence_columns(model, obs)
+    known_columns = evidence_columns(model, weighed(model, obs))
     said = _said(model, state)
     flag_question = _red_flag_question(model, post, level, now, known_columns)
     deferred = None  # a screen put off by the first question, asked straight after it

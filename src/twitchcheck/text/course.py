@@ -19,6 +19,8 @@ from twitchcheck.text.guard import scan
 from twitchcheck.text.time_phrase import TimePhrase
 
 _SINCE = re.compile(r"\b(?:ever since|since then|since)\b", re.I)
+# A word of an episode being over, denied just before it ("hasn't stopped", "not come round").
+_DENIED_BEFORE = re.compile(r"(?:n'?t|\bnot|\bnever)\s+(?:yet\s+|really\s+)?$", re.I)
 # "fell off the trampoline an hour ago, now his legs keep jumping": "now" opening the next clause.
 # Only a recent event links by "now": "cracked my skull two years ago, now my hand jerks" began later.
 _NOW_LINK_DAYS = 31
@@ -204,7 +206,12 @@ class CourseReader(DocumentIndex):
             return False
         clause = self._clause_at(phrase.start)
         said = self.text[clause.char_start : clause.char_end].lower()
-        return not any(re.search(rf"\b{re.escape(w)}\b", said) for w in rule.still_going_unless)
+        for word in rule.still_going_unless:
+            for match in re.finditer(rf"\b{re.escape(word)}\b", said):
+                # "it hasn't stopped", "he hasn't come round": denied, the fit is not over
+                if not _DENIED_BEFORE.search(said, 0, match.start()):
+                    return False
+        return True
 
     def rapid_spread(self, chosen: Mapping[str, Candidate]) -> Candidate | None:
         """Weakness in arms and legs that came on within days (see grammar ``rapid_spread``)."""

@@ -29,8 +29,7 @@ class DocumentReader(PlaceReader, CourseReader, TreatmentReader, MeasureReader):
         for rule in self.grammar.combinations:
             if rule.then not in self.findings or any(f not in self.findings for f in rule.all):
                 continue
-            wanted = {f: rule.states.get(f, "present") for f in rule.all}
-            if not all(chosen.get(f) is not None and chosen[f].state == s for f, s in wanted.items()):
+            if not all(chosen.get(f) is not None and chosen[f].state == "present" for f in rule.all):
                 continue
             for sentence in self.layout.sentences:
                 spans = []

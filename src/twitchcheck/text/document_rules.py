@@ -145,7 +145,8 @@ def _threshold_pattern(rule: ThresholdRule) -> re.Pattern[str]:
     words = [w for w in rule.words if len(w) > 1]
     letters = [w.upper() for w in rule.words if len(w) == 1]
     alternatives = [rf"(?i:\b(?:{alternation(words)}))"] + [rf"\b{re.escape(w)}" for w in letters]
-    unit = rf"(?=\s*(?i:{alternation(rule.units)})\b)" if rule.units else ""
+    # (?!\w), not \b: a unit may be a sign ("85%")
+    unit = rf"(?=\s*(?i:{alternation(rule.units)})(?!\w))" if rule.units else ""
     word_first = rf"(?:{'|'.join(alternatives)})\b[^\d.;\n]{{0,14}}?(?P<num>\d++(?:\.\d+)?)(?![\d/]){unit}"
     if not rule.units or not words:
         return re.compile(word_first)

@@ -152,8 +152,6 @@ class MedicationChange(_Strict):
 class Combination(_Strict):
     all: list[str]
     then: str
-    # a graded finding among ``all`` must be read in this state ({twitch_spread: widespread})
-    states: dict[str, str] = {}
 
 
 class Assessment(_Strict):
@@ -261,6 +259,8 @@ class Grammar(_Strict):
     negation_fillers: list[str]
     strong_negation: list[str]
     denial_openers: list[str]
+    # When a blood test was taken, said between its name and its number ("CK yesterday 4,850").
+    lab_taken: list[str] = Field(default_factory=list)
     max_fillers: int = Field(ge=0, le=5)
     problem_words: list[str]
     head_dominance: int

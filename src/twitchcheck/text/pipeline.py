@@ -622,7 +622,9 @@ class _Slot:
         if grown >= RENEW_AFTER_STRINGS:
             done = self._renew(current)
             if grown >= WAIT_AFTER_STRINGS:
-                self._hurry.set()
+                with self._lock:
+                    if self._pending is done:  # not one that already finished: its flag would outlive it
+                        self._hurry.set()
                 done.wait(RENEWAL_WAIT_SECONDS)  # a flood of new words, faster than renewals
                 return self.current
         return current

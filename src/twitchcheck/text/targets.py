@@ -166,7 +166,13 @@ def collect_targets(
                 continue
             if category == NORMAL and info.means_normal:
                 continue
-            if category == NORMAL and span.start <= m_start and m_end < span.end and words <= describing:
+            if (
+                category == NORMAL
+                and info.kind != "learned"
+                and span.start <= m_start
+                and m_end < span.end
+                and words <= describing
+            ):
                 continue  # "a great jolt", "fine tremor": the word describes what follows it, not a verdict
             if category == NORMAL and _not_normal_here(words, info.finding, grammar.normal_only_for):
                 continue

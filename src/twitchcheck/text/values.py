@@ -128,10 +128,8 @@ class ValueReader:
     @cached_property
     def _lab_value(self) -> re.Pattern[str]:
         # "CK yesterday 4,850", "K this morning 2.8": when it was taken may sit between name and number
-        when = (
-            r"(?:(?:yesterday|today|this\s+morning|this\s+week|last\s+(?:week|night|month)|"
-            r"on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b\s*+)?"
-        )
+        taken = self.grammar.lab_taken
+        when = rf"(?:(?:{alternation(taken)})\b\s*+)?" if taken else ""
         return re.compile(
             rf"^\s*+\+?\s*+{when}(?:levels?|results?|value)?\s*+"
             r"(?:[:=]|\bwas\b|\bis\b|\bwere\b|\bof\b|\bat\b|came back(?: at)?|back at)?\s*+"
