@@ -222,6 +222,8 @@ class People(_Strict):
     # "what do I do", "should I call", "can I give him": the writer asking for help, not a patient
     # speaking of themselves; a first-person word right after one of these is not counted.
     asking: list[str] = Field(default_factory=list)
+    # "does she know who I am", "he didn't recognise me": the writer is the one not known, not a patient
+    not_known: list[str] = Field(default_factory=list)
     # "she's scared and so am I", "me too": the writer echoing a feeling, not describing themselves;
     # a first-person word after ``echo_before`` + one word, or right before ``echo_after``, is not counted.
     echo_before: list[str] = Field(default_factory=list)

@@ -56,7 +56,7 @@ class SubjectReader:
         self._relatives = self._female | self._male | {w.lower() for w in rel.any}
         self._people = self._relatives | {w.lower() for w in people.others}
         self._first = {w.lower() for w in people.first_person}
-        self._asking = {w.lower() for w in people.asking}
+        self._asking = {w.lower() for w in (*people.asking, *people.not_known)}
         self._echo_before = {w.lower() for w in people.echo_before}
         self._echo_after = {w.lower() for w in people.echo_after}
         self._third = {w.lower() for w in people.third_person}
