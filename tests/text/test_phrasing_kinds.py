@@ -658,3 +658,10 @@ def test_a_dialysis_day_skipped_is_a_missed_session_only_in_a_text_about_dialysi
     text = "Dad has dialysis Tue/Thu/Sat and he skipped Thursday's, now he's breathless lying down"
     assert ruled(kb, text).get("missed_dialysis") == "present"
     assert "missed_dialysis" not in ruled(kb, "I skipped Thursday's gym session and my thigh twitches")
+
+
+def test_a_phrase_opening_with_not_reads_when_contracted(kb: KnowledgeBase) -> None:
+    # "not himself" also as "isn't himself" / "isnt herself"
+    assert ruled(kb, "since lunch grandad isn't himself").get("confusion") == "present"
+    assert ruled(kb, "since lunch nan isnt herself").get("confusion") == "present"
+    assert ruled(kb, "she is not confused").get("confusion") == "absent"

@@ -159,7 +159,8 @@ def collect_targets(
                 category == NEGATED
                 and m_start < span.start < m_end
                 and info.kind != "learned"
-                and any(w in normalize_negations and w in info.norms for w in lower[span.start : m_end])
+                and any(w in normalize_negations for w in lower[span.start : m_end])
+                and any(n in normalize_negations for n in info.norms)
                 and not any(w in normalize_negations for w in lower[m_start : span.start])
             ):
                 # "was not" + "not with it": the cue's only negation is the synonym's own "not".

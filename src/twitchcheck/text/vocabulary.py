@@ -198,9 +198,11 @@ _SPELLED_OUT = {"ca": "can", "wo": "will", "sha": "shall"}
 
 
 def _spelled_out(norms: list[str] | tuple[str, ...]) -> list[str] | None:
-    """``norms`` with every "n't" written out ("ca n't move" -> "can not move"), or None if it has none."""
+    """``norms`` with every "n't" written out ("ca n't move" -> "can not move"), or, when it has none, a
+    phrase that opens with "not" contracted ("not herself" -> "n't herself", as in "isn't herself");
+    None if neither applies."""
     if "n't" not in norms:
-        return None
+        return ["n't", *norms[1:]] if len(norms) > 1 and norms[0] == "not" else None
     out = list(norms)
     for i, norm in enumerate(norms):
         if norm == "n't":
