@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.web.conftest import DESKTOP, PHONE
 from tests.web.test_browser import ALS, BENIGN, BFS, STROKE, assess, start
@@ -30,7 +31,13 @@ AXE = Axe()
 
 
 def scan(page: Any, where: str) -> list[str]:
-    results = AXE.run(page, options=RULES)
+    try:
+        results = AXE.run(page, options=RULES)
+    except PlaywrightError:
+        # The last click started a navigation and the old document was already gone (seen once in CI:
+        # "Cannot read properties of null (reading 'documentElement')"): scan the page it led to.
+        page.wait_for_load_state("load")
+        results = AXE.run(page, options=RULES)
     found = []
     for violation in results.response["violations"]:
         nodes = ", ".join(str(n["target"]) for n in violation["nodes"][:3])
