@@ -665,3 +665,69 @@ def test_a_phrase_opening_with_not_reads_when_contracted(kb: KnowledgeBase) -> N
     assert ruled(kb, "since lunch grandad isn't himself").get("confusion") == "present"
     assert ruled(kb, "since lunch nan isnt herself").get("confusion") == "present"
     assert ruled(kb, "she is not confused").get("confusion") == "absent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my lower back has been bad for weeks and the pain runs down into my left calf",
+        "neck's stiff and there's a pain shooting to my right thumb",
+        "sore back since the move, now it's going right down the back of my leg",
+    ],
+)
+def test_pain_that_travels_into_a_limb_is_root_pain(kb: KnowledgeBase, text: str) -> None:
+    assert ruled(kb, text).get("radiating_pain") == "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the pain went down after two paracetamol and my legs feel lighter",
+        "the twitching is going down my legs",
+        "I've been run ragged and feel a bit run down",
+    ],
+)
+def test_going_down_without_root_pain_is_not_root_pain(kb: KnowledgeBase, text: str) -> None:
+    assert "radiating_pain" not in ruled(kb, text)
+
+
+def test_pain_running_down_a_leg_is_not_tiredness(kb: KnowledgeBase) -> None:
+    assert "fatigue" not in ruled(kb, "a hot pain running down my shin since the gym")
+    assert ruled(kb, "honestly just feeling run down lately").get("fatigue") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("both his ankles are puffed right up by teatime", "present"),
+        ("her legs and face look bloated and puffy", "present"),
+        ("mum's feet are like balloons again", "present"),
+        ("ankles not swollen at all", "absent"),
+    ],
+)
+def test_ankles_legs_or_face_puffed_up_is_fluid_swelling(kb: KnowledgeBase, text: str, state: str) -> None:
+    assert ruled(kb, text).get("swelling") == state
+
+
+def test_one_ankle_swollen_after_a_twist_is_no_fluid_swelling(kb: KnowledgeBase) -> None:
+    assert "swelling" not in ruled(kb, "went over on my ankle at netball and it's swollen")
+
+
+def test_root_pain_with_a_dropping_foot_needs_a_doctor_within_days(kb: KnowledgeBase) -> None:
+    text = (
+        "Back's been playing up for three weeks with pain going down my right leg, and now that foot "
+        "slaps on the floor and I keep catching my toes. Waterworks fine, no numbness between my legs."
+    )
+    assessment = assess(text, kb=kb, reference=WRITTEN)
+    assert assessment.triage.level == "urgent"
+    assert "root_pain_with_foot_drop" in {flag.id for flag in assessment.red_flags}
+
+
+def test_itching_and_swelling_with_kidney_failure_need_the_kidney_team_soon(kb: KnowledgeBase) -> None:
+    text = (
+        "Dad has stage 4 kidney disease, not on dialysis. For ten days he's been itchy all over, his ankles "
+        "are puffy and his legs jump at night."
+    )
+    assessment = assess(text, kb=kb, reference=WRITTEN)
+    assert assessment.triage.level in ("urgent", "emergency")
+    assert "kidney_failure_symptoms" in {flag.id for flag in assessment.red_flags}
