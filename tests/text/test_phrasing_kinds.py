@@ -731,3 +731,51 @@ def test_itching_and_swelling_with_kidney_failure_need_the_kidney_team_soon(kb: 
     assessment = assess(text, kb=kb, reference=WRITTEN)
     assert assessment.triage.level in ("urgent", "emergency")
     assert "kidney_failure_symptoms" in {flag.id for flag in assessment.red_flags}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # a new clause with its own subject ends a denial ("no fever and neck is stiff")
+        ("no temperature and neck is stiff", "stiff_neck", "present"),
+        ("can hardly walk and wee looks brown", "dark_urine", "present"),
+        # the everyday "temp", a thermometer's reading, Fahrenheit
+        ("no temp at all", "fever", "absent"),
+        ("he's had a temp since friday", "fever", "present"),
+        ("thermometer said 38.7", "fever", "present"),
+        ("temp 101.8F this morning", "fever", "present"),
+        ("temp 98.9 F", "fever", "absent"),
+        # household insect killers, pinhead pupils, dribbling
+        ("found her with the wasp killer can", "pesticide_exposure", "present"),
+        ("pupils gone like pin heads", "miosis", "present"),
+        ("he's dribbling everywhere", "drooling", "present"),
+        # a child getting into a named medicine
+        ("she got into her nan's sertraline", "swallowed_medicine_or_poison", "present"),
+        # drowsy said against the person's usual
+        ("he's drowsier than usual tonight", "confusion", "present"),
+        # feeling tested by someone else
+        ("he didn't flinch when I pricked his foot", "numbness_tingling", "present"),
+        # a first competition in dialect
+        ("did me first bootcamp session sunday", "extreme_exercise", "present"),
+    ],
+)
+def test_kinds_from_the_twelfth_batch(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
+    assert ruled(kb, text).get(finding) == state
+
+
+def test_getting_into_a_habit_is_no_swallowed_medicine(kb: KnowledgeBase) -> None:
+    assert "swallowed_medicine_or_poison" not in ruled(kb, "he got into steroids at the gym last year")
+
+
+def test_a_walk_is_no_bladder_problem(kb: KnowledgeBase) -> None:
+    assert "bladder_problems" not in ruled(kb, "can't walk to the toilet without help")
+
+
+def test_a_cue_inside_another_finding_stays_there(kb: KnowledgeBase) -> None:
+    # "normal" belongs to "sleepier than normal": it does not deny the swollen ankles before it
+    read = ruled(kb, "ankles very swollen, sleepier than normal")
+    assert read == {"swelling": "present", "confusion": "present"}
+    # ... and the "not" of "not making sense" denies nothing after it
+    assert ruled(kb, "he's not making sense slurring his words").get("slurred_speech") == "present"
+    # ... but a "no" that ends one phrase still denies what follows it
+    assert ruled(kb, "sleeping 4 hours no double vision").get("diplopia") == "absent"
