@@ -3,6 +3,7 @@ plus a near-miss: the texts themselves are never copied here."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from twitchcheck.knowledge import KnowledgeBase
 from twitchcheck.pipeline import assess
 from twitchcheck.text import extract
+from twitchcheck.text.document_rules import compile_document_rules
+from twitchcheck.text.grammar import load_grammar
 
 WRITTEN = datetime(2026, 12, 9, 15, 30)
 
@@ -372,6 +375,24 @@ def test_a_fit_still_going(kb: KnowledgeBase, text: str, state: str) -> None:
 )
 def test_time_since_a_fit_is_not_a_long_fit(kb: KnowledgeBase, text: str) -> None:
     assert read(kb, text).get("seizure_prolonged") != "present"
+
+
+def test_the_words_of_an_episode_being_over_are_compiled_with_the_grammar() -> None:
+    """Once per grammar, with the document rules, one pattern a word: not on every phrase read."""
+    grammar = load_grammar()
+    compiled = compile_document_rules(grammar, {}).episodes
+    assert [rule for rule, _ in compiled] == grammar.episodes
+    for rule, over in compiled:
+        words = rule.still_going_unless
+        if words is None:
+            assert over is None
+        else:
+            assert over is not None
+            assert [p.pattern for p in over] == [rf"\b{re.escape(w)}\b" for w in words]
+    rule = grammar.episodes[-1].model_copy(update={"still_going_unless": ["came round", "a.b"]})
+    ((_, over),) = compile_document_rules(grammar.model_copy(update={"episodes": [rule]}), {}).episodes
+    assert over is not None
+    assert [p.pattern for p in over] == [r"\bcame\ round\b", r"\ba\.b\b"]
 
 
 @pytest.mark.parametrize(

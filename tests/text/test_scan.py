@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
 import sys
 from collections.abc import Collection, Iterator
 from pathlib import Path
@@ -106,6 +107,32 @@ def test_quick_starts_find_the_same_matches(kb: KnowledgeBase) -> None:
     ahead = guard.quick(re.compile(r"(?<![\w'])(?:a+|[0-9]\d*|\bfor\s)x", re.IGNORECASE))
     assert ahead.pattern.startswith("(?=[a0-9f])")  # [0-9] starts its branch: \\d* adds nothing
     assert [m.span() for m in ahead.finditer("'ax FOR x 12x xaax")] == [(4, 9), (10, 13)]
+
+
+def test_quick_starts_need_no_deprecated_module() -> None:
+    """``sre_parse`` and ``sre_constants`` warn on import since Python 3.11: the guard reads patterns
+    with ``re``'s own parser and imports neither (checked on the module alone, in a fresh interpreter)."""
+    script = (
+        "import importlib.util, re, sys\n"
+        f"spec = importlib.util.spec_from_file_location('guard', {guard.__file__!r})\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+        "assert module.quick(re.compile(r'\\bab')).pattern == r'(?=[a])(?:\\bab)'\n"
+        "assert not {'sre_parse', 'sre_constants'} & set(sys.modules), sorted(sys.modules)\n"
+    )
+    subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", script], check=True)
+
+
+def test_without_the_parser_every_pattern_is_searched_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where ``re``'s parser is missing, or reads the probe pattern otherwise than expected, no
+    pattern gets a look-ahead: the same matches, only without the quick starts."""
+    weeks = re.compile(r"\b\d+ weeks")
+    monkeypatch.setattr(guard, "_QUICK", {})
+    monkeypatch.setattr(guard, "_PROBE_FIRST", (["x"], False))
+    assert guard._syntax.__wrapped__() is None
+    monkeypatch.setattr(guard, "_syntax", lambda: None)
+    assert guard.quick(weeks) is weeks
+    assert [m.span() for m in guard.scan(weeks, "for 3 weeks, 12 weeks")] == [(4, 11), (13, 21)]
 
 
 def test_scan_keeps_every_search_within_a_window() -> None:

@@ -14,7 +14,6 @@ from collections.abc import Set as AbstractSet
 from twitchcheck.text.clauses import Segment
 from twitchcheck.text.decide import VALUE, Candidate
 from twitchcheck.text.document_index import DocumentIndex
-from twitchcheck.text.grammar import EpisodeRule
 from twitchcheck.text.guard import scan
 from twitchcheck.text.time_phrase import TimePhrase
 
@@ -25,6 +24,8 @@ _DENIED_BEFORE = re.compile(r"(?:n'?t|\bnot|\bnever)\s+(?:yet\s+|really\s+)?$", 
 # Only a recent event links by "now": "cracked my skull two years ago, now my hand jerks" began later.
 _NOW_LINK_DAYS = 31
 _NOW_OPENING = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:right\s+)?now\b", re.I)
+# The words of a time phrase, lowercased, to find its units by.
+_PHRASE_WORD = re.compile(r"[a-z]+")
 
 # A frequency word right before a body part in a list of places ("and sometimes my biceps").
 _SITE_AFTER = re.compile(
@@ -176,7 +177,7 @@ class CourseReader(DocumentIndex):
         2 hours ago" says when, not how long. One still going ("it's been 7 minutes now") has lasted
         at least that long: long enough is present, shorter says nothing yet."""
         out: list[Candidate] = []
-        for rule in self.grammar.episodes:
+        for rule, over in self.rules.episodes:
             if rule.finding not in self.findings:
                 continue
             for phrase in self._phrases:
@@ -188,26 +189,28 @@ class CourseReader(DocumentIndex):
                 # In the units table's own minutes, so that "10 minutes" is exactly 10.
                 minutes = round(phrase.days / self.grammar.durations.units["minute"], 6)
                 long_enough = minutes >= rule.at_least_minutes
-                if phrase.kind == "since" and not (long_enough and self._still_going(phrase, rule)):
+                if phrase.kind == "since" and not (long_enough and self._still_going(phrase, over)):
                     continue  # "had a fit this morning, since then..." dates the fit
                 state = "present" if long_enough else "absent"
                 out.append(Candidate(rule.finding, state, phrase.start, phrase.end))
         return out
 
-    def _still_going(self, phrase: TimePhrase, rule: EpisodeRule) -> bool:
+    def _still_going(self, phrase: TimePhrase, over: tuple[re.Pattern[str], ...] | None) -> bool:
         """Time still running on the episode: the phrase counts seconds, minutes or hours ("been
-        7 mins now", not "since this morning") and its clause does not say the episode is over."""
-        if rule.still_going_unless is None:
+        7 mins now", not "since this morning") and its clause does not say the episode is over
+        (``over``: the rule's words of an episode being over, compiled with the document rules;
+        None: the rule counts no time still running)."""
+        if over is None:
             return False
         units = self.grammar.durations.units
         if not any(
-            units.get(w, 1) < 1 for w in re.findall(r"[a-z]+", self.text[phrase.start : phrase.end].lower())
+            units.get(w, 1) < 1 for w in _PHRASE_WORD.findall(self.text[phrase.start : phrase.end].lower())
         ):
             return False
         clause = self._clause_at(phrase.start)
         said = self.text[clause.char_start : clause.char_end].lower()
-        for word in rule.still_going_unless:
-            for match in re.finditer(rf"\b{re.escape(word)}\b", said):
+        for word in over:
+            for match in word.finditer(said):
                 # "it hasn't stopped", "he hasn't come round": denied, the fit is not over
                 if not _DENIED_BEFORE.search(said, 0, match.start()):
                     return False

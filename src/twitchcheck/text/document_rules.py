@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from twitchcheck.knowledge.schema import Finding
 from twitchcheck.text.durations import DurationReader
-from twitchcheck.text.grammar import AmountRule, Grammar, ScoreRule, ThresholdRule
+from twitchcheck.text.grammar import AmountRule, EpisodeRule, Grammar, ScoreRule, ThresholdRule
 from twitchcheck.text.values import ValueReader, alternation
 
 _DAY_UNITS = ("days", "day", "d")
@@ -46,6 +46,9 @@ class Compiled:
     medicine: re.Pattern[str]
     thresholds: tuple[tuple[ThresholdRule, re.Pattern[str]], ...]
     scores: tuple[tuple[ScoreRule, re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...]
+    # each episode rule with its words of an episode being over, one pattern a word (None: the rule
+    # counts no time still running)
+    episodes: tuple[tuple[EpisodeRule, tuple[re.Pattern[str], ...] | None], ...]
     assessment: re.Pattern[str]  # a clinician's check ("a neurologist checked me")
     assessment_negated: re.Pattern[str]  # ...said as not (yet) done, when it ends the text before it
     assessment_cues: frozenset[str]  # negation words inside the check ("the GP never examined")
@@ -79,6 +82,7 @@ def compile_document_rules(grammar: Grammar, findings: Mapping[str, Finding]) ->
         medicine=re.compile(rf"\b(?:{alternation(medication.medicine_words)})\b", re.I),
         thresholds=tuple((rule, _threshold_pattern(rule)) for rule in grammar.thresholds),
         scores=tuple((rule, *_score_patterns(rule)) for rule in grammar.scores),
+        episodes=tuple((rule, _episode_over_patterns(rule)) for rule in grammar.episodes),
         assessment=_assessment_pattern(grammar),
         assessment_negated=re.compile(
             rf"(?<![\w'])(?:{alternation(grammar.assessment.not_before)})(?![\w'])"
@@ -156,6 +160,15 @@ def _threshold_pattern(rule: ThresholdRule) -> re.Pattern[str]:
         rf"(?i:{alternation(words)})\b"
     )
     return re.compile(rf"{word_first}|{number_first}")
+
+
+def _episode_over_patterns(rule: EpisodeRule) -> tuple[re.Pattern[str], ...] | None:
+    """One pattern for each word that says an episode is over ("calm", "came round"), searched in a
+    lowercased clause; one a word, not one alternation, as each word's every place is checked for a
+    denial before it ("hasn't come round" still holds "round" if that is a word of its own)."""
+    if rule.still_going_unless is None:
+        return None
+    return tuple(re.compile(rf"\b{re.escape(word)}\b") for word in rule.still_going_unless)
 
 
 def _score_patterns(rule: ScoreRule) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:

@@ -31,23 +31,22 @@ is found whole, and yields the same matches as ``finditer`` over the whole text.
 pattern opens with a literal or a character set; ours open with ``\b`` or a look-behind, so every
 position was tried in full (a tenth of the reading time). :func:`scan` searches with the pattern
 behind a look-ahead for the characters a match can begin with (:func:`quick`), which turns those
-positions down at once and finds the same matches.
+positions down at once and finds the same matches. Which characters those are is read from the
+pattern's parse by ``re``'s own parser: a private module, reached only through :func:`_syntax`, which
+gives it up (and every pattern is searched as it is, with the same matches) when it is missing or no
+longer reads a known pattern as expected.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 import time
-import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)  # re's own parser, under its public old names
-    import sre_constants as sc
-    import sre_parse
+from functools import cache
+from typing import Any, NamedTuple
 
 MAX_RUN = 32
 SEGMENT = 1000
@@ -153,12 +152,55 @@ def scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 
 _QUICK: dict[re.Pattern[str], re.Pattern[str]] = {}
 _QUICK_LIMIT = 512  # like re's own cache: the patterns are the modules' own, a few dozen
-_CLASS_ESCAPES = {sc.CATEGORY_DIGIT: r"\d", sc.CATEGORY_NOT_DIGIT: r"\D", sc.CATEGORY_SPACE: r"\s"}
-_CLASS_ESCAPES |= {sc.CATEGORY_NOT_SPACE: r"\S", sc.CATEGORY_WORD: r"\w", sc.CATEGORY_NOT_WORD: r"\W"}
 
 
 class _Anywhere(Exception):
     """The pattern can begin with any character (or the analysis does not know it)."""
+
+
+class _Syntax(NamedTuple):
+    """``re``'s own parser and its opcodes (see :func:`_syntax`)."""
+
+    parse: Callable[[str, int], Any]  # (pattern, flags) -> the parsed pattern; its .data the items
+    ops: Any  # the opcode constants: LITERAL, IN, BRANCH, ...
+    class_escapes: Mapping[Any, str]  # category -> the escape that stands for it inside [...]
+
+
+# A pattern the parser must read as expected before it is trusted: its first characters and whether
+# it can match nothing at all.
+_PROBE = r"(?<!x)\b(?:ab|[c-e\d]f|(?:g)*h|(?>i)|j++)"
+_PROBE_FIRST = (["a", "c-e", r"\d", "g", "h", "i", "j"], False)
+# What a parser of another shape than expected may raise while its parse is read.
+_SHAPE_ERRORS = (AttributeError, LookupError, TypeError, ValueError)
+
+
+@cache
+def _syntax() -> _Syntax | None:
+    """``re``'s own parser, or None where it cannot be used (then :func:`quick` changes no pattern).
+
+    The one use of regular-expression internals. ``re._parser`` and ``re._constants`` are private
+    (``sre_parse`` and ``sre_constants``, their old public names, are deprecated since Python 3.11 and
+    warn on import), so nothing about their shape is promised: they are used only if they exist and
+    read :data:`_PROBE` as expected. Without them every pattern is searched as it is: the same
+    matches, without the quick starts.
+    """
+    try:
+        parser = importlib.import_module("re._parser")
+        ops = importlib.import_module("re._constants")
+        class_escapes = {
+            ops.CATEGORY_DIGIT: r"\d",
+            ops.CATEGORY_NOT_DIGIT: r"\D",
+            ops.CATEGORY_SPACE: r"\s",
+            ops.CATEGORY_NOT_SPACE: r"\S",
+            ops.CATEGORY_WORD: r"\w",
+            ops.CATEGORY_NOT_WORD: r"\W",
+        }
+        syntax = _Syntax(parser.parse, ops, class_escapes)
+        if _first(syntax.parse(_PROBE, 0).data, syntax) == _PROBE_FIRST:
+            return syntax
+    except (ImportError, _Anywhere, *_SHAPE_ERRORS):
+        pass
+    return None
 
 
 def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -170,31 +212,34 @@ def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern  # something that searches like a pattern (a test's)
     if found is None:
         found = pattern
-        try:
-            items, empty = _first(sre_parse.parse(pattern.pattern, pattern.flags).data, pattern.flags)
-            if items and not empty:
-                ahead = "".join(dict.fromkeys(items))
-                found = re.compile(f"(?=[{ahead}])(?:{pattern.pattern})", pattern.flags)
-        except (_Anywhere, re.error):
-            pass
+        syntax = _syntax()
+        if syntax is not None:
+            try:
+                items, empty = _first(syntax.parse(pattern.pattern, pattern.flags).data, syntax)
+                if items and not empty:
+                    ahead = "".join(dict.fromkeys(items))
+                    found = re.compile(f"(?=[{ahead}])(?:{pattern.pattern})", pattern.flags)
+            except (_Anywhere, re.error, *_SHAPE_ERRORS):
+                found = pattern
         if len(_QUICK) >= _QUICK_LIMIT:
             _QUICK.clear()
         _QUICK[pattern] = found
     return found
 
 
-def _first(sequence: Sequence[tuple[Any, Any]], flags: int) -> tuple[list[str], bool]:
+def _first(sequence: Sequence[tuple[Any, Any]], syntax: _Syntax) -> tuple[list[str], bool]:
     """The character-set items a match of ``sequence`` can begin with, and whether it can be empty."""
     out: list[str] = []
     for op, av in sequence:
-        items, empty = _first_of(op, av, flags)
+        items, empty = _first_of(op, av, syntax)
         out += items
         if not empty:
             return out, False
     return out, True
 
 
-def _first_of(op: Any, av: Any, flags: int) -> tuple[list[str], bool]:
+def _first_of(op: Any, av: Any, syntax: _Syntax) -> tuple[list[str], bool]:
+    sc = syntax.ops
     if op is sc.LITERAL:
         return [_class_char(av)], False
     if op is sc.IN:
@@ -204,8 +249,8 @@ def _first_of(op: Any, av: Any, flags: int) -> tuple[list[str], bool]:
                 items.append(_class_char(value))
             elif item is sc.RANGE:
                 items.append(f"{_class_char(value[0])}-{_class_char(value[1])}")
-            elif item is sc.CATEGORY and value in _CLASS_ESCAPES:
-                items.append(_CLASS_ESCAPES[value])
+            elif item is sc.CATEGORY and value in syntax.class_escapes:
+                items.append(syntax.class_escapes[value])
             else:
                 raise _Anywhere  # a negated set, among others
         return items, False
@@ -215,21 +260,21 @@ def _first_of(op: Any, av: Any, flags: int) -> tuple[list[str], bool]:
         _, add_flags, del_flags, inner = av
         if add_flags or del_flags:
             raise _Anywhere  # flags of its own: the look-ahead would read it otherwise
-        return _first(inner.data, flags)
+        return _first(inner.data, syntax)
     if op is sc.BRANCH:
         out: list[str] = []
         can_be_empty = False
         for alternative in av[1]:
-            items, empty = _first(alternative.data, flags)
+            items, empty = _first(alternative.data, syntax)
             out += items
             can_be_empty = can_be_empty or empty
         return out, can_be_empty
     if op in (sc.MAX_REPEAT, sc.MIN_REPEAT, sc.POSSESSIVE_REPEAT):
         low, _, inner = av
-        items, empty = _first(inner.data, flags)
+        items, empty = _first(inner.data, syntax)
         return items, empty or low == 0
     if op is sc.ATOMIC_GROUP:
-        return _first(av.data, flags)
+        return _first(av.data, syntax)
     raise _Anywhere
 
 
