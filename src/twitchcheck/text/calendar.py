@@ -24,6 +24,9 @@ _CLOCK = (
 )
 
 
+_WORD = re.compile(r"[A-Za-z']+")
+
+
 class CalendarReader:
     """Compiled calendar phrases for one grammar."""
 
@@ -34,6 +37,8 @@ class CalendarReader:
         self._holidays = {k.lower(): v for k, v in rules.holidays.items()}
         self._times = {k.lower(): v for k, v in rules.times_of_day.items()}
         self._seasons = {k.lower(): v for k, v in rules.seasons.items()}
+        self._habitual = {w.lower() for w in rules.habitual_leads}
+        self._habit_words = {w.lower() for w in rules.habit_words}
         leads = alternation(rules.leads)
         fillers = (
             r"(?:(?:about|around|approx\.?|roughly|maybe|like|last|early|late|mid|the|this|past)\s+){0,3}"
@@ -58,6 +63,8 @@ class CalendarReader:
     def find(self, text: str, reference: datetime) -> list[TimePhrase]:
         out = []
         for match in scan(self._since, text):
+            if self._habitual_time(match, text):
+                continue
             days = self._days(match, reference)
             if days is not None:
                 out.append(TimePhrase(days, "since", match.start(), match.end()))
@@ -70,6 +77,24 @@ class CalendarReader:
             if days is not None:
                 out.append(TimePhrase(days, "at", match.start("when"), match.end()))
         return out
+
+    def _habitual_time(self, match: re.Match[str], text: str) -> bool:
+        """ "only happens at bedtime", "every night at bedtime": a time of day after "at" in a sentence that
+        says how often is when it happens, not an onset; "was fine at lunch", "just now at breakfast" and
+        "went dead at dinner" stay the moment it happened."""
+        when = match.group("when")
+        if (
+            when is None
+            or " ".join(match.group("lead").lower().split()) not in self._habitual
+            or " ".join(when.lower().split()) not in self._times
+        ):
+            return False
+        left = max(text.rfind(mark, 0, match.start()) for mark in ".!?\n")
+        right = min(
+            (i for i in (text.find(mark, match.end()) for mark in ".!?\n") if i >= 0), default=len(text)
+        )
+        words = {w.lower() for w in _WORD.findall(text, left + 1, right)}
+        return bool(words & self._habit_words)
 
     def _days(self, match: re.Match[str], reference: datetime) -> float | None:
         groups = match.groupdict()

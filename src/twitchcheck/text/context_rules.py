@@ -36,6 +36,10 @@ SELF = "SELF"
 RESOLVED = "RESOLVED"
 CLAUSE = "CLAUSE"
 CLAUSE_SELF = "CLAUSE_SELF"
+# "no fever and neck is stiff": a body noun with its own verb starts a new statement, ending a denial said
+# before it; unlike CLAUSE it does not stop a later "normal" from reaching back to its noun ("... and
+# breathing is normal").
+NEW_SUBJECT = "NEW_SUBJECT"
 FIRST_TIME = "FIRST_TIME"
 
 # A new clause (", and my...") ends negation and worry; only a first-person word ends FAMILY, since
@@ -44,12 +48,12 @@ _CLAUSES = [CLAUSE, CLAUSE_SELF]
 TERMINATING_TYPES = {
     FAMILY: [SELF, CLAUSE_SELF],
     OTHER_PERSON: [SELF, CLAUSE_SELF],
-    NEGATED: _CLAUSES,
+    NEGATED: [*_CLAUSES, NEW_SUBJECT],
     NORMAL: _CLAUSES,
-    POSSIBLE: _CLAUSES,
-    HYPOTHETICAL: _CLAUSES,
-    FEAR: _CLAUSES,
-    RESOLVED: _CLAUSES,
+    POSSIBLE: [*_CLAUSES, NEW_SUBJECT],
+    HYPOTHETICAL: [*_CLAUSES, NEW_SUBJECT],
+    FEAR: [*_CLAUSES, NEW_SUBJECT],
+    RESOLVED: [*_CLAUSES, NEW_SUBJECT],
 }
 
 

@@ -114,6 +114,10 @@ class CourseReader(DocumentIndex):
             if phrase.days >= rule.within_days or phrase.kind not in ("ago", "since"):
                 continue
             clause = self._clause_at(phrase.start)
+            whole = self.layout.sentences[self.layout.sentence_of[clause.start]]
+            said = " ".join(self.text[whole.char_start : whole.char_end].lower().split())
+            if any(f" {r} " in f" {said} " for r in rule.recurring):
+                continue
             if self._anchored(clause, anchors) or (
                 phrase.kind == "ago" and self._linked_by_since(clause, anchors)
             ):

@@ -55,6 +55,9 @@ class Sudden(_Strict):
     finding: str
     within_days: float
     anchors: list[str]
+    # Said in the same sentence, these make the complaint one that recurs over days ("in today, says
+    # every night as she drops off she jolts"): the recent time is not its onset.
+    recurring: list[str] = Field(default_factory=list)
 
 
 class SinceAge(_Strict):
@@ -72,6 +75,10 @@ class Calendar(_Strict):
     holidays: dict[str, tuple[int, int]]  # (month, day)
     times_of_day: dict[str, int]  # hour
     seasons: dict[str, int] = Field(default_factory=dict)  # the month a season starts
+    # Leads that with a time of day say when something happens, not when it began ("only happens at
+    # bedtime"), in a sentence with one of ``habit_words``.
+    habitual_leads: list[str] = Field(default_factory=list)
+    habit_words: list[str] = Field(default_factory=list)
 
 
 class Durations(_Strict):
@@ -191,6 +198,8 @@ class ThresholdRule(_Strict):
     valid: tuple[float, float]
     # When given, the number must be followed by one of these ("slept 4 hours", not "4 pillows").
     units: list[str] = Field(default_factory=list)
+    # The word read is not the person's when one of these comes just before it ("oven temp 350F").
+    not_after: list[str] = Field(default_factory=list)
 
 
 class Questions(_Strict):

@@ -18,6 +18,15 @@ _PER_DAY = re.compile(
 _CAFFEINE_MG = re.compile(rf"(?<!\d)(?<!\d,)(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
 
 
+_LAST_WORD = re.compile(r"([A-Za-z]+)\W{0,3}\Z")
+
+
+def _word_before(text: str, at: int) -> str:
+    """The word just before ``at`` (lower case), or ''."""
+    found = _LAST_WORD.search(text, max(0, at - 40), at)
+    return found.group(1).lower() if found else ""
+
+
 class MeasureReader(DocumentIndex):
     """Amounts, thresholds and scores, each judged against the grammar's rule for its finding."""
 
@@ -69,6 +78,8 @@ class MeasureReader(DocumentIndex):
                     continue
                 sentence = self.layout.sentence_of[self._token_at(match.start())]
                 if sentence in self.decider.questions:
+                    continue
+                if rule.not_after and _word_before(self.text, match.start()) in rule.not_after:
                     continue
                 present = (rule.present_at_least is not None and value >= rule.present_at_least) or (
                     rule.present_below is not None and value < rule.present_below

@@ -132,19 +132,6 @@ def collect_targets(
         if m.category in (NEGATED, NORMAL):
             for i in range(m.modifier_span[0] + 1, m.modifier_span[1]):
                 straddles.setdefault(i, []).append(m)
-    # A verdict word that is part of another named finding's own phrase ("more sleepy than normal", "not
-    # making sense") belongs to that finding: it is no verdict on the findings beside it. A denial only
-    # inside a synonym: a frame built on a negation ("not" near "breath") may be a misread, and its "not"
-    # still denies.
-    # A finding that itself means "found normal" ("all came back fine") passes its verdict on.
-    owned = [
-        (s.start, s.end, frozenset(i.norms))
-        for s, i in kept
-        if i.kind in ("synonym", "frame") and not i.means_normal
-    ]
-    own_phrases = [
-        (s.start, s.end, frozenset(i.norms)) for s, i in kept if i.kind == "synonym" and not i.means_normal
-    ]
     targets = []
     for span, info in kept:
         if info.short and not _short_ok(doc, span.start):
@@ -162,10 +149,6 @@ def collect_targets(
             category = modifier.category
             if category == NEGATED and _other_kind_listed_first(
                 strings, m_end, span.start, info.finding, kept, findings
-            ):
-                continue
-            if category in (NEGATED, NORMAL) and _owned_by_another(
-                owned if category == NORMAL else own_phrases, span, m_start, m_end, words
             ):
                 continue
             if category == NEGATED and span.start <= m_start and m_end <= span.end:
@@ -334,22 +317,6 @@ def _not_normal_here(words: set[str], finding: str, only_for: Mapping[str, list[
     """A "fine" word that cannot deny ``finding`` ("strong" denies weakness, not pain)."""
     limited = [w for w in words if w in only_for]
     return bool(limited) and len(limited) == len(words) and all(finding not in only_for[w] for w in limited)
-
-
-def _owned_by_another(
-    owned: list[tuple[int, int, frozenset[str]]], span: Any, m_start: int, m_end: int, words: set[str]
-) -> bool:
-    """The cue lies inside another target whose own phrase carries the cue's words, and that phrase's
-    other words stand between the cue and ``span`` ("puffy ankles, sleepier than normal": "normal" reaches
-    the ankles only across "sleepier than"; a cue that ends a phrase still reaches what follows it)."""
-    for start, end, norms in owned:
-        if not (start <= m_start and m_end <= end) or not words <= norms:
-            continue
-        if span.end <= start and m_start > start:
-            return True
-        if span.start >= end and m_end < end:
-            return True
-    return False
 
 
 def _short_ok(doc: Doc, i: int) -> bool:
