@@ -858,3 +858,49 @@ def test_the_not_of_not_himself_denies_nothing_after_it(kb: KnowledgeBase) -> No
     assert read.get("confusion") == "present"
     assert read.get("itching") == "present" and read.get("swelling") == "present"
     assert ruled(kb, "he's not making sense slurring his words").get("slurred_speech") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # the sleep start's feeling told as a likeness
+        (
+            "as she goes off her arms jolt and she says it felt like she was falling",
+            "jerks_falling_asleep",
+            "present",
+        ),
+        # a lab's day after the verb
+        ("CK came back yesterday 4,120 U/L", "ck", "high"),
+        # the level of a spinal cord injury with what it left
+        ("C6 tetra since a diving accident, spasms much worse this week", "hx_spinal_injury", "present"),
+        # the task first, then how hard it is
+        ("the stairs are hard now", "weakness_proximal", "present"),
+    ],
+)
+def test_kinds_from_over_triaged_development_texts(
+    kb: KnowledgeBase, text: str, finding: str, state: str
+) -> None:
+    assert ruled(kb, text).get(finding) == state
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # how hard a jerk is, not a hard task
+        ("his legs jerk so hard the bed shakes", "weakness_proximal"),
+        # a trip told as a likeness
+        ("I jolt awake like I've tripped off a kerb", "tripping"),
+        # the day of a blood test is not how long the complaint has lasted
+        ("aching thighs since march, had bloods last week", "sudden_onset"),
+        # "para" is also paracetamol
+        ("took some para for the headache", "hx_spinal_injury"),
+    ],
+)
+def test_near_misses_of_over_triaged_kinds(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert finding not in ruled(kb, text)
+
+
+def test_a_frame_that_needs_company_leaves_the_learned_reader_its_say(kb: KnowledgeBase) -> None:
+    text = "Just as I'm dropping off my whole body gives a jump, like I've missed a step, and I'm wide awake"
+    mentions = {m.finding: m for m in extract(text, kb, reference=WRITTEN).mentions}
+    assert "jerks_falling_asleep" in mentions

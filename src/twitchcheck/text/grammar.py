@@ -255,8 +255,8 @@ class Languages(_Strict):
 
 class Comparisons(_Strict):
     """A thing named only to describe another ("wee like cola", "the colour of strong tea"): a
-    ``findings`` word right after a ``markers`` phrase, in a clause that names one of ``about``,
-    is a comparison, not the thing itself."""
+    ``findings`` word right after a ``markers`` phrase, in a clause that names one of ``about`` (any
+    clause when ``about`` is empty), is a comparison, not the thing itself."""
 
     markers: list[str] = Field(default_factory=list)
     findings: list[str] = Field(default_factory=list)
@@ -294,7 +294,7 @@ class Grammar(_Strict):
     normal_only_for: dict[str, list[str]] = Field(default_factory=dict)
     # "fine"-type words that, inside a finding's words, describe what follows ("a great jolt")
     describing: list[str] = Field(default_factory=list)
-    comparisons: Comparisons = Field(default_factory=lambda: Comparisons())
+    comparisons: list[Comparisons] = Field(default_factory=list)
     # "my legs suddenly kick out": a word for how a movement happens, not how the complaint began.
     # finding -> the movement words that, right after its word, make it the movement's manner.
     manner: dict[str, list[str]] = Field(default_factory=dict)

@@ -531,6 +531,9 @@ class TargetRules:
     finding_of: dict[int, str]  # label key -> finding id
     learned: LearnedModel | None = None
     learned_labels: Mapping[str, str] | None = None  # finding id -> span label of its learned target
+    # Label keys of frames that count only beside another finding (``Frame.only_with``): they may yet be
+    # dropped, so they do not keep the learned reader from its own reading of that finding.
+    needs_company: frozenset[int] = frozenset()
 
     def rebind(self, nlp: Language) -> TargetRules:
         """The same rules for ``nlp``'s vocabulary (see :meth:`RuleMatcher.rebind`)."""
@@ -542,11 +545,14 @@ def _compile_targets(nlp: Language, vocabulary: Vocabulary, learned: LearnedMode
     labels: dict[int, str] = {}
     finding_of: dict[int, str] = {}
     learned_labels: dict[str, str] = {}
+    needs_company: set[int] = set()
     for i, (info, pattern) in enumerate(vocabulary.targets):
         label = f"{_LABEL_PREFIX}{i}"
         key = nlp.vocab.strings.add(label)
         labels[key] = label
         finding_of[key] = info.finding
+        if info.only_with:
+            needs_company.add(key)
         if info.kind == "learned":
             learned_labels[info.finding] = label
         if not pattern:
@@ -572,7 +578,7 @@ def _compile_targets(nlp: Language, vocabulary: Vocabulary, learned: LearnedMode
         )
         for i, parts, change, window, before, stops in vocabulary.frames
     )
-    return TargetRules(matcher, labels, frames, finding_of, learned, learned_labels)
+    return TargetRules(matcher, labels, frames, finding_of, learned, learned_labels, frozenset(needs_company))
 
 
 def _target_component(rules: TargetRules) -> Callable[[Doc], Doc]:
@@ -587,8 +593,9 @@ def _target_component(rules: TargetRules) -> Callable[[Doc], Doc]:
                 matches = [*matches, *frames(doc)]
         spans = [Span(doc, start, end, label=labels[key]) for key, start, end in matches]
         if rules.learned is not None and rules.learned_labels and "learned" in readers:
-            found = {rules.finding_of[key] for key, _, _ in matches}
-            covered = frozenset(i for _, start, end in matches for i in range(start, end))
+            sure = [(key, start, end) for key, start, end in matches if key not in rules.needs_company]
+            found = {rules.finding_of[key] for key, _, _ in sure}
+            covered = frozenset(i for _, start, end in sure for i in range(start, end))
             hits = learned_spans(rules.learned, doc, found, frozenset(rules.learned_labels), covered)
             spans += [Span(doc, h.start, h.end, label=rules.learned_labels[h.finding]) for h in hits]
             doc.user_data[DOUBTFUL_KEY] = {(h.start, h.end) for h in hits if h.doubtful}

@@ -17,7 +17,7 @@ from twitchcheck.text.context_rules import (
     OTHER_PERSON,
     SPAN_GROUP,
 )
-from twitchcheck.text.grammar import Grammar
+from twitchcheck.text.grammar import Comparisons, Grammar
 from twitchcheck.text.pipeline import NEGATED_PREFIX_KEY, Pipeline, target_info
 from twitchcheck.text.tokens import TokenStrings, token_strings
 from twitchcheck.text.vocabulary import TargetInfo
@@ -252,10 +252,18 @@ def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[T
 
 
 def _without_comparisons(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
-    """Drop things named only to describe a colour ("wee like cola"; grammar ``comparisons``)."""
-    rule = grammar.comparisons
+    """Drop things named only to describe another ("wee like cola", "felt like he tripped"; grammar
+    ``comparisons``)."""
+    for rule in grammar.comparisons:
+        targets = _without_comparison(doc, targets, rule)
+    return targets
+
+
+def _without_comparison(doc: Doc, targets: list[Target], rule: Comparisons) -> list[Target]:
+    if not any(t.info.finding in rule.findings for t in targets):
+        return targets
     clauses = {t.clause for t in targets if t.info.finding in rule.about}
-    if not clauses:
+    if rule.about and not clauses:
         return targets
     markers = [tuple(m.split()) for m in rule.markers]
     lower = token_strings(doc).lower
@@ -274,7 +282,7 @@ def _without_comparisons(doc: Doc, targets: list[Target], grammar: Grammar) -> l
         for t in targets
         if not (
             t.info.finding in rule.findings
-            and t.clause in clauses
+            and (not rule.about or t.clause in clauses)
             and not doc[t.tok_start].like_num  # "like 5 coffees": about five, no comparison
             and after_marker(t.tok_start)
         )

@@ -127,12 +127,14 @@ class ValueReader:
     # ------------------------------------------------------------------ labs
     @cached_property
     def _lab_value(self) -> re.Pattern[str]:
-        # "CK yesterday 4,850", "K this morning 2.8": when it was taken may sit between name and number
+        # "CK yesterday 4,850", "K this morning 2.8", "CK came back yesterday 3,850": when it was taken may
+        # sit between name and number, before or after the verb
         taken = self.grammar.lab_taken
         when = rf"(?:(?:{alternation(taken)})\b\s*+)?" if taken else ""
         return re.compile(
             rf"^\s*+\+?\s*+{when}(?:levels?|results?|value)?\s*+"
             r"(?:[:=]|\bwas\b|\bis\b|\bwere\b|\bof\b|\bat\b|came back(?: at)?|back at)?\s*+"
+            rf"{when}"
             r"(?:(?:was|is|only|just|of)\s+)?"
             rf"(?P<cmp>{_COMPARATOR})?\s*+(?P<num>{NUMBER})(?!\s*/\s*\d)(?!\d)"
             r"(?:\s*+(?P<unit>[a-zµμ]+(?:/[0-9.]*\s?[a-zµμ0-9.²]+)*))?",
