@@ -904,3 +904,19 @@ def test_a_frame_that_needs_company_leaves_the_learned_reader_its_say(kb: Knowle
     text = "Just as I'm dropping off my whole body gives a jump, like I've missed a step, and I'm wide awake"
     mentions = {m.finding: m for m in extract(text, kb, reference=WRITTEN).mentions}
     assert "jerks_falling_asleep" in mentions
+
+
+def test_new_weakness_after_a_fall_on_an_old_spinal_injury_is_an_emergency(kb: KnowledgeBase) -> None:
+    text = (
+        "T4 para for years. Tipped out of my chair onto my back an hour ago and my hands went weak "
+        "20 minutes ago."
+    )
+    assessment = assess(text, kb=kb, reference=WRITTEN)
+    assert assessment.triage.level == "emergency"
+    assert "acute_spinal_injury" in {flag.id for flag in assessment.red_flags}
+
+
+def test_rolling_onto_the_back_is_no_injury(kb: KnowledgeBase) -> None:
+    assert "spinal_trauma_recent" not in ruled(
+        kb, "T10 para, I rolled onto my back to sleep and my legs spasmed"
+    )
