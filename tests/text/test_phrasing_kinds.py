@@ -920,3 +920,10 @@ def test_rolling_onto_the_back_is_no_injury(kb: KnowledgeBase) -> None:
     assert "spinal_trauma_recent" not in ruled(
         kb, "T10 para, I rolled onto my back to sleep and my legs spasmed"
     )
+
+
+def test_a_march_told_as_a_list_is_spreading_jerking(kb: KnowledgeBase) -> None:
+    text = "her left thumb started jerking, then her whole hand, now it's going up her arm"
+    assert ruled(kb, text).get("spreading_jerking") == "present"
+    # twitches that turn up in one place and then another are no march
+    assert "spreading_jerking" not in ruled(kb, "my eyelid twitches, then my calf, then my arm")

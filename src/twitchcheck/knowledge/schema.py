@@ -125,6 +125,11 @@ class Frame(Strict):
         description="findings the text must also name for a match to count ('missed Friday's session' is a "
         "dialysis session only in a text about dialysis)",
     )
+    across_commas: bool = Field(
+        default=False,
+        description="a comma does not end the search ('his thumb started jerking, then his whole hand, now "
+        "it's up his arm': a march told as a list)",
+    )
     parts_from: list[Id] = Field(
         default_factory=list,
         description="findings whose one-word synonyms are parts too ('ate his brother's Ritalin': every "

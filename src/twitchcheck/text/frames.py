@@ -35,6 +35,8 @@ class FrameRule:
     before: int
     # Words that stop the search for a part (other body parts, for frames about a body part).
     blockers: frozenset[str] = frozenset()
+    # A comma does not end the search (a march told as a list: "thumb started jerking, then his hand").
+    across_commas: bool = False
 
 
 class _Node:
@@ -95,6 +97,8 @@ class FrameMatcher:
             word = norms[i]
             if word in rule.parts:
                 return i
+            if word == "," and rule.across_commas:
+                continue
             if (word in CLAUSE_BREAKS and not hesitation(norms, i)) or word in rule.blockers:
                 return None
         return None
