@@ -927,3 +927,21 @@ def test_a_march_told_as_a_list_is_spreading_jerking(kb: KnowledgeBase) -> None:
     assert ruled(kb, text).get("spreading_jerking") == "present"
     # twitches that turn up in one place and then another are no march
     assert "spreading_jerking" not in ruled(kb, "my eyelid twitches, then my calf, then my arm")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the left side of grandad's mouth is down",
+        "her face on that side is drooping",
+        "right side of his face looks lower than the other",
+        "his mouth has gone to one side",
+        "mum's face has gone squint on the right",
+    ],
+)
+def test_a_dropped_face_as_people_say_it(kb: KnowledgeBase, text: str) -> None:
+    assert ruled(kb, text).get("face_droop") == "present"
+
+
+def test_a_mouth_twitching_to_one_side_is_no_dropped_face(kb: KnowledgeBase) -> None:
+    assert "face_droop" not in ruled(kb, "her mouth twitches to one side now and then")

@@ -125,6 +125,11 @@ class Frame(Strict):
         description="findings the text must also name for a match to count ('missed Friday's session' is a "
         "dialysis session only in a text about dialysis)",
     )
+    passes: list[str] = Field(
+        default_factory=list,
+        description="body words that do not stop a frame about a body part ('his face on that side is "
+        "drooping', 'the corner of her mouth is down')",
+    )
     across_commas: bool = Field(
         default=False,
         description="a comma does not end the search ('his thumb started jerking, then his whole hand, now "

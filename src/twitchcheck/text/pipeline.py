@@ -574,10 +574,10 @@ def _compile_targets(nlp: Language, vocabulary: Vocabulary, learned: LearnedMode
             change,
             window,
             before,
-            (frozenset(body) if parts & vocabulary.body_norms else frozenset()) | stops,
+            (frozenset(body) - passes if parts & vocabulary.body_norms else frozenset()) | stops,
             commas,
         )
-        for i, parts, change, window, before, stops, commas in vocabulary.frames
+        for i, parts, change, window, before, stops, commas, passes in vocabulary.frames
     )
     return TargetRules(matcher, labels, frames, finding_of, learned, learned_labels, frozenset(needs_company))
 

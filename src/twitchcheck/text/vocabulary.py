@@ -54,7 +54,9 @@ class Vocabulary:
     heads: dict[str, frozenset[str]]
     # Frames (see ``frames.py``): (index into ``targets``, part norms, change norms, window, window
     # when the change comes first, stop norms); their entries in ``targets`` have an empty pattern.
-    frames: tuple[tuple[int, frozenset[str], tuple[str, ...], int, int, frozenset[str], bool], ...] = ()
+    frames: tuple[
+        tuple[int, frozenset[str], tuple[str, ...], int, int, frozenset[str], bool, frozenset[str]], ...
+    ] = ()
 
 
 def phrases_of(finding: Finding) -> list[str]:
@@ -152,7 +154,9 @@ def build_vocabulary(
         for head in sorted(heads.get(fid, ())):
             info = TargetInfo(fid, head, "head", (head,), False, False)
             targets.append((info, ({"NORM": head},)))
-    frames: list[tuple[int, frozenset[str], tuple[str, ...], int, int, frozenset[str], bool]] = []
+    frames: list[
+        tuple[int, frozenset[str], tuple[str, ...], int, int, frozenset[str], bool, frozenset[str]]
+    ] = []
     for fid, finding in findings.items():
         for frame in finding.frames:
             part_words = [*frame.parts, *_one_word_synonyms(findings, frame.parts_from)]
@@ -174,8 +178,18 @@ def build_vocabulary(
                     only_with=frozenset(frame.only_with),
                 )
                 before = frame.window if frame.before is None else frame.before
+                passes = frozenset(n for word in frame.passes for n in _norms(word, tokenize, normalize))
                 frames.append(
-                    (len(targets), parts, change_norms, frame.window, before, stops, frame.across_commas)
+                    (
+                        len(targets),
+                        parts,
+                        change_norms,
+                        frame.window,
+                        before,
+                        stops,
+                        frame.across_commas,
+                        passes,
+                    )
                 )
                 targets.append((info, ()))
             for word in part_words:
