@@ -805,8 +805,10 @@ def test_than_normal_is_no_verdict(kb: KnowledgeBase, text: str, finding: str) -
     assert ruled(kb, text).get(finding) == "present"
 
 
-def test_a_new_subject_ends_a_denial_but_not_its_own_verdict(kb: KnowledgeBase) -> None:
-    assert ruled(kb, "no headache and breathing is normal").get("breathless") == "absent"
+def test_a_new_subject_ends_a_denial_and_a_verdict(kb: KnowledgeBase) -> None:
+    # "normal" after a new subject does not reach back across it ("speech is normal and face is drooping" is
+    # tested above), so here the breathing is simply not read
+    assert ruled(kb, "no headache and breathing is normal").get("breathless") != "present"
     read = ruled(kb, "ankles very swollen, sleepier than normal, been vomiting")
     assert read.get("swelling") == "present" and read.get("confusion") == "present"
 
@@ -835,9 +837,9 @@ def test_near_misses_of_the_new_kinds(kb: KnowledgeBase, text: str, finding: str
     assert finding not in ruled(kb, text)
 
 
-def test_a_temperature_in_fahrenheit_needs_no_unit(kb: KnowledgeBase) -> None:
-    assert ruled(kb, "temp 98.6, calf twitching").get("fever") == "absent"
-    assert ruled(kb, "temp 101.3 since lunch").get("fever") == "present"
+def test_a_temperature_in_fahrenheit(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "temp 98.6F, calf twitching").get("fever") == "absent"
+    assert ruled(kb, "temp 101.3 F since lunch").get("fever") == "present"
 
 
 def test_a_time_of_day_said_with_how_often_is_no_onset(kb: KnowledgeBase) -> None:
@@ -945,3 +947,53 @@ def test_a_dropped_face_as_people_say_it(kb: KnowledgeBase, text: str) -> None:
 
 def test_a_mouth_twitching_to_one_side_is_no_dropped_face(kb: KnowledgeBase) -> None:
     assert "face_droop" not in ruled(kb, "her mouth twitches to one side now and then")
+    # a spasm pulling the mouth across (hemifacial spasm, a tic) is no droop either
+    assert "face_droop" not in ruled(
+        kb, "for a year my eye screws up and the corner of my mouth pulls to one side"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a verdict on one subject does not deny the next one's sign
+        "speech is normal and face is drooping",
+        # a dose after "fever" is no temperature
+        "my baby has a fever, gave her 100mg calpol an hour ago",
+        # a person's temp said the everyday way
+        "she's got a temp and a stiff neck",
+        # the time of one event after a usual day
+        "she is usually fine but at breakfast her left arm went weak and numb",
+        # drowsier than usual in an ill baby
+        "my 3 month old is sleepier than normal and breathing fast",
+        # a denial inside "won't wake" denies nothing after it
+        "he won't wake up properly, neck stiff and a temp",
+    ],
+)
+def test_emergencies_the_review_found_at_risk_stay_emergencies(kb: KnowledgeBase, text: str) -> None:
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        ("speech is normal and face is drooping", "face_droop", "present"),
+        ("my baby has a fever, gave her 100mg calpol", "fever", "present"),
+        ("she's got a temp and a stiff neck", "fever", "present"),
+        ("he won't wake up properly, neck stiff", "stiff_neck", "present"),
+        ("mum keeps losing her balance, like falling over every day", "tripping", "present"),
+    ],
+)
+def test_readings_the_review_found_at_risk(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
+    assert ruled(kb, text).get(finding) == state
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my legs jerk as I fall asleep, then the whole night I'm wide awake",
+        "the sauna's temp was 104 and my calves twitched after",
+    ],
+)
+def test_harmless_stories_the_review_found_pushed_up_stay_down(kb: KnowledgeBase, text: str) -> None:
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level in ("self_care", "routine")

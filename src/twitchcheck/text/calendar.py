@@ -25,6 +25,8 @@ _CLOCK = (
 
 
 _WORD = re.compile(r"[A-Za-z']+")
+# Where a clause ends: a sentence or clause mark, or "but".
+_CLAUSE_END = re.compile(r"[.!?\n,;:]|\bbut\b", re.I)
 
 
 class CalendarReader:
@@ -39,6 +41,7 @@ class CalendarReader:
         self._seasons = {k.lower(): v for k, v in rules.seasons.items()}
         self._habitual = {w.lower() for w in rules.habitual_leads}
         self._habit_words = {w.lower() for w in rules.habit_words}
+        self._event_words = {w.lower() for w in rules.event_words}
         leads = alternation(rules.leads)
         fillers = (
             r"(?:(?:about|around|approx\.?|roughly|maybe|like|last|early|late|mid|the|this|past)\s+){0,3}"
@@ -79,7 +82,7 @@ class CalendarReader:
         return out
 
     def _habitual_time(self, match: re.Match[str], text: str) -> bool:
-        """ "only happens at bedtime", "every night at bedtime": a time of day after "at" in a sentence that
+        """ "only happens at bedtime", "every night at bedtime": a time of day after "at" in a clause that
         says how often is when it happens, not an onset; "was fine at lunch", "just now at breakfast" and
         "went dead at dinner" stay the moment it happened."""
         when = match.group("when")
@@ -89,12 +92,14 @@ class CalendarReader:
             or " ".join(when.lower().split()) not in self._times
         ):
             return False
-        left = max(text.rfind(mark, 0, match.start()) for mark in ".!?\n")
-        right = min(
-            (i for i in (text.find(mark, match.end()) for mark in ".!?\n") if i >= 0), default=len(text)
-        )
-        words = {w.lower() for w in _WORD.findall(text, left + 1, right)}
-        return bool(words & self._habit_words)
+        # the clause that holds the time: "usually fine but at breakfast her arm went weak" dates the arm
+        left = 0
+        for mark in _CLAUSE_END.finditer(text, 0, match.start()):
+            left = mark.end()
+        after = _CLAUSE_END.search(text, match.end())
+        right = after.start() if after else len(text)
+        words = {w.lower() for w in _WORD.findall(text, left, right)}
+        return bool(words & self._habit_words) and not words & self._event_words
 
     def _days(self, match: re.Match[str], reference: datetime) -> float | None:
         groups = match.groupdict()

@@ -36,9 +36,9 @@ SELF = "SELF"
 RESOLVED = "RESOLVED"
 CLAUSE = "CLAUSE"
 CLAUSE_SELF = "CLAUSE_SELF"
-# "no fever and neck is stiff": a body noun with its own verb starts a new statement, ending a denial said
-# before it; unlike CLAUSE it does not stop a later "normal" from reaching back to its noun ("... and
-# breathing is normal").
+# "no fever and neck is stiff": a body noun with its own verb starts a new statement, ending a denial or a
+# verdict said before it (a "normal" after it cannot reach back across it either: "speech is normal and face
+# is drooping").
 NEW_SUBJECT = "NEW_SUBJECT"
 FIRST_TIME = "FIRST_TIME"
 
@@ -49,7 +49,7 @@ TERMINATING_TYPES = {
     FAMILY: [SELF, CLAUSE_SELF],
     OTHER_PERSON: [SELF, CLAUSE_SELF],
     NEGATED: [*_CLAUSES, NEW_SUBJECT],
-    NORMAL: _CLAUSES,
+    NORMAL: [*_CLAUSES, NEW_SUBJECT],
     POSSIBLE: [*_CLAUSES, NEW_SUBJECT],
     HYPOTHETICAL: [*_CLAUSES, NEW_SUBJECT],
     FEAR: [*_CLAUSES, NEW_SUBJECT],

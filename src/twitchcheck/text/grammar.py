@@ -79,6 +79,8 @@ class Calendar(_Strict):
     # bedtime"), in a sentence with one of ``habit_words``.
     habitual_leads: list[str] = Field(default_factory=list)
     habit_words: list[str] = Field(default_factory=list)
+    # ... unless the clause tells one event ("at teatime today his arm went weak").
+    event_words: list[str] = Field(default_factory=list)
 
 
 class Durations(_Strict):

@@ -18,7 +18,7 @@ _PER_DAY = re.compile(
 _CAFFEINE_MG = re.compile(rf"(?<!\d)(?<!\d,)(?P<num>{NUMBER})\s*mg\s+(?:of\s+)?caffeine", re.I)
 
 
-_LAST_WORD = re.compile(r"([A-Za-z]+)\W{0,3}\Z")
+_LAST_WORD = re.compile(r"([A-Za-z]+)(?:'s)?\W{0,3}\Z")
 
 
 def _word_before(text: str, at: int) -> str:
