@@ -997,3 +997,15 @@ def test_readings_the_review_found_at_risk(kb: KnowledgeBase, text: str, finding
 )
 def test_harmless_stories_the_review_found_pushed_up_stay_down(kb: KnowledgeBase, text: str) -> None:
     assert assess(text, kb=kb, reference=WRITTEN).triage.level in ("self_care", "routine")
+
+
+def test_a_pasted_chat_speaker_is_not_the_patient(kb: KnowledgeBase) -> None:
+    text = (
+        "group chat about my sister Jo, she has epilepsy\n"
+        "Dad: Jo is having one of her fits on the sofa\n"
+        "Me: how long has it been\n"
+        "Dad: lips going a bit blue"
+    )
+    read = ruled(kb, text)
+    assert read.get("seizure") == "present" and read.get("breathing_failure") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"

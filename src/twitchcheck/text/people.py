@@ -186,6 +186,8 @@ class SubjectReader:
         first = third = 0
         words = token_strings(doc).lower
         for i, lower in enumerate(words):
+            if _speaker_label(words, i):
+                continue  # "Me: how long" in a pasted chat names who speaks, not who it is about
             if lower in self._third:
                 third += 1
             elif (
@@ -218,6 +220,11 @@ class SubjectReader:
         if lower in ("f", "female") or lower in self._self_female:
             return "female"
         return None
+
+
+def _speaker_label(words: list[str] | tuple[str, ...], i: int) -> bool:
+    """``words[i]`` opens a line and is followed by a colon: a chat's or transcript's speaker."""
+    return i + 1 < len(words) and words[i + 1] == ":" and (i == 0 or not words[i - 1].strip())
 
 
 def _plausible(raw: str) -> int | None:
