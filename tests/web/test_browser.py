@@ -207,10 +207,13 @@ def test_interview_back_forward_and_dont_know(page: Any, server: str, shots: Pat
     page.go_forward()
     assert _question(page) == first
 
+    dont_know = page.get_by_role("button", name="Don't know")
     for _ in range(30):
+        # after a click the next question or the result may still be loading: wait for one of them
+        expect(page.locator(".banner").or_(dont_know).first).to_be_visible()
         if page.locator(".banner").count():
             break
-        page.get_by_role("button", name="Don't know").click()
+        dont_know.click()
     expect(page.locator(".banner")).to_be_visible()
     expect(page.locator(".hint").filter(has_text="The questions ended because")).to_be_visible()
     snap(page, shots, "interview-result")
