@@ -1009,3 +1009,22 @@ def test_a_pasted_chat_speaker_is_not_the_patient(kb: KnowledgeBase) -> None:
     read = ruled(kb, text)
     assert read.get("seizure") == "present" and read.get("breathing_failure") == "present"
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # an inability said with "not" is a problem, and its "not" denies nothing after it
+        ("he's not speaking properly, face droopy", "face_droop"),
+        ("not able to swallow, slurred speech", "slurred_speech"),
+        ("eyes won't stay open, neck stiff and fever", "stiff_neck"),
+    ],
+)
+def test_an_inability_denies_nothing_after_it(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+def test_a_plain_denial_still_reaches_its_list(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "no weakness, not slurring, face fine")
+    assert read.get("weakness") == "absent" and read.get("slurred_speech") == "absent"
