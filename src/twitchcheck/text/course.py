@@ -114,12 +114,9 @@ class CourseReader(DocumentIndex):
             if phrase.days >= rule.within_days or phrase.kind not in ("ago", "since"):
                 continue
             clause = self._clause_at(phrase.start)
-            whole = self.layout.sentences[self.layout.sentence_of[clause.start]]
-            said = " ".join(self.text[whole.char_start : whole.char_end].lower().split())
             # "in today, says every night she jolts": the time is a visit's; "jerks every night and since this
             # morning his arm is weak" dates the arm in its own clause
-            own = clause.index in self._anchor_index(anchors)[0]
-            if not own and any(f" {r} " in f" {said} " for r in rule.recurring):
+            if clause.index not in self._anchor_index(anchors)[0] and self._recurring(clause, rule.recurring):
                 continue
             if self._anchored(clause, anchors) or (
                 phrase.kind == "ago" and self._linked_by_since(clause, anchors)
@@ -130,6 +127,12 @@ class CourseReader(DocumentIndex):
             if self._says(self.rules.onset, clause) and nearby & self._anchor_index(anchors)[1]:
                 return Candidate(rule.finding, "present", phrase.start, phrase.end)
         return None
+
+    def _recurring(self, clause: Segment, words: list[str]) -> bool:
+        """The clause's sentence says the complaint recurs over days ("every night")."""
+        whole = self.layout.sentences[self.layout.sentence_of[clause.start]]
+        said = f" {' '.join(self.text[whole.char_start : whole.char_end].lower().split())} "
+        return any(f" {r} " in said for r in words)
 
     def _linked_by_since(self, clause: Segment, anchors: AbstractSet[str]) -> bool:
         """'Got the flu 3 weeks ago and ever since I've had twitches': the next clause links back."""

@@ -564,20 +564,20 @@ def _compile_targets(nlp: Language, vocabulary: Vocabulary, learned: LearnedMode
     # A frame about a body part stops at another body part ("my face twitches and my leg dropped");
     # one about a task or a time ("can't open jars", "tackled 10 mins ago") does not.
     body = vocabulary.body_norms | {
-        p for _, parts, *_ in vocabulary.frames if parts & vocabulary.body_norms for p in parts
+        p for f in vocabulary.frames if f.parts & vocabulary.body_norms for p in f.parts
     }
     # ... and never reaches across its own stop words.
     frames = FrameMatcher(
         FrameRule(
-            nlp.vocab.strings[f"{_LABEL_PREFIX}{i}"],
-            parts,
-            change,
-            window,
-            before,
-            (frozenset(body) - passes if parts & vocabulary.body_norms else frozenset()) | stops,
-            commas,
+            nlp.vocab.strings[f"{_LABEL_PREFIX}{f.target}"],
+            f.parts,
+            f.change,
+            f.window,
+            f.before,
+            (frozenset(body) - f.passes if f.parts & vocabulary.body_norms else frozenset()) | f.stops,
+            f.across_commas,
         )
-        for i, parts, change, window, before, stops, commas, passes in vocabulary.frames
+        for f in vocabulary.frames
     )
     return TargetRules(matcher, labels, frames, finding_of, learned, learned_labels, frozenset(needs_company))
 

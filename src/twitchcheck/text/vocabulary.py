@@ -45,6 +45,21 @@ class TargetInfo:
 
 
 @dataclass(frozen=True)
+class FrameSpec:
+    """One change phrase of one knowledge-base frame, in normal forms (see ``frames.py``); its entry
+    ``targets[target]`` has an empty pattern."""
+
+    target: int
+    parts: frozenset[str]
+    change: tuple[str, ...]
+    window: int
+    before: int  # words allowed when the change comes first (-1: never)
+    stops: frozenset[str]
+    across_commas: bool = False
+    passes: frozenset[str] = frozenset()  # body words that do not stop it
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """All target patterns plus the word lists the fuzzy matcher and value readers need."""
 
@@ -52,11 +67,7 @@ class Vocabulary:
     surface_norms: dict[str, str]
     body_norms: frozenset[str]
     heads: dict[str, frozenset[str]]
-    # Frames (see ``frames.py``): (index into ``targets``, part norms, change norms, window, window
-    # when the change comes first, stop norms); their entries in ``targets`` have an empty pattern.
-    frames: tuple[
-        tuple[int, frozenset[str], tuple[str, ...], int, int, frozenset[str], bool, frozenset[str]], ...
-    ] = ()
+    frames: tuple[FrameSpec, ...] = ()
 
 
 def phrases_of(finding: Finding) -> list[str]:
@@ -154,14 +165,14 @@ def build_vocabulary(
         for head in sorted(heads.get(fid, ())):
             info = TargetInfo(fid, head, "head", (head,), False, False)
             targets.append((info, ({"NORM": head},)))
-    frames: list[
-        tuple[int, frozenset[str], tuple[str, ...], int, int, frozenset[str], bool, frozenset[str]]
-    ] = []
+    frames: list[FrameSpec] = []
     for fid, finding in findings.items():
         for frame in finding.frames:
             part_words = [*frame.parts, *_one_word_synonyms(findings, frame.parts_from)]
             parts = frozenset(n for word in part_words for n in _norms(word, tokenize, normalize)[-1:])
             stops = frozenset(n for word in frame.stops for n in _norms(word, tokenize, normalize))
+            passes = frozenset(n for word in frame.passes for n in _norms(word, tokenize, normalize))
+            before = frame.window if frame.before is None else frame.before
             changes = [(change, _norms(change, tokenize, normalize)) for change in frame.changes]
             changes += [(c, tuple(s)) for c, n in changes if (s := _spelled_out(n)) is not None]
             for change, change_norms in changes:
@@ -177,10 +188,8 @@ def build_vocabulary(
                     False,
                     only_with=frozenset(frame.only_with),
                 )
-                before = frame.window if frame.before is None else frame.before
-                passes = frozenset(n for word in frame.passes for n in _norms(word, tokenize, normalize))
                 frames.append(
-                    (
+                    FrameSpec(
                         len(targets),
                         parts,
                         change_norms,
