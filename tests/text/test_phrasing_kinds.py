@@ -1028,3 +1028,84 @@ def test_an_inability_denies_nothing_after_it(kb: KnowledgeBase, text: str, find
 def test_a_plain_denial_still_reaches_its_list(kb: KnowledgeBase) -> None:
     read = ruled(kb, "no weakness, not slurring, face fine")
     assert read.get("weakness") == "absent" and read.get("slurred_speech") == "absent"
+
+
+# Session 11 (2026-12-07): kinds from the development texts' under-triaged stories.
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        # a quoted number, and which test the number came from
+        ("the surgery said my CK was '3,100' and to stop the tablet", "high"),
+        ("CK on last week's bloods 1,750", "high"),
+        ("CK in the blood test 640", "raised"),
+        # a verdict after the test's name, across a dash or "and it"
+        ("they did a CK test - it came back very high", "high"),
+        ("a CK blood test, which came back raised", "raised"),
+    ],
+)
+def test_a_lab_value_said_the_way_people_relay_it(kb: KnowledgeBase, text: str, state: str) -> None:
+    assert ruled(kb, text).get("ck") == state
+
+
+def test_a_lab_verdict_asked_about_is_not_read(kb: KnowledgeBase) -> None:
+    assert "potassium" not in ruled(kb, "potassium - was it high? can't remember")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my knees went all rubbery on the way up the hill", "her legs are like cooked spaghetti today"],
+)
+def test_legs_that_feel_soft_are_weak(kb: KnowledgeBase, text: str) -> None:
+    assert ruled(kb, text).get("weakness") == "present"
+
+
+def test_bendy_arms_are_no_weakness(kb: KnowledgeBase) -> None:
+    assert "weakness" not in ruled(kb, "my arms are really bendy since I took up pilates")
+
+
+def test_fine_at_one_time_of_day_denies_nothing(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "lids droop by bedtime and things go double, fine first thing")
+    assert read.get("diplopia") == "present" and read.get("fatigable_weakness") == "present"
+    # a plain verdict still denies
+    assert ruled(kb, "things go double, fine").get("diplopia") == "absent"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("his hands are shakier than they were last month", "tremor"),
+        ("the baby has had watery poos since friday", "fluid_loss"),
+    ],
+)
+def test_everyday_words_for_shaking_and_the_runs(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) == "present"
+
+
+def test_one_happening_now_in_someone_with_epilepsy_is_a_fit(kb: KnowledgeBase) -> None:
+    text = "my brother has epilepsy and he is having another one now, what do we do"
+    assert ruled(kb, text).get("seizure") == "present"
+    assert "seizure" not in ruled(kb, "she is having one now, a cup of tea, and her eyelid twitches")
+
+
+def test_a_child_eating_a_siblings_medicine_is_the_child(kb: KnowledgeBase) -> None:
+    text = "my 3 year old got into his older sister's handbag and swallowed some of her pills, now shaky"
+    assert ruled(kb, text).get("swallowed_medicine_or_poison") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN, age=3).triage.level == "emergency"
+
+
+def test_a_denial_with_nothing_after_it_denies_nothing(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "legs ache like I've run miles but I haven't, can't get up off the settee")
+    assert read.get("weakness_proximal") == "present"
+    assert "trigger_exercise" not in read
+
+
+def test_muscle_weakness_on_a_statin_is_urgent(kb: KnowledgeBase) -> None:
+    text = "on simvastatin since spring, thighs ache and I can't get up off the floor without the sofa"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "urgent"
+
+
+def test_morning_headaches_with_being_sick_are_urgent(kb: KnowledgeBase) -> None:
+    text = "headaches when I wake up for a month, and I've been sick twice in the mornings this week"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level in ("urgent", "emergency")

@@ -126,6 +126,10 @@ class Decider:
             read = self.values.lab_value(finding, text, target.end)
             if read is not None:
                 return self._candidate(target, read[0], end=read[1], priority=VALUE)
+            if not target.negated:
+                verdict = self.values.lab_result(finding, text, target.end)
+                if verdict is not None:
+                    return self._candidate(target, verdict)
         rule = self._counts.get(finding.id)
         if rule is not None:
             state = self.values.count(rule, finding, before + " " + target.info.phrase + " " + after)

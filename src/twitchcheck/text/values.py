@@ -129,13 +129,20 @@ class ValueReader:
     def _lab_value(self) -> re.Pattern[str]:
         # "CK yesterday 4,850", "K this morning 2.8", "CK came back yesterday 3,850": when it was taken may
         # sit between name and number, before or after the verb
+        # "CK on yesterday's bloods 2,900": or on which test; "CK was '2,400, quite high'": a quoted number.
         taken = self.grammar.lab_taken
         when = rf"(?:(?:{alternation(taken)})\b\s*+)?" if taken else ""
+        test = (
+            rf"(?:(?:on|in|from)\s+(?:the\s+|my\s+|his\s+|her\s+|their\s+|(?:{alternation(taken)})'?s?\s+)?"
+            r"(?:blood\s+tests?|bloods|blood\s+work|tests?|results?)\b\s*+)?"
+            if taken
+            else ""
+        )
         return re.compile(
-            rf"^\s*+\+?\s*+{when}(?:levels?|results?|value)?\s*+"
+            rf"^\s*+\+?\s*+{when}{test}(?:levels?|results?|value)?\s*+"
             r"(?:[:=]|\bwas\b|\bis\b|\bwere\b|\bof\b|\bat\b|came back(?: at)?|back at)?\s*+"
             rf"{when}"
-            r"(?:(?:was|is|only|just|of)\s+)?"
+            r"(?:(?:was|is|only|just|of)\s+)?['\"‘“]?"
             rf"(?P<cmp>{_COMPARATOR})?\s*+(?P<num>{NUMBER})(?!\s*/\s*\d)(?!\d)"
             r"(?:\s*+(?P<unit>[a-zµμ]+(?:/[0-9.]*\s?[a-zµμ0-9.²]+)*))?",
             re.I,
@@ -156,6 +163,25 @@ class ValueReader:
             return None
         stop = end + (match.end("num") if factor == 1.0 or not match.group("unit") else match.end("unit"))
         return state, stop
+
+    # "a CK blood test - came back very high", "CK, which came back raised": the verdict may follow
+    # the test's name across a dash, comma or "and it", up to the sentence's end.
+    _LAB_RESULT = re.compile(
+        r"^\s*+(?:(?:blood\s+)?(?:tests?|levels?|results?|bloods|check)\b)?\s*+(?:[-–—,:(]+|\band\b)?\s*+"
+        r"(?:(?:it|they|which|that|this)\s+)?(?:has\s+|had\s+|have\s+)?"
+        r"(?:came|come|was|were|is|showed|shows|showing)\s+(?:back\s+)?(?:as\s+)?(?!it\b|they\b)(?P<rest>[^.!?\n]{0,25})(?![^.!\n]{0,40}\?)",
+        re.I,
+    )
+
+    def lab_result(self, finding: Finding, text: str, end: int) -> str | None:
+        """A verdict said of a test right after its name ("CK test - came back very high") -> state."""
+        match = self._LAB_RESULT.match(text[end : end + 80])
+        if match is None:
+            return None
+        direction = self.direction(match.group("rest"))
+        if direction is None:
+            return None
+        return state_for_direction(finding, direction[0], direction[1])
 
     def _conversion(self, finding: Finding, unit: str) -> float | None:
         if not unit:
