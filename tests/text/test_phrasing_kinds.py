@@ -1109,3 +1109,75 @@ def test_muscle_weakness_on_a_statin_is_urgent(kb: KnowledgeBase) -> None:
 def test_morning_headaches_with_being_sick_are_urgent(kb: KnowledgeBase) -> None:
     text = "headaches when I wake up for a month, and I've been sick twice in the mornings this week"
     assert assess(text, kb=kb, reference=WRITTEN).triage.level in ("urgent", "emergency")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("he keeps scratching himself till he bleeds", "itching"),
+        ("the baby's had hardly any wet nappies since lunch", "dehydration"),
+        ("my feet feel crampy after tea", "cramps"),
+        ("she's just getting over chicken pox", "trigger_viral_illness"),
+        ("grandad sounds slurry on the phone tonight", "slurred_speech"),
+        ("mum can barely get up off the armchair now", "weakness_proximal"),
+        ("my legs are like wet sand this evening", "weakness"),
+    ],
+)
+def test_kinds_from_under_triaged_stories_of_salts_kidneys_and_babies(
+    kb: KnowledgeBase, text: str, finding: str
+) -> None:
+    assert ruled(kb, text).get(finding) == "present"
+
+
+def test_farm_slurry_is_no_slurred_speech(kb: KnowledgeBase) -> None:
+    assert "slurred_speech" not in ruled(kb, "spent the day spreading slurry, now my calves twitch")
+
+
+# A review of the session-11 kinds (2026-12-07) found these edges; each reads as the old code did or better.
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("my CK test came back high and my thighs ache", "high"),
+        ("the CK, which came back raised (about 5x normal), worried the GP", "raised"),
+    ],
+)
+def test_a_lab_verdict_names_its_state_first(kb: KnowledgeBase, text: str, state: str) -> None:
+    assert ruled(kb, text).get("ck") == state
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad has epilepsy. I'm the one with the twitching, having one now in my thumb",
+        "I'm epileptic and these calf twitches keep coming, I'm having one now",
+    ],
+)
+def test_a_twitch_happening_now_is_no_fit(kb: KnowledgeBase, text: str) -> None:
+    assert "seizure" not in ruled(kb, text)
+
+
+def test_a_denial_broken_by_a_comma_still_denies(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "I can't, to be honest, see any drooping of his face, just the twitch")
+    assert read.get("face_droop") == "absent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had noodles for tea and then my legs twitched all evening",
+        "the physio says my knees are bendy because I'm hypermobile, thigh twitches on and off",
+    ],
+)
+def test_noodles_and_hypermobile_knees_are_no_weakness(kb: KnowledgeBase, text: str) -> None:
+    assert "weakness" not in ruled(kb, text)
+
+
+def test_chewing_gum_at_night_is_not_fatigable(kb: KnowledgeBase) -> None:
+    assert "fatigable_weakness" not in ruled(kb, "chewing gum in the evenings and my jaw twitches")
+
+
+def test_a_real_marathon_said_with_feel_like_is_exercise(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "I feel like the marathon I did on Sunday finished me off, calves twitching")
+    assert read.get("trigger_exercise") == "present"

@@ -178,7 +178,13 @@ class ValueReader:
         match = self._LAB_RESULT.match(text[end : end + 80])
         if match is None:
             return None
-        direction = self.direction(match.group("rest"))
+        # a state named first ("came back high"); later words ("raised, 4x normal") qualify it
+        rest = match.group("rest")
+        first = rest.split(maxsplit=1)[0] if rest.strip() else ""
+        named = self.state_word(finding, first)
+        if named is not None:
+            return named
+        direction = self.direction(rest)
         if direction is None:
             return None
         return state_for_direction(finding, direction[0], direction[1])
