@@ -1181,3 +1181,32 @@ def test_chewing_gum_at_night_is_not_fatigable(kb: KnowledgeBase) -> None:
 def test_a_real_marathon_said_with_feel_like_is_exercise(kb: KnowledgeBase) -> None:
     read = ruled(kb, "I feel like the marathon I did on Sunday finished me off, calves twitching")
     assert read.get("trigger_exercise") == "present"
+
+
+# Session 11: kinds from self-care stories pushed to urgent or emergency.
+
+
+def test_scots_nae_denies(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "nae numbness and ma arm's fine, just the calf twitchin")
+    assert read.get("numbness_tingling") == "absent"
+
+
+def test_twitches_that_turn_up_elsewhere_are_no_march(kb: KnowledgeBase) -> None:
+    assert "spreading_jerking" not in ruled(kb, "my lip keeps jumping and now my eyebrow has joined in")
+    marching = ruled(kb, "her thumb started jumping and it spread up her arm")
+    assert marching.get("spreading_jerking") == "present"
+
+
+def test_a_bad_cramp_is_not_asked_about_as_a_fit(kb: KnowledgeBase) -> None:
+    result = assess(
+        "I'm 70 and get calf cramps in bed twice a week. Over in a minute. How do I stop them?",
+        kb=kb,
+        reference=WRITTEN,
+    )
+    assert "seizure" not in {p.finding for p in result.possible_red_flags}
+    assert result.triage.level in ("self_care", "routine")
+
+
+def test_what_a_condition_can_do_to_anyone_is_not_the_patient(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "the leaflet says low calcium can make your fingers curl into claws. I get calf cramps")
+    assert "tetany" not in read

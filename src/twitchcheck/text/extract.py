@@ -139,6 +139,7 @@ def _read(text: str, kb: HasFindings, reference: datetime | None, readers: froze
     subject = prepared.subjects.read(clean, doc, family_words)
     checkpoint()
     targets = with_reporter(targets, subject.reporter_words)
+    targets = _without_lookalike_guesses(targets, grammar)
 
     decider = Decider(grammar, prepared.compiled.values, clean, questions, answered)
     # The document readers (places, time, medicines, episodes) read the rules' targets only: a learned
@@ -238,6 +239,25 @@ def _vague(spans: set[tuple[int, int]], doc: Doc, prepared: _Prepared) -> set[tu
         if all(t.lower_ in prepared.uninformative or not t.is_alpha for t in doc[a:b])
         or doc[a].lower_ in prepared.denial_openers
     }
+
+
+def _without_lookalike_guesses(targets: list[Target], grammar: Grammar) -> list[Target]:
+    """Drop a learned guess in a sentence where, or up to two sentences after one where, the rules read one of
+    its look-alikes (grammar): "foot cramps in bed. gone in a minute." """
+    lookalikes = grammar.learned_lookalikes
+    if not lookalikes or not any(t.info.kind == "learned" and t.finding.id in lookalikes for t in targets):
+        return targets
+    ruled = {(t.sentence, t.finding.id) for t in targets if t.info.kind != "learned" and not t.negated}
+    return [
+        t
+        for t in targets
+        if t.info.kind != "learned"
+        or not any(
+            (sentence, other) in ruled
+            for other in lookalikes.get(t.finding.id, ())
+            for sentence in (t.sentence, t.sentence - 1, t.sentence - 2)
+        )
+    ]
 
 
 def _possible(

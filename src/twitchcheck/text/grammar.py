@@ -274,6 +274,8 @@ class Grammar(_Strict):
     denial_openers: list[str]
     # When a blood test was taken, said between its name and its number ("CK yesterday 4,850").
     lab_taken: list[str] = Field(default_factory=list)
+    # A learned guess near where the rules read one of its look-alikes is that look-alike (grammar.yaml).
+    learned_lookalikes: dict[str, list[str]] = Field(default_factory=dict)
     max_fillers: int = Field(ge=0, le=5)
     problem_words: list[str]
     head_dominance: int
