@@ -1210,3 +1210,13 @@ def test_a_bad_cramp_is_not_asked_about_as_a_fit(kb: KnowledgeBase) -> None:
 def test_what_a_condition_can_do_to_anyone_is_not_the_patient(kb: KnowledgeBase) -> None:
     read = ruled(kb, "the leaflet says low calcium can make your fingers curl into claws. I get calf cramps")
     assert "tetany" not in read
+
+
+def test_full_panic_is_no_verdict(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "went into full panic mode, breathing fast and my lips tingling")
+    assert read.get("breathless") == "present" and read.get("trigger_stress") == "present"
+    assert ruled(kb, "power full in all four limbs").get("weakness") == "absent"
+
+
+def test_a_competition_in_minutes_is_no_episode(kb: KnowledgeBase) -> None:
+    assert "cramp_prolonged" not in ruled(kb, "swimming race in 15 mins and my calf keeps cramping")
