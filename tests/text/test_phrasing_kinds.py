@@ -1220,3 +1220,25 @@ def test_full_panic_is_no_verdict(kb: KnowledgeBase) -> None:
 
 def test_a_competition_in_minutes_is_no_episode(kb: KnowledgeBase) -> None:
     assert "cramp_prolonged" not in ruled(kb, "swimming race in 15 mins and my calf keeps cramping")
+
+
+def test_an_inability_to_look_or_chew_denies_nothing_after_it(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "burning up, neck so stiff he cant look down, spots dont fade under a glass, v drowsy")
+    assert read.get("rash_nonblanching") == "present" and read.get("confusion") == "present"
+    result = assess("neck stiff, cant look down, rash that won't fade", kb=kb, reference=WRITTEN)
+    assert result.triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's rambling and keeps repeating herself",
+        "she's not talking, just staring at the wall",
+    ],
+)
+def test_confusion_told_as_rambling_or_staring(kb: KnowledgeBase, text: str) -> None:
+    assert ruled(kb, text).get("confusion") == "present"
+
+
+def test_a_writer_rambling_is_no_confusion(kb: KnowledgeBase) -> None:
+    assert "confusion" not in ruled(kb, "sorry I'm rambling, it's 3am and my calf won't stop twitching")
