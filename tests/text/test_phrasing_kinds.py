@@ -1242,3 +1242,26 @@ def test_confusion_told_as_rambling_or_staring(kb: KnowledgeBase, text: str) -> 
 
 def test_a_writer_rambling_is_no_confusion(kb: KnowledgeBase) -> None:
     assert "confusion" not in ruled(kb, "sorry I'm rambling, it's 3am and my calf won't stop twitching")
+
+
+def test_one_leg_is_not_both_legs(kb: KnowledgeBase) -> None:
+    assert "both_legs" not in ruled(kb, "sciatica down my left leg, and the leg feels weak")
+    assert ruled(kb, "her legs are weak and numb").get("both_legs") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("back went yesterday, now cant pee properly, left leg weak", "weakness"),
+        ("calf locked for 20 minutes and won't stretch out, hands clawing", "tetany"),
+        ("wet herself without realising, both feet tingling", "numbness_tingling"),
+        ("arms won't bend, burning hot and sweating buckets", "fever"),
+    ],
+)
+def test_a_refusal_or_an_idiom_denies_nothing_after_it(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) == "present"
+
+
+def test_a_proper_fit_after_never_having_had_one_is_a_fit(kb: KnowledgeBase) -> None:
+    read = ruled(kb, "He has never had a fit in his life. An hour ago he had a proper fit on the floor")
+    assert read.get("seizure") == "present"

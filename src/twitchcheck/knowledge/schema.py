@@ -130,6 +130,11 @@ class Frame(Strict):
         description="body words that do not stop a frame about a body part ('his face on that side is "
         "drooping', 'the corner of her mouth is down')",
     )
+    exact_parts: bool = Field(
+        default=False,
+        description="parts match the word as written, not its normal form: 'legs' then never matches 'leg' "
+        "(a frame about both legs)",
+    )
     across_commas: bool = Field(
         default=False,
         description="a comma does not end the search ('his thumb started jerking, then his whole hand, now "

@@ -37,6 +37,8 @@ class FrameRule:
     blockers: frozenset[str] = frozenset()
     # A comma does not end the search (a march told as a list: "thumb started jerking, then his hand").
     across_commas: bool = False
+    # When set, a part must also be written as one of these (normal forms make "legs" and "leg" one word).
+    exact: frozenset[str] = frozenset()
 
 
 class _Node:
@@ -66,23 +68,26 @@ class FrameMatcher:
         strings = token_strings(doc)
         for lo, hi in strings.sentences:
             norms = strings.norm[lo:hi]
+            lowers = strings.lower[lo:hi]
             for start in range(len(norms)):
                 node = self._root.children.get(norms[start])
                 at = start
                 while node is not None:
                     for rule in node.rules:
-                        found = self._pair(norms, start, at + 1, rule)
+                        found = self._pair(norms, lowers, start, at + 1, rule)
                         if found is not None:
                             out.append((rule.key, lo + found[0], lo + found[1]))
                     at += 1
                     node = node.children.get(norms[at]) if at < len(norms) else None
         return out
 
-    def _pair(self, norms: Sequence[str], start: int, end: int, rule: FrameRule) -> tuple[int, int] | None:
+    def _pair(
+        self, norms: Sequence[str], lowers: Sequence[str], start: int, end: int, rule: FrameRule
+    ) -> tuple[int, int] | None:
         """The span from the nearest part of ``rule`` to the change ``norms[start:end]``."""
-        left = self._reach(norms, range(start - 1, max(-1, start - 2 - rule.window), -1), rule)
+        left = self._reach(norms, lowers, range(start - 1, max(-1, start - 2 - rule.window), -1), rule)
         right = (
-            self._reach(norms, range(end, min(len(norms), end + 1 + rule.before)), rule)
+            self._reach(norms, lowers, range(end, min(len(norms), end + 1 + rule.before)), rule)
             if rule.before >= 0
             else None
         )
@@ -92,11 +97,13 @@ class FrameMatcher:
             return (left, end) if left is not None else None
         return start, right + 1
 
-    def _reach(self, norms: Sequence[str], steps: range, rule: FrameRule) -> int | None:
+    def _reach(
+        self, norms: Sequence[str], lowers: Sequence[str], steps: range, rule: FrameRule
+    ) -> int | None:
         for i in steps:
             word = norms[i]
             if word in rule.parts:
-                return i
+                return None if rule.exact and lowers[i] not in rule.exact else i
             if word == "," and rule.across_commas:
                 continue
             if (word in CLAUSE_BREAKS and not hesitation(norms, i)) or word in rule.blockers:

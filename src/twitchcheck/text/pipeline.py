@@ -576,6 +576,7 @@ def _compile_targets(nlp: Language, vocabulary: Vocabulary, learned: LearnedMode
             f.before,
             (frozenset(body) - f.passes if f.parts & vocabulary.body_norms else frozenset()) | f.stops,
             f.across_commas,
+            f.exact,
         )
         for f in vocabulary.frames
     )

@@ -57,6 +57,7 @@ class FrameSpec:
     stops: frozenset[str]
     across_commas: bool = False
     passes: frozenset[str] = frozenset()  # body words that do not stop it
+    exact: frozenset[str] = frozenset()  # when set, a part must also be written as one of these
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def build_vocabulary(
             parts = frozenset(n for word in part_words for n in _norms(word, tokenize, normalize)[-1:])
             stops = frozenset(n for word in frame.stops for n in _norms(word, tokenize, normalize))
             passes = frozenset(n for word in frame.passes for n in _norms(word, tokenize, normalize))
+            exact = frozenset(w.lower() for w in part_words) if frame.exact_parts else frozenset()
             before = frame.window if frame.before is None else frame.before
             changes = [(change, _norms(change, tokenize, normalize)) for change in frame.changes]
             changes += [(c, tuple(s)) for c, n in changes if (s := _spelled_out(n)) is not None]
@@ -198,6 +200,7 @@ def build_vocabulary(
                         stops,
                         frame.across_commas,
                         passes,
+                        exact,
                     )
                 )
                 targets.append((info, ()))
