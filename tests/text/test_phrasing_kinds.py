@@ -1265,3 +1265,16 @@ def test_a_refusal_or_an_idiom_denies_nothing_after_it(kb: KnowledgeBase, text: 
 def test_a_proper_fit_after_never_having_had_one_is_a_fit(kb: KnowledgeBase) -> None:
     read = ruled(kb, "He has never had a fit in his life. An hour ago he had a proper fit on the floor")
     assert read.get("seizure") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("ten minutes ago she couldn't say what she meant, words all jumbled", "slurred_speech"),
+        ("chest tight and he can't take a full breath", "breathing_failure"),
+        ("so weak since lunch, legs just won't work, muscles twitching", "fasciculations"),
+        ("non stop jerking in her legs tonight", "jerks_move_joint"),
+    ],
+)
+def test_what_cannot_be_done_is_the_problem_said(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) == "present"
