@@ -1278,3 +1278,22 @@ def test_a_proper_fit_after_never_having_had_one_is_a_fit(kb: KnowledgeBase) -> 
 )
 def test_what_cannot_be_done_is_the_problem_said(kb: KnowledgeBase, text: str, finding: str) -> None:
     assert ruled(kb, text).get(finding) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("since the statin I have to push on the arms of the sofa to stand", "weakness_proximal"),
+        ("getting off the toilet needs a run-up these days", "weakness_proximal"),
+        ("my back is painful all the way down into my right foot", "back_pain"),
+        ("stacking clen with my pre-workout for 2 weeks", "drug_new_or_changed"),
+    ],
+)
+def test_statin_weakness_back_pain_and_gym_drugs_as_people_say_them(
+    kb: KnowledgeBase, text: str, finding: str
+) -> None:
+    assert ruled(kb, text).get(finding) == "present"
+
+
+def test_running_as_exercise_is_no_medicine_change(kb: KnowledgeBase) -> None:
+    assert "drug_new_or_changed" not in ruled(kb, "been running 5k every morning for 3 weeks, calves twitch")
