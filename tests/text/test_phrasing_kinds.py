@@ -1297,3 +1297,43 @@ def test_statin_weakness_back_pain_and_gym_drugs_as_people_say_them(
 
 def test_running_as_exercise_is_no_medicine_change(kb: KnowledgeBase) -> None:
     assert "drug_new_or_changed" not in ruled(kb, "been running 5k every morning for 3 weeks, calves twitch")
+
+
+# The second review of session 11 (2026-12-07): each of these had changed for the worse.
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Can't say I've had any trouble swallowing, it's just the twitches in my arms", "dysphagia"),
+        ("I can't remember ever having a seizure, twitchy legs at night", "seizure"),
+        ("I wouldn't say there's any weakness, just the flickers", "weakness"),
+        ("without noticing any weakness I keep getting twitches", "weakness"),
+    ],
+)
+def test_a_report_verb_after_cant_still_denies(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) == "absent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nae idea whit's gaun on, ma legs are numb an weak since yesterday",
+        "it makes you panic when your legs go numb and weak like mine did this morning",
+        "left thumb jumping and now my left hand and arm are jerking, 3 minutes, can't stop it",
+        "he's having a full seizure, jerking all over, been going 6 minutes",
+    ],
+)
+def test_emergencies_the_second_review_found_at_risk(kb: KnowledgeBase, text: str) -> None:
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+def test_first_person_staring_is_no_confusion(kb: KnowledgeBase) -> None:
+    assert "confusion" not in ruled(kb, "I keep staring into space at work when I'm tired, eyelid twitching")
+
+
+def test_a_fit_told_in_other_words_near_a_cramp_is_still_asked(kb: KnowledgeBase) -> None:
+    text = "Cramps in my hands last week. Yesterday I went stiff, passed out and shook, and wet myself"
+    result = assess(text, kb=kb, reference=WRITTEN)
+    assert result.triage.level in ("urgent", "emergency")
+    assert "seizure" in {p.finding for p in result.possible_red_flags} or result.triage.level == "emergency"

@@ -139,7 +139,7 @@ def _read(text: str, kb: HasFindings, reference: datetime | None, readers: froze
     subject = prepared.subjects.read(clean, doc, family_words)
     checkpoint()
     targets = with_reporter(targets, subject.reporter_words)
-    targets = _without_lookalike_guesses(targets, grammar)
+    targets = _without_lookalike_guesses(targets, grammar, lay, clean)
 
     decider = Decider(grammar, prepared.compiled.values, clean, questions, answered)
     # The document readers (places, time, medicines, episodes) read the rules' targets only: a learned
@@ -241,17 +241,29 @@ def _vague(spans: set[tuple[int, int]], doc: Doc, prepared: _Prepared) -> set[tu
     }
 
 
-def _without_lookalike_guesses(targets: list[Target], grammar: Grammar) -> list[Target]:
+def _without_lookalike_guesses(
+    targets: list[Target], grammar: Grammar, lay: Layout, text: str
+) -> list[Target]:
     """Drop a learned guess in a sentence where, or up to two sentences after one where, the rules read one of
-    its look-alikes (grammar): "foot cramps in bed. gone in a minute." """
+    its look-alikes (grammar): "foot cramps in bed. gone in a minute." A guess whose own sentence tells of a
+    fit in other words ("went stiff and shook") stays."""
     lookalikes = grammar.learned_lookalikes
     if not lookalikes or not any(t.info.kind == "learned" and t.finding.id in lookalikes for t in targets):
         return targets
     ruled = {(t.sentence, t.finding.id) for t in targets if t.info.kind != "learned" and not t.negated}
+    unless = re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in grammar.learned_lookalikes_unless) + r")\b", re.I
+    )
+    told = {
+        s.index
+        for s in lay.sentences
+        if grammar.learned_lookalikes_unless and unless.search(text[s.char_start : s.char_end])
+    }
     return [
         t
         for t in targets
         if t.info.kind != "learned"
+        or t.sentence in told
         or not any(
             (sentence, other) in ruled
             for other in lookalikes.get(t.finding.id, ())

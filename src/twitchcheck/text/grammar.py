@@ -276,6 +276,7 @@ class Grammar(_Strict):
     lab_taken: list[str] = Field(default_factory=list)
     # A learned guess near where the rules read one of its look-alikes is that look-alike (grammar.yaml).
     learned_lookalikes: dict[str, list[str]] = Field(default_factory=dict)
+    learned_lookalikes_unless: list[str] = Field(default_factory=list)
     max_fillers: int = Field(ge=0, le=5)
     problem_words: list[str]
     head_dominance: int
