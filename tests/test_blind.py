@@ -25,20 +25,21 @@ DEV_J = BLIND / "dev-2026-12-07j.jsonl"
 DEV_K = BLIND / "dev-2026-12-07k.jsonl"
 DEV_L = BLIND / "dev-2026-12-07l.jsonl"
 DEV_M = BLIND / "dev-2026-12-07m.jsonl"
-DEVS = (DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H, DEV_I, DEV_J, DEV_K, DEV_L, DEV_M)
-SEALED = BLIND / "sealed-2026-12-07n.jsonl"
+DEV_N = BLIND / "dev-2026-12-07n.jsonl"
+DEVS = (DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H, DEV_I, DEV_J, DEV_K, DEV_L, DEV_M, DEV_N)
+SEALED = BLIND / "sealed-2026-12-07o.jsonl"
 SEALED_ROWS = 240
-SEALED_CHARS = 75897  # total characters of the sealed texts as committed
+SEALED_CHARS = 66925  # total characters of the sealed texts as committed
 
 
 def test_set_shape() -> None:
     dev = [t for path in DEVS for t in load_blind(path)]
     sealed = load_blind(SEALED)
-    assert len(dev) >= 3840 and len(sealed) >= 240
+    assert len(dev) >= 4080 and len(sealed) >= 240
     assert not {t.id for t in dev} & {t.id for t in sealed}
     dev_writers = {str(t.writer) for t in dev}
     sealed_writers = {str(t.writer) for t in sealed}
-    assert len(dev_writers) >= 57 and len(sealed_writers) >= 4
+    assert len(dev_writers) >= 61 and len(sealed_writers) >= 4
     # The sealed batch comes from writers whose texts development has never seen.
     assert not dev_writers & sealed_writers
     for t in [*dev, *sealed]:
@@ -55,11 +56,12 @@ def test_sealed_texts_are_unchanged() -> None:
 
 def test_each_batch_is_scored_on_its_own_brief() -> None:
     first, second, latest = brief_findings(DEV), brief_findings(DEV_B), brief_findings(SEALED)
-    later = {brief_findings(p) for p in DEVS[2:-3]}
+    later = {brief_findings(p) for p in DEVS[2:-4]}
     assert later == {second}
     assert first is not None and second is not None and latest is not None
-    # the eleventh to fourteenth batches' writers also had the two findings added in session 8
-    assert brief_findings(DEV_K) == brief_findings(DEV_L) == brief_findings(DEV_M) == latest
+    # the eleventh to fourteenth batches' writers (and the sealed fifteenth's) also had the two findings
+    # added in session 8
+    assert {brief_findings(p) for p in (DEV_K, DEV_L, DEV_M, DEV_N)} == {latest}
     assert latest - second == {"missed_dialysis", "swallowed_medicine_or_poison"}
     assert "face_droop" in first and "trismus" not in first  # written before the new findings
     assert first - {"age_band", "sex"} < second and "trismus" in second
