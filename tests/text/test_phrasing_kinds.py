@@ -1337,3 +1337,10 @@ def test_a_fit_told_in_other_words_near_a_cramp_is_still_asked(kb: KnowledgeBase
     result = assess(text, kb=kb, reference=WRITTEN)
     assert result.triage.level in ("urgent", "emergency")
     assert "seizure" in {p.finding for p in result.possible_red_flags} or result.triage.level == "emergency"
+
+
+def test_a_first_hard_class_with_painful_muscles_and_cola_urine_is_an_emergency(kb: KnowledgeBase) -> None:
+    text = "did a spin class first time on monday, now my legs super pain and my wee is like coca cola"
+    read = ruled(kb, text)
+    assert read.get("muscle_pain") == "present" and read.get("extreme_exercise") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
