@@ -6,6 +6,7 @@ import re
 import weakref
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -241,6 +242,14 @@ def _vague(spans: set[tuple[int, int]], doc: Doc, prepared: _Prepared) -> set[tu
     }
 
 
+@lru_cache(maxsize=8)
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled search for any of ``words`` as whole words (compiled once per grammar)."""
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
 def _without_lookalike_guesses(
     targets: list[Target], grammar: Grammar, lay: Layout, text: str
 ) -> list[Target]:
@@ -251,14 +260,12 @@ def _without_lookalike_guesses(
     if not lookalikes or not any(t.info.kind == "learned" and t.finding.id in lookalikes for t in targets):
         return targets
     ruled = {(t.sentence, t.finding.id) for t in targets if t.info.kind != "learned" and not t.negated}
-    unless = re.compile(
-        r"\b(?:" + "|".join(re.escape(w) for w in grammar.learned_lookalikes_unless) + r")\b", re.I
+    unless = _any_word(tuple(grammar.learned_lookalikes_unless))
+    told = (
+        {s.index for s in lay.sentences if unless.search(text[s.char_start : s.char_end])}
+        if unless is not None
+        else set()
     )
-    told = {
-        s.index
-        for s in lay.sentences
-        if grammar.learned_lookalikes_unless and unless.search(text[s.char_start : s.char_end])
-    }
     return [
         t
         for t in targets
