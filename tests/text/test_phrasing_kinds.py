@@ -1344,3 +1344,7 @@ def test_a_first_hard_class_with_painful_muscles_and_cola_urine_is_an_emergency(
     read = ruled(kb, text)
     assert read.get("muscle_pain") == "present" and read.get("extreme_exercise") == "present"
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+def test_unable_to_recall_a_fit_denies_it(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "Pt unable to recall any seizures. Twitching L calf 3/52.").get("seizure") == "absent"
