@@ -1034,6 +1034,41 @@ def test_a_plain_denial_still_reaches_its_list(kb: KnowledgeBase) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # everyday words for shaking and the runs
+        ("his hands are shakier than they were last month", "tremor"),
+        ("the baby has had watery poos since friday", "fluid_loss"),
+        # under-triaged stories of salts, kidneys and babies
+        ("he keeps scratching himself till he bleeds", "itching"),
+        ("the baby's had hardly any wet nappies since lunch", "dehydration"),
+        ("my feet feel crampy after tea", "cramps"),
+        ("she's just getting over chicken pox", "trigger_viral_illness"),
+        ("grandad sounds slurry on the phone tonight", "slurred_speech"),
+        ("mum can barely get up off the armchair now", "weakness_proximal"),
+        ("my legs are like wet sand this evening", "weakness"),
+        # a refusal or an idiom denies nothing after it
+        ("back went yesterday, now cant pee properly, left leg weak", "weakness"),
+        ("calf locked for 20 minutes and won't stretch out, hands clawing", "tetany"),
+        ("wet herself without realising, both feet tingling", "numbness_tingling"),
+        ("arms won't bend, burning hot and sweating buckets", "fever"),
+        # what cannot be done is the problem said
+        ("ten minutes ago she couldn't say what she meant, words all jumbled", "slurred_speech"),
+        ("chest tight and he can't take a full breath", "breathing_failure"),
+        ("so weak since lunch, legs just won't work, muscles twitching", "fasciculations"),
+        ("non stop jerking in her legs tonight", "jerks_move_joint"),
+        # statin weakness, back pain and gym drugs as people say them
+        ("since the statin I have to push on the arms of the sofa to stand", "weakness_proximal"),
+        ("getting off the toilet needs a run-up these days", "weakness_proximal"),
+        ("my back is painful all the way down into my right foot", "back_pain"),
+        ("stacking clen with my pre-workout for 2 weeks", "drug_new_or_changed"),
+    ],
+)
+def test_session_11_kinds_are_read_as_said(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) == "present"
+
+
+@pytest.mark.parametrize(
     ("text", "state"),
     [
         # a quoted number, and which test the number came from
@@ -1072,17 +1107,6 @@ def test_fine_at_one_time_of_day_denies_nothing(kb: KnowledgeBase) -> None:
     assert ruled(kb, "things go double, fine").get("diplopia") == "absent"
 
 
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("his hands are shakier than they were last month", "tremor"),
-        ("the baby has had watery poos since friday", "fluid_loss"),
-    ],
-)
-def test_everyday_words_for_shaking_and_the_runs(kb: KnowledgeBase, text: str, finding: str) -> None:
-    assert ruled(kb, text).get(finding) == "present"
-
-
 def test_one_happening_now_in_someone_with_epilepsy_is_a_fit(kb: KnowledgeBase) -> None:
     text = "my brother has epilepsy and he is having another one now, what do we do"
     assert ruled(kb, text).get("seizure") == "present"
@@ -1109,24 +1133,6 @@ def test_muscle_weakness_on_a_statin_is_urgent(kb: KnowledgeBase) -> None:
 def test_morning_headaches_with_being_sick_are_urgent(kb: KnowledgeBase) -> None:
     text = "headaches when I wake up for a month, and I've been sick twice in the mornings this week"
     assert assess(text, kb=kb, reference=WRITTEN).triage.level in ("urgent", "emergency")
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("he keeps scratching himself till he bleeds", "itching"),
-        ("the baby's had hardly any wet nappies since lunch", "dehydration"),
-        ("my feet feel crampy after tea", "cramps"),
-        ("she's just getting over chicken pox", "trigger_viral_illness"),
-        ("grandad sounds slurry on the phone tonight", "slurred_speech"),
-        ("mum can barely get up off the armchair now", "weakness_proximal"),
-        ("my legs are like wet sand this evening", "weakness"),
-    ],
-)
-def test_kinds_from_under_triaged_stories_of_salts_kidneys_and_babies(
-    kb: KnowledgeBase, text: str, finding: str
-) -> None:
-    assert ruled(kb, text).get(finding) == "present"
 
 
 def test_farm_slurry_is_no_slurred_speech(kb: KnowledgeBase) -> None:
@@ -1249,50 +1255,9 @@ def test_one_leg_is_not_both_legs(kb: KnowledgeBase) -> None:
     assert ruled(kb, "her legs are weak and numb").get("both_legs") == "present"
 
 
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("back went yesterday, now cant pee properly, left leg weak", "weakness"),
-        ("calf locked for 20 minutes and won't stretch out, hands clawing", "tetany"),
-        ("wet herself without realising, both feet tingling", "numbness_tingling"),
-        ("arms won't bend, burning hot and sweating buckets", "fever"),
-    ],
-)
-def test_a_refusal_or_an_idiom_denies_nothing_after_it(kb: KnowledgeBase, text: str, finding: str) -> None:
-    assert ruled(kb, text).get(finding) == "present"
-
-
 def test_a_proper_fit_after_never_having_had_one_is_a_fit(kb: KnowledgeBase) -> None:
     read = ruled(kb, "He has never had a fit in his life. An hour ago he had a proper fit on the floor")
     assert read.get("seizure") == "present"
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("ten minutes ago she couldn't say what she meant, words all jumbled", "slurred_speech"),
-        ("chest tight and he can't take a full breath", "breathing_failure"),
-        ("so weak since lunch, legs just won't work, muscles twitching", "fasciculations"),
-        ("non stop jerking in her legs tonight", "jerks_move_joint"),
-    ],
-)
-def test_what_cannot_be_done_is_the_problem_said(kb: KnowledgeBase, text: str, finding: str) -> None:
-    assert ruled(kb, text).get(finding) == "present"
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("since the statin I have to push on the arms of the sofa to stand", "weakness_proximal"),
-        ("getting off the toilet needs a run-up these days", "weakness_proximal"),
-        ("my back is painful all the way down into my right foot", "back_pain"),
-        ("stacking clen with my pre-workout for 2 weeks", "drug_new_or_changed"),
-    ],
-)
-def test_statin_weakness_back_pain_and_gym_drugs_as_people_say_them(
-    kb: KnowledgeBase, text: str, finding: str
-) -> None:
-    assert ruled(kb, text).get(finding) == "present"
 
 
 def test_running_as_exercise_is_no_medicine_change(kb: KnowledgeBase) -> None:

@@ -36,6 +36,7 @@ from twitchcheck.text.pipeline import (
 )
 from twitchcheck.text.resolve import apply_implications, resolve, to_mentions
 from twitchcheck.text.targets import Target, collect_targets, with_reporter
+from twitchcheck.text.values import alternation
 
 # Same-length replacements so character offsets into the cleaned text are offsets into the input.
 _SAME_LENGTH = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "\u2009": " "})
@@ -247,7 +248,7 @@ def _any_word(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """One compiled search for any of ``words`` as whole words (compiled once per grammar)."""
     if not words:
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+    return re.compile(rf"\b(?:{alternation(words)})\b", re.I)
 
 
 def _without_lookalike_guesses(
