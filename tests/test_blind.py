@@ -30,6 +30,9 @@ DEVS = (DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H, DEV_I, DEV_J, DEV_
 SEALED = BLIND / "sealed-2026-12-07o.jsonl"
 SEALED_ROWS = 240
 SEALED_CHARS = 66925  # total characters of the sealed texts as committed
+# The next sealed batch, written before the current one is scored: sealed from the day it lands.
+NEXT_SEALED = BLIND / "sealed-2026-12-07p.jsonl"
+NEXT_SEALED_CHARS = 63341
 
 
 def test_set_shape() -> None:
@@ -49,9 +52,23 @@ def test_set_shape() -> None:
 
 def test_sealed_texts_are_unchanged() -> None:
     """The sealed split is never edited: its content is pinned until it is moved to development."""
-    rows = [json.loads(line) for line in SEALED.read_text("utf-8").splitlines() if line.strip()]
-    assert len(rows) == SEALED_ROWS
-    assert sum(len(r["text"]) for r in rows) == SEALED_CHARS
+    for path, chars in ((SEALED, SEALED_CHARS), (NEXT_SEALED, NEXT_SEALED_CHARS)):
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        assert len(rows) == SEALED_ROWS
+        assert sum(len(r["text"]) for r in rows) == chars
+
+
+def test_next_sealed_batch_is_unseen() -> None:
+    """Its writers wrote nothing development or the current sealed batch holds; same brief findings."""
+    dev = [t for path in DEVS for t in load_blind(path)]
+    sealed, upcoming = load_blind(SEALED), load_blind(NEXT_SEALED)
+    seen = {str(t.writer) for t in [*dev, *sealed]}
+    assert len({str(t.writer) for t in upcoming}) >= 4
+    assert not {str(t.writer) for t in upcoming} & seen
+    assert brief_findings(NEXT_SEALED) == brief_findings(SEALED)
+    for t in upcoming:
+        for f in t.findings:
+            assert f.span in t.text, (t.id, f.span)
 
 
 def test_each_batch_is_scored_on_its_own_brief() -> None:
