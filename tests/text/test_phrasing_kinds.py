@@ -1313,3 +1313,39 @@ def test_a_first_hard_class_with_painful_muscles_and_cola_urine_is_an_emergency(
 
 def test_unable_to_recall_a_fit_denies_it(kb: KnowledgeBase) -> None:
     assert ruled(kb, "Pt unable to recall any seizures. Twitching L calf 3/52.").get("seizure") == "absent"
+
+
+# Session 12 (2026-12-07): kinds from the development texts, in our own words.
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # a denial of a habit, medicine or test does not carry over a comma into the complaint told after it
+        ("plant based, no iron tablets, arms and legs twitch, always worn out", "fasciculations", "present"),
+        ("plant based, no iron tablets, arms and thighs twitch, always worn out", "fatigue", "present"),
+        ("no energy drinks, twitching in my left calf", "loc_calf", "present"),
+        ("not on any pills, eyelid flickering all week", "loc_eyelid", "present"),
+        # ... while a list of complaints, or one closed by "or", stays denied
+        ("no numbness, tingling, weakness", "weakness", "absent"),
+        ("no caffeine, fever or weakness", "weakness", "absent"),
+        ("no recent illness, fever, weakness", "weakness", "absent"),
+        # a hand that will not let go of what it grips is slow relaxation, not a long cramp
+        ("after gripping the hammer my hand won't let go", "delayed_relaxation", "present"),
+        ("a cramp in my foot that wouldn't let go", "cramp_prolonged", "present"),
+        # starting or raising a serotonin medicine, or an anti-sickness one, is a medicine change
+        ("the GP put me on venlafaxine last week", "drug_new_or_changed", "present"),
+        ("had 3 doses of buccastem today for travel sickness", "drug_new_or_changed", "present"),
+    ],
+)
+def test_session_12_kinds_are_read_as_said(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
+    assert read(kb, text).get(finding) == state
+
+
+def test_a_grip_that_will_not_let_go_is_no_long_cramp(kb: KnowledgeBase) -> None:
+    assert "cramp_prolonged" not in read(kb, "after gripping the hammer my hand won't let go")
+
+
+def test_how_long_a_game_went_on_is_no_long_cramp(kb: KnowledgeBase) -> None:
+    assert "cramp_prolonged" not in read(kb, "played squash 2 hours and at night a cramp in my calf")
+    assert read(kb, "that night a cramp in my calf lasted 20 minutes").get("cramp_prolonged") == "present"

@@ -196,6 +196,9 @@ class CourseReader(DocumentIndex):
                 clause = self._clause_at(phrase.start)
                 if not self._anchored(clause, {rule.anchor, rule.finding}):
                     continue
+                before = _PHRASE_WORD.findall(self.text[clause.char_start : phrase.start].lower())[-3:]
+                if set(before) & set(rule.not_after):
+                    continue  # "played futsal 2 hours": how long the game went on
                 # In the units table's own minutes, so that "10 minutes" is exactly 10.
                 minutes = round(phrase.days / self.grammar.durations.units["minute"], 6)
                 long_enough = minutes >= rule.at_least_minutes

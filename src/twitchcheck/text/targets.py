@@ -292,6 +292,11 @@ def _without_comparison(doc: Doc, targets: list[Target], rule: Comparisons) -> l
 # A denial carries along a comma list of the same kind ("no weakness, numbness or pain") but not into
 # a trigger named after it: "no weakness, sleeping badly with the stress" denies only the weakness.
 _OWN_LIST_KINDS = frozenset({"trigger"})
+# Nor from a habit, medicine or test into the complaint told after it: "vegan, no b12 supplements, eyelid
+# twitching, pins and needles" and "no caffeine, twitching in my calf" deny only the supplements and coffee.
+_COMPLAINT_KINDS = frozenset({"symptom", "character", "location"})
+_CONTEXT_KINDS = frozenset({"trigger", "medication", "test", "history"})
+_TWITCH_KINDS = frozenset({"character", "location"})
 
 
 def _other_kind_listed_first(
@@ -302,8 +307,11 @@ def _other_kind_listed_first(
     kept: Sequence[tuple[Any, TargetInfo]],
     findings: Mapping[str, Finding],
 ) -> bool:
-    """The denial before ``start`` first denies a finding of another kind, then a comma follows."""
-    if findings[finding].category not in _OWN_LIST_KINDS or start <= cue_end:
+    """The denial before ``start`` first denies something of another kind, then a comma follows: a
+    complaint (a symptom first) before a trigger, or a habit, medicine, test or no finding at all before
+    the twitch."""
+    category = findings[finding].category
+    if category not in _OWN_LIST_KINDS | _COMPLAINT_KINDS or start <= cue_end:
         return False
     text, lower = strings.text, strings.lower
     commas = [i for i in range(cue_end, start) if text[i] in (",", ";")]
@@ -314,10 +322,18 @@ def _other_kind_listed_first(
             break
         if lower[i] in ("or", "nor"):
             return False  # "no fever, stress or caffeine" is one list
+    first = {findings[i.finding].category for other, i in kept if cue_end <= other.start < commas[0]}
+    if category in _OWN_LIST_KINDS:
+        return bool(first - {*_OWN_LIST_KINDS, "location"})
+    if first & _COMPLAINT_KINDS or (first and not first & _CONTEXT_KINDS):
+        return False  # the first item denied is itself a complaint (or family): one list of denials
+    # ... and only when the twitch itself comes next: "no recent illness, fever, weakness" denies all three
+    end = commas[0] + 1
+    while end < len(text) and text[end] not in (",", ";", ".", "!", "?"):
+        end += 1
     return any(
-        cue_end <= other.start < commas[0]
-        and findings[other_info.finding].category not in (*_OWN_LIST_KINDS, "location")
-        for other, other_info in kept
+        commas[0] < other.start < end and findings[info.finding].category in _TWITCH_KINDS
+        for other, info in kept
     )
 
 
