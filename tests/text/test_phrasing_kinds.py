@@ -1349,3 +1349,48 @@ def test_a_grip_that_will_not_let_go_is_no_long_cramp(kb: KnowledgeBase) -> None
 def test_how_long_a_game_went_on_is_no_long_cramp(kb: KnowledgeBase) -> None:
     assert "cramp_prolonged" not in read(kb, "played squash 2 hours and at night a cramp in my calf")
     assert read(kb, "that night a cramp in my calf lasted 20 minutes").get("cramp_prolonged") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # a slow worsening as people tell it
+        ("shaky hands for years, worse lately", "progressive", "present"),
+        ("the twitches come and go and are getting more frequent", "progressive", "present"),
+        ("increasing stiffness in both legs since spring", "progressive", "present"),
+        ("my right thumb muscle has thinned and the left is going the same way", "progressive", "present"),
+        # a swelling at the front of the neck
+        ("her neck has got fuller at the front", "goitre", "present"),
+        ("his neck looks thicker in photos", "goitre", "present"),
+        # heat that cannot be borne
+        ("I can't stand the heat in the office any more", "heat_intolerance", "present"),
+        # rising from the floor by pushing on the knees, or walking the hands up the legs
+        ("our boy pushes on his knees to get up from the carpet", "weakness_proximal", "present"),
+        ("she walks her hands up her legs to stand", "weakness_proximal", "present"),
+        # "her usual fits": fits she has had before
+        ("her usual fits are at night", "hx_epilepsy", "present"),
+    ],
+)
+def test_session_12_course_and_sign_kinds(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
+    assert read(kb, text).get(finding) == state
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("swollen glands in my neck with a cold", "goitre"),
+        ("a stiff neck and swelling of the ankles", "goitre"),
+        ("my knee hurts when I push on it", "weakness_proximal"),
+        ("no more increasing my dose", "progressive"),
+    ],
+)
+def test_session_12_near_misses(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) != "present"
+
+
+def test_a_fit_longer_than_the_usual_ones_still_going_is_an_emergency(kb: KnowledgeBase) -> None:
+    text = "my daughter has epilepsy, her normal fits stop in a minute, this one has been going 7 minutes now"
+    assert read(kb, text).get("seizure_prolonged") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+    # a twitch still going in someone with epilepsy is no fit
+    assert "seizure_prolonged" not in read(kb, "I have epilepsy and my eyelid has flickered 20 minutes now")

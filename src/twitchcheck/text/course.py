@@ -204,6 +204,8 @@ class CourseReader(DocumentIndex):
                 long_enough = minutes >= rule.at_least_minutes
                 if phrase.kind == "since" and not (long_enough and self._still_going(phrase, over)):
                     continue  # "had a fit this morning, since then..." dates the fit
+                if rule.still_going_only and phrase.kind != "since":
+                    continue
                 state = "present" if long_enough else "absent"
                 out.append(Candidate(rule.finding, state, phrase.start, phrase.end))
         return out

@@ -190,6 +190,8 @@ class EpisodeRule(_Strict):
     # Time still running counts too ("it's been 7 minutes now"), unless its clause says the episode
     # is over ("been calm for half an hour"); None: only a finished episode's length counts.
     still_going_unless: list[str] | None = None
+    # Only time still running counts ("this one has been going 6 minutes"), never a finished episode's.
+    still_going_only: bool = False
     # Words at most three before the time that make it how long something else went on ("played futsal
     # 2 hours, then a cramp"): an activity's length, not the episode's.
     not_after: list[str] = []
