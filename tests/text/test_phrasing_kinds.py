@@ -1394,3 +1394,22 @@ def test_a_fit_longer_than_the_usual_ones_still_going_is_an_emergency(kb: Knowle
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
     # a twitch still going in someone with epilepsy is no fit
     assert "seizure_prolonged" not in read(kb, "I have epilepsy and my eyelid has flickered 20 minutes now")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # a reliever used more than before is a medicine change
+        ("been puffing my ventolin way more with this cold", "drug_new_or_changed", "present"),
+        ("using the blue inhaler a lot more since monday", "drug_new_or_changed", "present"),
+        # a first race of a hard kind
+        ("did my first ultra yesterday", "extreme_exercise", "present"),
+    ],
+)
+def test_session_12_medicine_and_exertion(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
+    assert ruled(kb, text).get(finding) == state
+
+
+def test_the_weather_is_no_heat_intolerance(kb: KnowledgeBase) -> None:
+    assert "heat_intolerance" not in ruled(kb, "played tennis in the heat and my calves twitched after")
+    assert "drug_new_or_changed" not in ruled(kb, "I take sertraline and my eyelid twitches a lot")
