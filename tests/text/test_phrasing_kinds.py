@@ -1330,20 +1330,42 @@ def test_unable_to_recall_a_fit_denies_it(kb: KnowledgeBase) -> None:
         ("no numbness, tingling, weakness", "weakness", "absent"),
         ("no caffeine, fever or weakness", "weakness", "absent"),
         ("no recent illness, fever, weakness", "weakness", "absent"),
-        # a hand that will not let go of what it grips is slow relaxation, not a long cramp
-        ("after gripping the hammer my hand won't let go", "delayed_relaxation", "present"),
-        ("a cramp in my foot that wouldn't let go", "cramp_prolonged", "present"),
-        # starting or raising a serotonin medicine, or an anti-sickness one, is a medicine change
-        ("the GP put me on venlafaxine last week", "drug_new_or_changed", "present"),
-        ("had 3 doses of buccastem today for travel sickness", "drug_new_or_changed", "present"),
+        # starting or raising a serotonin medicine is that specific change (not also a general one)
+        ("the GP put me on venlafaxine last week", "serotonergic_recent_change", "present"),
     ],
 )
 def test_session_12_kinds_are_read_as_said(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
     assert read(kb, text).get(finding) == state
 
 
-def test_a_grip_that_will_not_let_go_is_no_long_cramp(kb: KnowledgeBase) -> None:
-    assert "cramp_prolonged" not in read(kb, "after gripping the hammer my hand won't let go")
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # a clinician's list of denials stays denied, whatever kind comes first (found by the review)
+        ("Denies new meds, fasciculations, weakness, dysphagia, dysarthria", "weakness"),
+        ("ROS: no new medications, twitching, weakness, SOB", "breathless"),
+        ("Pt denies alcohol, twitching, weakness, difficulty breathing", "weakness"),
+        ("no vaccine, twitching, ascending weakness, tingling", "weakness_rapid"),
+        ("Without new medications, twitching, weakness, dysphagia", "dysphagia"),
+    ],
+)
+def test_a_list_of_denials_stays_denied(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) == "absent"
+
+
+def test_a_cramp_that_will_not_let_go_is_a_long_cramp(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "the cramp in my hand won't let go").get("cramp_prolonged") == "present"
+    assert ruled(kb, "vegan, no b12 supplements, eyelid twitching").get("b12") is None
+
+
+def test_one_medicine_change_is_counted_once(kb: KnowledgeBase) -> None:
+    # the specific change stands for the general one: counted twice, a new tablet read as an emergency
+    text = "started sertraline 3 days ago, eyelid twitching"
+    assert "drug_new_or_changed" not in read(kb, text)
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level != "emergency"
+    assert "drug_new_or_changed" not in read(
+        kb, "had metoclopramide yesterday for sickness, now my eyelid twitches"
+    )
 
 
 def test_how_long_a_game_went_on_is_no_long_cramp(kb: KnowledgeBase) -> None:
@@ -1356,16 +1378,15 @@ def test_how_long_a_game_went_on_is_no_long_cramp(kb: KnowledgeBase) -> None:
     [
         # a slow worsening as people tell it
         ("shaky hands for years, worse lately", "progressive", "present"),
-        ("the twitches come and go and are getting more frequent", "progressive", "present"),
         ("increasing stiffness in both legs since spring", "progressive", "present"),
-        ("my right thumb muscle has thinned and the left is going the same way", "progressive", "present"),
+        ("the leg has slowly weakened over the year", "progressive", "present"),
         # a swelling at the front of the neck
         ("her neck has got fuller at the front", "goitre", "present"),
         ("his neck looks thicker in photos", "goitre", "present"),
+        ("her neck is swollen at the front", "goitre", "present"),
         # heat that cannot be borne
         ("I can't stand the heat in the office any more", "heat_intolerance", "present"),
-        # rising from the floor by pushing on the knees, or walking the hands up the legs
-        ("our boy pushes on his knees to get up from the carpet", "weakness_proximal", "present"),
+        # rising from the floor by walking the hands up the legs
         ("she walks her hands up her legs to stand", "weakness_proximal", "present"),
         # "her usual fits": fits she has had before
         ("her usual fits are at night", "hx_epilepsy", "present"),
@@ -1382,6 +1403,16 @@ def test_session_12_course_and_sign_kinds(kb: KnowledgeBase, text: str, finding:
         ("a stiff neck and swelling of the ankles", "goitre"),
         ("my knee hurts when I push on it", "weakness_proximal"),
         ("no more increasing my dose", "progressive"),
+        # found by the review of this session's first changes: each read as present before its fix
+        ("my mum had MND, I'm scared I'm starting the same, twitches in my arm", "progressive"),
+        ("my grip has weakened since I broke my wrist, twitching thumb", "progressive"),
+        ("the twitches are getting more frequent since the new job", "progressive"),
+        ("the muscle on my neck bulges when it twitches", "goitre"),
+        ("my neck is fat, I'm overweight, calf twitches", "goitre"),
+        ("after a run I stand with my hands on my knees to get my breath", "weakness_proximal"),
+        ("I'm 70 with bad knees and push off my knees to get up", "weakness_proximal"),
+        ("I try to fit regular exercise in", "hx_epilepsy"),
+        ("the kettle is always boiling at work", "heat_intolerance"),
     ],
 )
 def test_session_12_near_misses(kb: KnowledgeBase, text: str, finding: str) -> None:
@@ -1392,8 +1423,13 @@ def test_a_fit_longer_than_the_usual_ones_still_going_is_an_emergency(kb: Knowle
     text = "my daughter has epilepsy, her normal fits stop in a minute, this one has been going 7 minutes now"
     assert read(kb, text).get("seizure_prolonged") == "present"
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
-    # a twitch still going in someone with epilepsy is no fit
+    # shaking still going in someone with epilepsy is a fit too
+    assert assess(
+        "she has epilepsy, has been shaking for 6 minutes now", kb=kb, reference=WRITTEN
+    ).triage.level == ("emergency")
+    # a twitch still going, or a wait, in someone with epilepsy is no fit
     assert "seizure_prolonged" not in read(kb, "I have epilepsy and my eyelid has flickered 20 minutes now")
+    assert "seizure_prolonged" not in ruled(kb, "has epilepsy on keppra, been waiting 20 minutes for the GP")
 
 
 @pytest.mark.parametrize(

@@ -187,14 +187,18 @@ class CourseReader(DocumentIndex):
         2 hours ago" says when, not how long. One still going ("it's been 7 minutes now") has lasted
         at least that long: long enough is present, shorter says nothing yet."""
         out: list[Candidate] = []
+        named = {t.finding.id for t in self._live if self._affirmed(t)}
         for rule, over in self.rules.episodes:
             if rule.finding not in self.findings:
                 continue
+            if rule.with_findings and rule.anchor not in named:
+                continue
+            anchors = {rule.anchor, rule.finding, *rule.with_findings}
             for phrase in self._phrases:
                 if phrase.days >= 1 or phrase.kind == "ago":
                     continue
                 clause = self._clause_at(phrase.start)
-                if not self._anchored(clause, {rule.anchor, rule.finding}):
+                if not self._anchored(clause, anchors):
                     continue
                 before = _PHRASE_WORD.findall(self.text[clause.char_start : phrase.start].lower())[-3:]
                 if set(before) & set(rule.not_after):
@@ -206,9 +210,16 @@ class CourseReader(DocumentIndex):
                     continue  # "had a fit this morning, since then..." dates the fit
                 if rule.still_going_only and phrase.kind != "since":
                     continue
+                if rule.only_with_words and not self._says_any(clause, rule.only_with_words):
+                    continue
                 state = "present" if long_enough else "absent"
                 out.append(Candidate(rule.finding, state, phrase.start, phrase.end))
         return out
+
+    def _says_any(self, clause: Segment, words: list[str]) -> bool:
+        """The clause says one of ``words`` (whole words, any case)."""
+        said = f" {' '.join(_PHRASE_WORD.findall(self.text[clause.char_start : clause.char_end].lower()))} "
+        return any(f" {w} " in said for w in words)
 
     def _still_going(self, phrase: TimePhrase, over: tuple[re.Pattern[str], ...] | None) -> bool:
         """Time still running on the episode: the phrase counts seconds, minutes or hours ("been

@@ -192,6 +192,11 @@ class EpisodeRule(_Strict):
     still_going_unless: list[str] | None = None
     # Only time still running counts ("this one has been going 6 minutes"), never a finished episode's.
     still_going_only: bool = False
+    # When given, the time's clause must say one of these words ("this one has been going 6 minutes").
+    only_with_words: list[str] = []
+    # Findings that date the episode in their clause too, once the text names ``anchor`` ("has epilepsy ...
+    # has been shaking for 6 minutes now").
+    with_findings: list[str] = []
     # Words at most three before the time that make it how long something else went on ("played futsal
     # 2 hours, then a cramp"): an activity's length, not the episode's.
     not_after: list[str] = []

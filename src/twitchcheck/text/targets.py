@@ -148,7 +148,7 @@ def collect_targets(
             words = set(lower[m_start:m_end])
             category = modifier.category
             if category == NEGATED and _other_kind_listed_first(
-                strings, m_end, span.start, info.finding, kept, findings
+                strings, m_end, span.start, info.finding, kept, findings, words
             ):
                 continue
             if category == NEGATED and span.start <= m_start and m_end <= span.end:
@@ -296,7 +296,9 @@ _OWN_LIST_KINDS = frozenset({"trigger"})
 # twitching, pins and needles" and "no caffeine, twitching in my calf" deny only the supplements and coffee.
 _COMPLAINT_KINDS = frozenset({"symptom", "character", "location"})
 _CONTEXT_KINDS = frozenset({"trigger", "medication", "test", "history"})
-_TWITCH_KINDS = frozenset({"character", "location"})
+# ... said by a plain "no", "not on" or "without" (a clinician's "denies" or "negative for" heads a list of
+# denials), and only when the next item is a twitch in a place ("eyelid twitching", "twitching L calf").
+_PLAIN_DENIALS = frozenset({"no", "not", "n't", "nt", "on", "any", "taking", "using", "none", "without"})
 
 
 def _other_kind_listed_first(
@@ -306,6 +308,7 @@ def _other_kind_listed_first(
     finding: str,
     kept: Sequence[tuple[Any, TargetInfo]],
     findings: Mapping[str, Finding],
+    cue: set[str],
 ) -> bool:
     """The denial before ``start`` first denies something of another kind, then a comma follows: a
     complaint (a symptom first) before a trigger, or a habit, medicine, test or no finding at all before
@@ -325,16 +328,14 @@ def _other_kind_listed_first(
     first = {findings[i.finding].category for other, i in kept if cue_end <= other.start < commas[0]}
     if category in _OWN_LIST_KINDS:
         return bool(first - {*_OWN_LIST_KINDS, "location"})
-    if first & _COMPLAINT_KINDS or (first and not first & _CONTEXT_KINDS):
-        return False  # the first item denied is itself a complaint (or family): one list of denials
-    # ... and only when the twitch itself comes next: "no recent illness, fever, weakness" denies all three
+    if first & _COMPLAINT_KINDS or (first and not first & _CONTEXT_KINDS) or not cue <= _PLAIN_DENIALS:
+        return False  # the first item denied is itself a complaint (or family), or a clinician's list
+    # ... and only when a twitch in a place comes next: "no recent illness, fever, weakness" denies all three
     end = commas[0] + 1
     while end < len(text) and text[end] not in (",", ";", ".", "!", "?"):
         end += 1
-    return any(
-        commas[0] < other.start < end and findings[info.finding].category in _TWITCH_KINDS
-        for other, info in kept
-    )
+    named = {findings[info.finding].category for other, info in kept if commas[0] < other.start < end}
+    return {"character", "location"} <= named
 
 
 def _not_normal_here(words: set[str], finding: str, only_for: Mapping[str, list[str]]) -> bool:
