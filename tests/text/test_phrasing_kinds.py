@@ -1449,3 +1449,17 @@ def test_session_12_medicine_and_exertion(kb: KnowledgeBase, text: str, finding:
 def test_the_weather_is_no_heat_intolerance(kb: KnowledgeBase) -> None:
     assert "heat_intolerance" not in ruled(kb, "played tennis in the heat and my calves twitched after")
     assert "drug_new_or_changed" not in ruled(kb, "I take sertraline and my eyelid twitches a lot")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # optic neuritis as people tell it: washed-out colours and an eye that hurts to move
+        ("my left eye hurts when I move it and colours look washed out", "vision_problems"),
+        # tics as parents and teachers see them
+        ("she keeps blinking hard and screwing up her nose", "tics"),
+    ],
+)
+def test_session_12_eye_and_tic_kinds(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) == "present"
+    assert ruled(kb, "she looks washed out after the night shift").get("vision_problems") is None
