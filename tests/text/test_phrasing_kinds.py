@@ -1463,3 +1463,10 @@ def test_the_weather_is_no_heat_intolerance(kb: KnowledgeBase) -> None:
 def test_session_12_eye_and_tic_kinds(kb: KnowledgeBase, text: str, finding: str) -> None:
     assert ruled(kb, text).get(finding) == "present"
     assert ruled(kb, "she looks washed out after the night shift").get("vision_problems") is None
+
+
+def test_the_parts_of_the_face_are_twitch_places(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "his chin and tongue have quivered for years").get("loc_face") == "present"
+    assert ruled(kb, "my bottom lip keeps twitching").get("loc_face") == "present"
+    # a place of tingling is no place of a twitch
+    assert "loc_face" not in ruled(kb, "my lips tingle when I breathe fast")
