@@ -42,6 +42,7 @@ class Compiled:
     values: ValueReader
     amounts: tuple[tuple[AmountRule, re.Pattern[str]], ...]
     medication_cues: re.Pattern[str]
+    reliever_cues: re.Pattern[str] | None
     medication_negated: re.Pattern[str]
     medicine: re.Pattern[str]
     thresholds: tuple[tuple[ThresholdRule, re.Pattern[str]], ...]
@@ -78,6 +79,7 @@ def compile_document_rules(grammar: Grammar, findings: Mapping[str, Finding]) ->
         values=ValueReader(grammar, dict(findings)),
         amounts=_amount_patterns(grammar, findings),
         medication_cues=words_pattern(medication.cues),
+        reliever_cues=words_pattern(medication.reliever_cues) if medication.reliever_cues else None,
         medication_negated=words_pattern(medication.negated),
         medicine=re.compile(rf"\b(?:{alternation(medication.medicine_words)})\b", re.I),
         thresholds=tuple((rule, _threshold_pattern(rule)) for rule in grammar.thresholds),

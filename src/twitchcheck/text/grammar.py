@@ -156,6 +156,11 @@ class MedicationChange(_Strict):
     negated: list[str]
     medicine_words: list[str]
     exclude: list[str]
+    # Using a reliever more than before ("puffing my ventolin way more"): these cues count only right beside
+    # a medicine of ``reliever_findings`` (within ``reliever_reach`` characters), never for another medicine.
+    reliever_cues: list[str] = []
+    reliever_findings: list[str] = []
+    reliever_reach: int = 40
 
 
 class Combination(_Strict):

@@ -297,8 +297,30 @@ _OWN_LIST_KINDS = frozenset({"trigger"})
 _COMPLAINT_KINDS = frozenset({"symptom", "character", "location"})
 _CONTEXT_KINDS = frozenset({"trigger", "medication", "test", "history"})
 # ... said by a plain "no", "not on" or "without" (a clinician's "denies" or "negative for" heads a list of
-# denials), and only when the next item is a twitch in a place ("eyelid twitching", "twitching L calf").
-_PLAIN_DENIALS = frozenset({"no", "not", "n't", "nt", "on", "any", "taking", "using", "none", "without"})
+# denials), and only when the next item is a complaint in a place ("eyelid twitching", "weakness in left
+# arm"): words that put a complaint in a place.
+_PLACE_WORDS = frozenset({"in", "on", "left", "right", "l", "r", "both", "my", "his", "her"})
+_PLAIN_DENIALS = frozenset(
+    {
+        "no",
+        "not",
+        "n't",
+        "nt",
+        "on",
+        "any",
+        "taking",
+        "using",
+        "none",
+        "without",
+        "history",
+        "of",
+        "hx",
+        "known",
+        "previous",
+        "prior",
+        "past",
+    }
+)
 
 
 def _other_kind_listed_first(
@@ -335,7 +357,8 @@ def _other_kind_listed_first(
     while end < len(text) and text[end] not in (",", ";", ".", "!", "?"):
         end += 1
     named = {findings[info.finding].category for other, info in kept if commas[0] < other.start < end}
-    return {"character", "location"} <= named
+    placed = "location" in named or any(lower[i] in _PLACE_WORDS for i in range(commas[0] + 1, end))
+    return bool(named & {"character", "symptom"}) and placed
 
 
 def _not_normal_here(words: set[str], finding: str, only_for: Mapping[str, list[str]]) -> bool:

@@ -50,6 +50,10 @@ class TreatmentReader(DocumentIndex):
                 break
             if not meds:
                 continue
+            reliever = self._reliever_used_more(meds, piece, sentence.char_start)
+            if reliever is not None:
+                out.append(reliever)
+                continue
             for match in cues.finditer(piece):
                 start = sentence.char_start + match.start()
                 if negated.search(piece[max(0, match.start() - 12) : match.end()]):
@@ -69,6 +73,27 @@ class TreatmentReader(DocumentIndex):
                     )
                 break
         return out
+
+    def _reliever_used_more(self, meds: list[Target], piece: str, offset: int) -> Candidate | None:
+        """A reliever said with a cue of using it more right beside it, in a sentence denying no change."""
+        rule = self.grammar.medication_change
+        pattern = self.rules.reliever_cues
+        relievers = [t for t in meds if t.finding.id in rule.reliever_findings]
+        if pattern is None or not relievers or self.rules.medication_negated.search(piece):
+            return None
+        for match in pattern.finditer(piece):
+            start, end = offset + match.start(), offset + match.end()
+            near = [
+                t
+                for t in relievers
+                if min(abs(t.start - end), abs(start - t.end)) <= rule.reliever_reach
+                # in the same stretch of words: "on salbutamol, twitches are more often" is about the twitches
+                and not any(c in ",.;" for c in self.text[min(t.end, end) : max(t.start, start)])
+            ]
+            if near and rule.finding in self.findings:
+                drug = near[0]
+                return Candidate(rule.finding, "present", min(start, drug.start), max(end, drug.end))
+        return None
 
     def assessment(self, chosen: Mapping[str, Candidate]) -> Candidate | None:
         """A clinician's check said with findings found normal and none abnormal (see grammar)."""
