@@ -1503,3 +1503,11 @@ def test_the_parts_of_the_face_are_twitch_places(kb: KnowledgeBase) -> None:
     assert ruled(kb, "my bottom lip keeps twitching").get("loc_face") == "present"
     # a place of tingling is no place of a twitch
     assert "loc_face" not in ruled(kb, "my lips tingle when I breathe fast")
+
+
+def test_a_form_line_label_does_not_end_the_statement(kb: KnowledgeBase) -> None:
+    # "Pee: like cola" in a form is one statement: the label names what the line is about
+    form = "Activity: hard gym session\nPee: like coca cola since last night"
+    assert ruled(kb, form).get("dark_urine") == "present"
+    # a colon after a clause still ends it
+    assert "dark_urine" not in ruled(kb, "after the session I need a pee: like cola, I need sugar")

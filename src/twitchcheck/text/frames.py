@@ -24,6 +24,14 @@ CLAUSE_BREAKS = frozenset(
 )
 
 
+def _label_colon(norms: Sequence[str], i: int) -> bool:
+    """``norms[i]`` is the colon of a one-word label opening a line of a form ("Pee: like cola", "Legs:
+    weak"): the label names what the line is about, so the line is one statement."""
+    if i < 1 or not norms[i - 1].isalpha():
+        return False
+    return i == 1 or not norms[i - 2].strip() or norms[i - 2] in (".", "!", "?", "•", "*", "-")
+
+
 @dataclass(frozen=True)
 class FrameRule:
     """One change phrase of one frame; ``key`` is the span label's hash."""
@@ -105,6 +113,8 @@ class FrameMatcher:
             if word in rule.parts:
                 return None if rule.exact and lowers[i] not in rule.exact else i
             if word == "," and rule.across_commas:
+                continue
+            if word == ":" and _label_colon(norms, i):
                 continue
             if (word in CLAUSE_BREAKS and not hesitation(norms, i)) or word in rule.blockers:
                 return None
