@@ -1511,3 +1511,11 @@ def test_a_form_line_label_does_not_end_the_statement(kb: KnowledgeBase) -> None
     assert ruled(kb, form).get("dark_urine") == "present"
     # a colon after a clause still ends it
     assert "dark_urine" not in ruled(kb, "after the session I need a pee: like cola, I need sugar")
+
+
+def test_nights_out_and_sleep_onset_told_apart(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "hen do on saturday, went way too hard").get("trigger_alcohol") == "present"
+    jolt = "my arm jolts and kicks the duvet off. only when dropping off, never in the day"
+    assert ruled(kb, jolt).get("jerks_falling_asleep") == "present"
+    # "drunk" said of speech is no night out
+    assert "trigger_alcohol" not in ruled(kb, "his speech sounds drunk")
