@@ -200,7 +200,7 @@ class EpisodeRule(_Strict):
     # When given, the time's clause must say one of these words ("this one has been going 6 minutes").
     only_with_words: list[str] = []
     # Findings that date the episode in their clause too, once the text names ``anchor`` ("has epilepsy ...
-    # has been shaking for 6 minutes now").
+    # her arm has been jerking for 6 minutes now").
     with_findings: list[str] = []
     # Words at most three before the time that make it how long something else went on ("played futsal
     # 2 hours, then a cramp"): an activity's length, not the episode's.

@@ -301,25 +301,8 @@ _CONTEXT_KINDS = frozenset({"trigger", "medication", "test", "history"})
 # arm"): words that put a complaint in a place.
 _PLACE_WORDS = frozenset({"in", "on", "left", "right", "l", "r", "both", "my", "his", "her"})
 _PLAIN_DENIALS = frozenset(
-    {
-        "no",
-        "not",
-        "n't",
-        "nt",
-        "on",
-        "any",
-        "taking",
-        "using",
-        "none",
-        "without",
-        "history",
-        "of",
-        "hx",
-        "known",
-        "previous",
-        "prior",
-        "past",
-    }
+    {"no", "not", "n't", "nt", "on", "any", "taking", "using", "none", "without"}
+    | {"history", "of", "hx", "known", "previous", "prior", "past"}  # "no history of ...", "no previous ..."
 )
 
 
@@ -352,7 +335,7 @@ def _other_kind_listed_first(
         return bool(first - {*_OWN_LIST_KINDS, "location"})
     if first & _COMPLAINT_KINDS or (first and not first & _CONTEXT_KINDS) or not cue <= _PLAIN_DENIALS:
         return False  # the first item denied is itself a complaint (or family), or a clinician's list
-    # ... and only when a twitch in a place comes next: "no recent illness, fever, weakness" denies all three
+    # ... and only when a complaint in a place comes next ("no recent illness, fever, weakness": all denied)
     end = commas[0] + 1
     while end < len(text) and text[end] not in (",", ";", ".", "!", "?"):
         end += 1
