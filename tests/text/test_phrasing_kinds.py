@@ -1519,3 +1519,11 @@ def test_nights_out_and_sleep_onset_told_apart(kb: KnowledgeBase) -> None:
     assert ruled(kb, jolt).get("jerks_falling_asleep") == "present"
     # "drunk" said of speech is no night out
     assert "trigger_alcohol" not in ruled(kb, "his speech sounds drunk")
+
+
+def test_pain_denied_in_a_twitch_story_is_muscle_pain_denied(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "both calves flicker at night. No pain, legs strong").get("muscle_pain") == "absent"
+    assert ruled(kb, "my thigh twitches but it doesn't hurt").get("muscle_pain") == "absent"
+    # said as present, "pain" could be any pain; a clinical cue ("flexor") denies nothing here
+    assert "muscle_pain" not in ruled(kb, "the pain is bad tonight")
+    assert "muscle_pain" not in ruled(kb, "painful flexor spasms in both legs at night")

@@ -176,6 +176,11 @@ class Finding(Strict):
     clinician_only: bool = False
     codes: Codes = Codes()
     synonyms: list[str] = Field(default_factory=list)
+    denied_synonyms: list[str] = Field(
+        default_factory=list,
+        description="words that name this finding only when denied ('no pain', 'doesn't hurt' in a story "
+        "about twitching muscles); said as present they could be any pain, so they say nothing",
+    )
     frames: list[Frame] = Field(default_factory=list)
     explained_by: list[Id] = Field(
         default_factory=list,

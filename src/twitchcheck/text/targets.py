@@ -193,6 +193,8 @@ def collect_targets(
             span_negs if info.kind == "learned" else sum(1 for n in info.norms if n in normalize_negations)
         )
         internal = span_negs > own_negs or any(i in negated_prefix for i in range(span.start, span.end))
+        if info.denied_only and not (internal or negation_words & _DENIAL_WORDS):
+            continue  # "the pain is bad": which pain is not said; only a plain "no" or "not" denies it here
         targets.append(
             Target(
                 info=info,
@@ -299,6 +301,11 @@ _CONTEXT_KINDS = frozenset({"trigger", "medication", "test", "history"})
 # ... said by a plain "no", "not on" or "without" (a clinician's "denies" or "negative for" heads a list of
 # denials), and only when the next item is a complaint in a place ("eyelid twitching", "weakness in left
 # arm"): words that put a complaint in a place.
+# The plain denials a word named only when denied needs ("no pain", "not sore", "doesn't hurt"); a clinical
+# cue that ConText also counts as a denial ("flexor" plantars) does not make "painful flexor spasms" a denial.
+_DENIAL_WORDS = frozenset(
+    {"no", "not", "n't", "nt", "without", "never", "nor", "dont", "doesnt", "isnt", "none"}
+)
 _PLACE_WORDS = frozenset({"in", "on", "left", "right", "l", "r", "both", "my", "his", "her"})
 _PLAIN_DENIALS = frozenset(
     {"no", "not", "n't", "nt", "on", "any", "taking", "using", "none", "without"}
@@ -330,7 +337,12 @@ def _other_kind_listed_first(
             break
         if lower[i] in ("or", "nor"):
             return False  # "no fever, stress or caffeine" is one list
-    first = {findings[i.finding].category for other, i in kept if cue_end <= other.start < commas[0]}
+    # (a word that names a finding only when denied, "no chest pain", names no complaint of its own)
+    first = {
+        findings[i.finding].category
+        for other, i in kept
+        if cue_end <= other.start < commas[0] and not i.denied_only
+    }
     if category in _OWN_LIST_KINDS:
         return bool(first - {*_OWN_LIST_KINDS, "location"})
     if first & _COMPLAINT_KINDS or (first and not first & _CONTEXT_KINDS) or not cue <= _PLAIN_DENIALS:

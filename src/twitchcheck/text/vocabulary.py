@@ -42,6 +42,8 @@ class TargetInfo:
     means_normal: bool = False
     # A frame's match counts only in a text that also names one of these findings (``Frame.only_with``).
     only_with: frozenset[str] = frozenset()
+    # A match counts only when denied (``Finding.denied_synonyms``): "no pain" is muscle pain denied.
+    denied_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,11 @@ def build_vocabulary(
         for head in sorted(heads.get(fid, ())):
             info = TargetInfo(fid, head, "head", (head,), False, False)
             targets.append((info, ({"NORM": head},)))
+    for fid, finding in findings.items():
+        for phrase in finding.denied_synonyms:
+            norms = [normalize(w) for w in tokenize(phrase) if w.strip()]
+            info = TargetInfo(fid, phrase, "synonym", tuple(norms), False, False, denied_only=True)
+            targets.append((info, tuple({"NORM": n} for n in norms)))
     frames: list[FrameSpec] = []
     for fid, finding in findings.items():
         for frame in finding.frames:
