@@ -1527,3 +1527,99 @@ def test_pain_denied_in_a_twitch_story_is_muscle_pain_denied(kb: KnowledgeBase) 
     # said as present, "pain" could be any pain; a clinical cue ("flexor") denies nothing here
     assert "muscle_pain" not in ruled(kb, "the pain is bad tonight")
     assert "muscle_pain" not in ruled(kb, "painful flexor spasms in both legs at night")
+
+
+# Session 13 (2026-12-07): words that say what is normal, a trailing "fine" after a complaint, and a
+# medicine taken only lately.
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # a clear mind, told as people see it
+        ("grandad is shaking in the chair but he is lucid", "confusion", "absent"),
+        ("arm jumping on its own. she's still with it and knows where she is", "confusion", "absent"),
+        ("ED triage: jerking R arm, alert and orientated", "confusion", "absent"),
+        # ... and denied in turn, it is confusion
+        ("mum doesn't seem to know me this evening and her hand is jerking", "confusion", "present"),
+        ("he isn't really with it and keeps twitching", "confusion", "present"),
+        # a denial further back in the list leaves it alone
+        ("no sick, no temperature, fully alert, thighs twitching", "confusion", "absent"),
+        # strength as it was
+        ("thighs flutter after spin class, legs strong as ever", "weakness", "absent"),
+        ("calves buzzing at night, legs work fine", "weakness", "absent"),
+        ("my legs are not strong any more and they twitch", "weakness", "present"),
+        # sight said to be fine, through the shared words for it
+        ("top lid flickering since tuesday, eyesight is ok", "vision_problems", "absent"),
+        ("lower lid jumps, I can see fine", "vision_problems", "absent"),
+        # a fit had before, denied; a first fit
+        ("her hand is jerking, she has never had a fit before", "hx_epilepsy", "absent"),
+        ("this is his first ever seizure and it is still going", "hx_epilepsy", "absent"),
+    ],
+)
+def test_session_13_what_is_normal(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
+    assert ruled(kb, text).get(finding) == state
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # "alert" and "with it" in other senses say nothing of the mind
+        ("the GP will alert the hospital about my twitching calf", "confusion"),
+        ("I have learned to live with it, this eyelid twitch", "confusion"),
+        # a strength that is not a body's
+        ("the coffee is strong and my eyelid twitches", "weakness"),
+    ],
+)
+def test_session_13_normal_words_near_misses(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert finding not in ruled(kb, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("her face has dropped on the left, speech is fine", "face_droop"),
+        ("my calf has been twitching for a week, swallowing fine", "loc_calf"),
+        ("his leg is jerking and won't stop, breathing ok", "jerks_move_joint"),
+        ("bad low back pain and can't wee, legs are ok", "bladder_problems"),
+        ("eyelid twitching, all fine otherwise", "loc_eyelid"),
+    ],
+)
+def test_a_trailing_fine_is_about_what_comes_just_before_it(
+    kb: KnowledgeBase, text: str, finding: str
+) -> None:
+    assert ruled(kb, text).get(finding) == "present"
+
+
+def test_a_trailing_fine_still_governs_a_list_of_names(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "Sodium, potassium and calcium normal") == {
+        "sodium": "normal",
+        "potassium": "normal",
+        "calcium": "normal",
+    }
+    said = ruled(kb, "right hand weak for months. Left hand and legs are fine.")
+    assert said.get("weakness") == "present" and "one_sided" not in said
+    assert ruled(kb, "thigh twitching. Swallowing and speech are fine").get("dysphagia") == "absent"
+
+
+def test_a_medicine_taken_only_lately_is_a_new_one(kb: KnowledgeBase) -> None:
+    assert (
+        ruled(kb, "been on prednisolone since saturday and now my legs twitch").get("drug_new_or_changed")
+        == "present"
+    )
+    assert (
+        ruled(kb, "on citalopram and he's been having tramadol for his knee for 4 days, sweating").get(
+            "serotonergic_recent_change"
+        )
+        == "present"
+    )
+    # years on it, or a time that dates the twitch, is no new medicine
+    years = "on sertraline for six years, eyelid twitching for 3 days"
+    assert "serotonergic_recent_change" not in ruled(kb, years)
+    assert "drug_new_or_changed" not in ruled(kb, "on amlodipine, twitching since monday")
+    assert "drug_new_or_changed" not in ruled(kb, "took ibuprofen this morning and my calf twitches")
+
+
+def test_a_function_found_fine_after_a_warning_sign_does_not_hide_it(kb: KnowledgeBase) -> None:
+    text = "terrible low back pain since lifting, and I can't pass urine, legs fine"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"

@@ -181,6 +181,11 @@ class Finding(Strict):
         description="words that name this finding only when denied ('no pain', 'doesn't hurt' in a story "
         "about twitching muscles); said as present they could be any pain, so they say nothing",
     )
+    normal_synonyms: list[str] = Field(
+        default_factory=list,
+        description="words that say this finding is absent by saying what is normal ('lucid', 'knows where "
+        "she is' deny confusion; 'legs strong' denies weakness); denied in turn ('not lucid') they affirm it",
+    )
     frames: list[Frame] = Field(default_factory=list)
     explained_by: list[Id] = Field(
         default_factory=list,

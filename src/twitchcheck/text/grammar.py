@@ -161,6 +161,10 @@ class MedicationChange(_Strict):
     reliever_cues: list[str] = []
     reliever_findings: list[str] = []
     reliever_reach: int = 40
+    # A medicine taken only lately ("on prednisolone since Friday", "taking her mum's tramadol since the
+    # weekend"): a time phrase of at most ``recent_days`` right after the medicine, nothing named between.
+    recent_days: float = 0.0
+    recent_reach: int = 40
 
 
 class Combination(_Strict):

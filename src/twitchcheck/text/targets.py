@@ -141,6 +141,7 @@ def collect_targets(
         family_words: set[str] = set()
         negation_words: set[str] = set()
         person_modifiers: list[tuple[str, frozenset[str]]] = []
+        near_negation = False  # a negation with no comma between it and the words
         # ConText ignores a modifier that overlaps its target; "No trouble" + "trouble swallowing"
         # overlap, yet the "No" clearly denies the swallowing trouble.
         for modifier in [*modifiers_of.get((span.start, span.end), ()), *straddles.get(span.start, ())]:
@@ -177,6 +178,10 @@ def collect_targets(
                 continue  # "a great jolt", "fine tremor": the word describes what follows it, not a verdict
             if category == NORMAL and _not_normal_here(words, info.finding, grammar.normal_only_for):
                 continue
+            if category == NORMAL and _stated_before_list(
+                strings, span, (m_start, m_end), info, kept, findings
+            ):
+                continue
             if category == FAMILY:
                 family_words |= words
             if category in (FAMILY, OTHER_PERSON):
@@ -187,6 +192,7 @@ def collect_targets(
             if category == NEGATED:
                 negation_words |= words
                 strong_neg = strong_neg or bool(words & strong)
+                near_negation = near_negation or all(lower[i] in _NEAR for i in range(m_end, span.start))
         span_negs = sum(1 for w in lower[span.start : span.end] if w in normalize_negations)
         # A learned target includes a "not" only when its reader judged it part of the problem.
         own_negs = (
@@ -195,6 +201,11 @@ def collect_targets(
         internal = span_negs > own_negs or any(i in negated_prefix for i in range(span.start, span.end))
         if info.denied_only and not (internal or negation_words & _DENIAL_WORDS):
             continue  # "the pain is bad": which pain is not said; only a plain "no" or "not" denies it here
+        if info.says_normal:
+            # "lucid" denies confusion by itself; "not lucid" affirms it, "no fits, fully alert" does not
+            denied = near_negation or internal
+            mods -= {NEGATED, NORMAL}
+            internal, strong_neg, negation_words = not denied, False, set()
         targets.append(
             Target(
                 info=info,
@@ -311,6 +322,62 @@ _PLAIN_DENIALS = frozenset(
     {"no", "not", "n't", "nt", "on", "any", "taking", "using", "none", "without"}
     | {"history", "of", "hx", "known", "previous", "prior", "past"}  # "no history of ...", "no previous ..."
 )
+
+
+# Words that may sit between a negation and what it denies right there ("not really with it", "doesn't
+# seem to know me"); anything else ("no other troubles, legs work fine") leaves a "normal" word alone
+_NEAR = frozenset(
+    {"really", "very", "fully", "quite", "that", "so", "too", "as", "is", "are", "was", "were", "'s", "be"}
+    | {"being", "feel", "feels", "seem", "seems", "to", "totally", "completely", "all", "there"}
+)
+# Words between a break and a trailing "fine" that name nothing ("..., and is fine"); "all", "everything"
+# and "otherwise" name the rest ("eyelid twitching, all fine otherwise")
+_NOT_AN_ITEM = frozenset(
+    {"is", "are", "was", "were", "seems", "seem", "feels", "feel", "felt", "looks", "look", "the", "my"}
+    | {"his", "her", "its", "it", "both", "still", "completely", "totally", "pretty", "quite", "very"}
+    | {"really", "so", "and"}
+)
+# What a trailing "fine" may govern through a list: names of functions, tests and findings said in one word
+# ("speech, swallowing and breathing fine", "Na, K, Ca normal").
+_LISTED_BY_NAME = ("head",)
+
+
+def _stated_before_list(
+    strings: TokenStrings,
+    span: Any,
+    cue: tuple[int, int],
+    info: TargetInfo,
+    kept: Sequence[tuple[Any, TargetInfo]],
+    findings: Mapping[str, Finding],
+) -> bool:
+    """A complaint told in its own words, then a comma and something else found fine: "face drooping,
+    speech fine", "eyelid twitching, breathing ok". The "fine" is about what comes just before it."""
+    cue_start, cue_end = cue
+    if cue_start < span.end or info.kind in _LISTED_BY_NAME or info.kind == "learned":
+        return False
+    one_word = info.kind == "synonym" and len(info.norms) == 1
+    category = findings[info.finding].category
+    if (one_word or info.names_test) and category not in ("character", "location"):
+        return False
+    text, lower = strings.text, strings.lower
+    breaks = [i for i in range(span.end, cue_start) if text[i] in (",", ";") or lower[i] in ("and", "&")]
+    if not breaks:
+        return False
+    if category == "location":
+        # a body part is stated only with what it does ("calf twitching, vision fine"); alone it is
+        # a list item ("left hand and legs are fine")
+        start = span.start
+        while start > 0 and text[start - 1] not in (",", ";", ".", "!", "?", ":"):
+            start -= 1
+        if not any(
+            start <= other.start < breaks[0] and findings[i.finding].category != "location"
+            for other, i in kept
+        ):
+            return False
+    # ... and something else is named after the break ("back pain and can't pee, legs fine")
+    return any(lower[i] == "otherwise" for i in range(cue_end, min(cue_end + 2, len(lower)))) or any(
+        text[i].isalpha() and lower[i] not in _NOT_AN_ITEM for i in range(breaks[0] + 1, cue_start)
+    )
 
 
 def _other_kind_listed_first(

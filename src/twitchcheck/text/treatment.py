@@ -54,6 +54,10 @@ class TreatmentReader(DocumentIndex):
             if reliever is not None:
                 out.append(reliever)
                 continue
+            recent = self._taken_lately(meds)
+            if recent is not None and not cues.search(piece):
+                out.append(recent)
+                continue
             for match in cues.finditer(piece):
                 start = sentence.char_start + match.start()
                 if negated.search(piece[max(0, match.start() - 12) : match.end()]):
@@ -73,6 +77,32 @@ class TreatmentReader(DocumentIndex):
                     )
                 break
         return out
+
+    def _taken_lately(self, meds: list[Target]) -> Candidate | None:
+        """A medicine followed closely, in its clause, by a short time ("on pred since Friday")."""
+        rule = self.grammar.medication_change
+        if rule.recent_days <= 0:
+            return None
+        for drug in meds:
+            for phrase in self._phrases:
+                gap = phrase.start - drug.end
+                if phrase.kind not in ("since", "for") or not 0 < gap <= rule.recent_reach:
+                    continue
+                if not self.text[phrase.start : phrase.end].lower().startswith(("since", "for ")):
+                    continue  # "this morning", "yesterday": when it was taken, not how long
+                if phrase.days > rule.recent_days or self._clause_at(phrase.start).index != drug.clause:
+                    continue
+                named_between = any(
+                    drug.end <= t.start < phrase.start
+                    and t.finding.category not in ("medication", "location")
+                    for t in self._live
+                )
+                if named_between:
+                    continue
+                target_id = rule.specific.get(drug.finding.id, rule.finding)
+                if target_id in self.findings:
+                    return Candidate(target_id, "present", drug.start, phrase.end)
+        return None
 
     def _reliever_used_more(self, meds: list[Target], piece: str, offset: int) -> Candidate | None:
         """A reliever said with a cue of using it more right beside it, in a sentence denying no change."""

@@ -44,6 +44,9 @@ class TargetInfo:
     only_with: frozenset[str] = frozenset()
     # A match counts only when denied (``Finding.denied_synonyms``): "no pain" is muscle pain denied.
     denied_only: bool = False
+    # The words say the finding is absent (``Finding.normal_synonyms``): "lucid" denies confusion, and
+    # "not lucid" affirms it.
+    says_normal: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,18 @@ def build_vocabulary(
             norms = [normalize(w) for w in tokenize(phrase) if w.strip()]
             info = TargetInfo(fid, phrase, "synonym", tuple(norms), False, False, denied_only=True)
             targets.append((info, tuple({"NORM": n} for n in norms)))
+        for phrase in finding.normal_synonyms:
+            words = [w for w in tokenize(phrase) if w.strip()]
+            norms = [normalize(w) for w in words]
+            for word, norm in zip(words, norms, strict=True):
+                if word.isalpha():
+                    surface.setdefault(word.lower(), norm)
+            # A "fine" cue beside it agrees with it ("alert and fine"), so it is read like assessed_normal.
+            info = TargetInfo(
+                fid, phrase, "synonym", tuple(norms), False, False, means_normal=True, says_normal=True
+            )
+            for pattern in _patterns(norms, fillers, grammar.max_fillers, False):
+                targets.append((info, pattern))
     frames: list[FrameSpec] = []
     for fid, finding in findings.items():
         for frame in finding.frames:
