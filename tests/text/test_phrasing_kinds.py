@@ -1623,3 +1623,16 @@ def test_a_medicine_taken_only_lately_is_a_new_one(kb: KnowledgeBase) -> None:
 def test_a_function_found_fine_after_a_warning_sign_does_not_hide_it(kb: KnowledgeBase) -> None:
     text = "terrible low back pain since lifting, and I can't pass urine, legs fine"
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+def test_a_short_question_answered_no_denies_it(kb: KnowledgeBase) -> None:
+    # a nurse's or a form's bare question, then "no"
+    assert ruled(kb, "shaking arms since lunch. Drowsy? nope, chatting away").get("confusion") == "absent"
+    assert ruled(kb, "1. Fever? no 2. Where? both calves twitching").get("fever") == "absent"
+    # unanswered, a bare question is the writer's worry and read as it stands
+    assert ruled(kb, "Drowsy? She will not wake up properly").get("confusion") == "present"
+
+
+def test_blood_pressure_tablets_as_people_name_them(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "dad is on bp meds and his face dropped an hour ago").get("hx_stroke_risk") == "present"
+    assert "hx_stroke_risk" not in ruled(kb, "twitchy and tired af after exams")

@@ -23,26 +23,36 @@ def _alternation(words: list[str]) -> str:
 class ConversationRules:
     """The grammar's question openers and speaker labels, compiled once."""
 
-    question: re.Pattern[str]  # a question, after an optional asker's label ("Q:", "Nurse:")
+    question: re.Pattern[str]  # a question, after an optional number and asker's label ("Q:", "Nurse:")
     asked: re.Pattern[str]  # a question put by a labelled asker
     yes: re.Pattern[str]  # an answer that starts with yes (after an optional answerer's label)
     no: re.Pattern[str]  # ... with no
     not_yes_no: re.Pattern[str]  # a what/when/how word: the question is not yes or no
+    bare: re.Pattern[str]  # a short question with no opener ("Confused?", "3. Numbness?")
 
     @classmethod
     def compile(cls, rules: Questions) -> ConversationRules:
         openers = _alternation(rules.openers)
         askers = _alternation(rules.speaker_labels) or r"(?!)"
         answerers = _alternation(rules.answer_labels) or r"(?!)"
-        label = rf"(?:(?:{answerers})\s*[:.)-]\s*)?"
+        # a numbered form or list ("2. Any weakness? no")
+        number = r"(?:\d{1,2}\s*[.)]\s*)?"
+        label = rf"{number}(?:(?:{answerers})\s*[:.)-]\s*)?"
         yes, no = _alternation(rules.yes) or r"(?!)", _alternation(rules.no) or r"(?!)"
         not_no = _alternation(rules.not_no) or r"(?!)"
+        more = max(rules.bare_words - 1, 0)
         return cls(
-            question=re.compile(rf"^\W*(?:(?:{askers})\s*[:.)-]\s*)?(?:{openers})\b", re.I),
+            question=re.compile(rf"^\W*{number}(?:(?:{askers})\s*[:.)-]\s*)?(?:{openers})\b", re.I),
             asked=re.compile(rf"^\W*(?:{askers})\s*[:.)-]", re.I),
             yes=re.compile(rf"^\W*{label}(?:{yes})\b", re.I),
             no=re.compile(rf"^\W*{label}(?:{no})\b(?!\s+(?:{not_no})\b)", re.I),
             not_yes_no=re.compile(rf"\b(?:{_alternation(rules.not_yes_no) or '(?!)'})\b", re.I),
+            bare=re.compile(
+                rf"^\W*{number}(?:(?:{askers})\s*[:.)-]\s*)?(?:[\w'-]+\s+){{0,{more}}}[\w'-]+\s*\?\s*$"
+                if rules.bare_words
+                else r"(?!)",
+                re.I,
+            ),
         )
 
 
@@ -62,6 +72,14 @@ def read_questions(rules: ConversationRules, text: str, layout: Layout) -> Asked
         for s in sentences
         if text[s.char_start : s.char_end].rstrip().endswith("?")
         and rules.question.match(text[s.char_start : s.char_end])
+    }
+    # A bare question is one only when a "no" answers it ("Confused? Not really"); alone it may be the
+    # writer's own worry ("Stroke?") and is read as it stands.
+    asked |= {
+        s.index
+        for s in sentences[:-1]
+        if rules.bare.match(text[s.char_start : s.char_end])
+        and rules.no.match(text[sentences[s.index + 1].char_start : sentences[s.index + 1].char_end])
     }
     denied: set[int] = set()
     stated: set[int] = set()
