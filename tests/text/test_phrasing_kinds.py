@@ -1636,3 +1636,26 @@ def test_a_short_question_answered_no_denies_it(kb: KnowledgeBase) -> None:
 def test_blood_pressure_tablets_as_people_name_them(kb: KnowledgeBase) -> None:
     assert ruled(kb, "dad is on bp meds and his face dropped an hour ago").get("hx_stroke_risk") == "present"
     assert "hx_stroke_risk" not in ruled(kb, "twitchy and tired af after exams")
+
+
+def test_a_relative_who_speaks_in_pasted_messages_is_the_patient(kb: KnowledgeBase) -> None:
+    chat = (
+        "Me: copying in my nan's texts\n"
+        "Nan: knees gone like jelly since dinner, and my hands keep twitching\n"
+        "Nan: face feels a bit funny\n"
+        "Me: I'll ring you back"
+    )
+    said = ruled(kb, chat)
+    assert said.get("fasciculations") == "present" and said.get("weakness") == "present"
+    # a family-history list names each relative once: still family history
+    form = "Family history:\nGrandad: MND in his 70s\nMe: calves twitching for 5 weeks"
+    assert ruled(kb, form).get("fh_als") == "present"
+
+
+def test_found_on_the_floor_with_a_name_between_and_legs_that_fold(kb: KnowledgeBase) -> None:
+    lie = "carer visit: found Mrs K on the kitchen floor, her hips and thighs are agony, wee is brown"
+    assert ruled(kb, lie).get("extreme_exercise") == "present"
+    assert "extreme_exercise" not in ruled(kb, "found my glasses on the floor, eyelid twitching")
+    folded = "mid rehearsal my legs just folded and my calves are twitching"
+    assert ruled(kb, folded).get("weakness") == "present"
+    assert "weakness" not in ruled(kb, "I sat with my legs folded under me and my calf twitched")

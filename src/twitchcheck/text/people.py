@@ -7,6 +7,7 @@ the word "mum" must not turn them into family history. "My uncle had ALS" is fam
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -130,6 +131,10 @@ class SubjectReader:
         matches = list(scan(self._relative_age, text))
         if not matches:
             return None
+        speaking = self._speaking_relative(doc)
+        if speaking is not None and speaking not in family_history_words:
+            # "Dad: legs twitching like mad tonight" in pasted messages: the relative tells their own story
+            return self._reporting(doc, speaking, None)
         # "111 call, wife calling. Husband 66 slumped ...": the one given an age is the patient.
         match = next(
             (m for m in matches if any(m.group(g) for g in ("age1", "age2", "age3", "age4"))), matches[0]
@@ -160,6 +165,12 @@ class SubjectReader:
         if raw_age is None and not self._third_person_story(doc, match.end(), first, third):
             return None
         return self._reporting(doc, rel, raw_age)
+
+    def _speaking_relative(self, doc: Doc) -> str | None:
+        """A relative who opens at least two lines as the speaker (a chat or transcript pasted in)."""
+        words = token_strings(doc).lower
+        labels = Counter(w for i, w in enumerate(words) if w in self._relatives and _speaker_label(words, i))
+        return next((w for w, n in labels.most_common(1) if n >= 2), None)
 
     def _reporting(self, doc: Doc, rel: str, raw_age: str | None, named: set[str] | None = None) -> Subject:
         sex = "female" if rel in self._female else "male" if rel in self._male else self._pronoun_sex(doc)
