@@ -1659,3 +1659,68 @@ def test_found_on_the_floor_with_a_name_between_and_legs_that_fold(kb: Knowledge
     folded = "mid rehearsal my legs just folded and my calves are twitching"
     assert ruled(kb, folded).get("weakness") == "present"
     assert "weakness" not in ruled(kb, "I sat with my legs folded under me and my calf twitched")
+
+
+def test_bladder_urgency_as_people_tell_it(kb: KnowledgeBase) -> None:
+    urgent = "my bladder's been a bit urgent this month and my legs feel stiff"
+    assert ruled(kb, urgent).get("bladder_problems") == "present"
+    assert ruled(kb, "low back ache and she keeps rushing to wee").get("bladder_problems") == "present"
+    # the loo is where people rush with sickness too
+    sick = "norovirus, needed the toilet urgently all night, calves cramping"
+    assert "bladder_problems" not in ruled(kb, sick)
+
+
+def test_limbs_that_kick_out_or_stiffen_by_themselves_are_spasms(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "since his spinal op his legs kick out by themselves in bed").get("spasms") == "present"
+    assert ruled(kb, "with her MS her arm curls up and goes rigid at night").get("spasms") == "present"
+    # a cramp locks a leg too, and legs jerking on their own are jerks
+    cramp = "hamstring cramped mid match, leg locked straight till the physio stretched it"
+    assert "spasms" not in ruled(kb, cramp)
+    assert "spasms" not in ruled(kb, "since the new tablets her legs keep jerking on their own")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # a speaker who names someone else tells that person's story
+        ("Mum: Grandad's face has dropped on one side\nMum: what do we do", "face_droop", "present"),
+        (
+            "Wife: husband 70 collapsed in the garden, won't answer\nWife: he's jerking all over",
+            "jerks_move_joint",
+            "present",
+        ),
+        # asked whether it is fine and answered no, it is not fine
+        ("Breathing alright? No, really struggling", "breathless", "present"),
+        ("legs strong? no, they keep giving way", "weakness", "present"),
+        ("Orientated? no", "confusion", "present"),
+        # a "no" that begins a longer answer is no denial
+        ("Seizure? No one saw it start", "seizure", "present"),
+        # normal words with a limit or under a denial a few words back
+        ("I don't think he knows where he is", "confusion", "present"),
+        ("suddenly drowsy, breathing fine", "confusion", "present"),
+    ],
+)
+def test_session_13_review_must_fixes(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
+    assert ruled(kb, text).get(finding) == state
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        ("my son had a seizure before the ambulance arrived, first one ever", "hx_epilepsy", "present"),
+        ("legs strong until this morning, now she can't stand up", "weakness", "absent"),
+        ("A&O x1, jerking left arm", "confusion", "absent"),
+        ("suddenly drowsy, breathing fine", "sudden_onset", "absent"),
+        ("my twitches are as strong as ever", "weakness", "absent"),
+        ("on the same dose of sertraline for 2 weeks, legs jerky", "serotonergic_recent_change", "present"),
+        ("I found it hard to get up on the floor at yoga, legs weak", "extreme_exercise", "present"),
+        ("no end in sight, twitching everywhere for months", "fasciculations", "absent"),
+    ],
+)
+def test_session_13_review_never_reads(kb: KnowledgeBase, text: str, finding: str, state: str) -> None:
+    assert ruled(kb, text).get(finding) != state
+
+
+def test_a_time_beside_a_normal_word_still_dates_the_complaint(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "she knows me this morning but her right hand keeps jerking")
+    assert said.get("sudden_onset") == "present" and said.get("confusion") == "absent"

@@ -29,6 +29,7 @@ class ConversationRules:
     no: re.Pattern[str]  # ... with no
     not_yes_no: re.Pattern[str]  # a what/when/how word: the question is not yes or no
     bare: re.Pattern[str]  # a short question with no opener ("Confused?", "3. Numbness?")
+    bare_no: re.Pattern[str]  # ... and the answer that denies it
 
     @classmethod
     def compile(cls, rules: Questions) -> ConversationRules:
@@ -41,18 +42,19 @@ class ConversationRules:
         yes, no = _alternation(rules.yes) or r"(?!)", _alternation(rules.no) or r"(?!)"
         not_no = _alternation(rules.not_no) or r"(?!)"
         more = max(rules.bare_words - 1, 0)
+        asker = rf"^\W*{number}(?:(?:{askers})\s*[:.)-]\s*)?"
         return cls(
-            question=re.compile(rf"^\W*{number}(?:(?:{askers})\s*[:.)-]\s*)?(?:{openers})\b", re.I),
+            question=re.compile(rf"{asker}(?:{openers})\b", re.I),
             asked=re.compile(rf"^\W*(?:{askers})\s*[:.)-]", re.I),
             yes=re.compile(rf"^\W*{label}(?:{yes})\b", re.I),
             no=re.compile(rf"^\W*{label}(?:{no})\b(?!\s+(?:{not_no})\b)", re.I),
             not_yes_no=re.compile(rf"\b(?:{_alternation(rules.not_yes_no) or '(?!)'})\b", re.I),
             bare=re.compile(
-                rf"^\W*{number}(?:(?:{askers})\s*[:.)-]\s*)?(?:[\w'-]+\s+){{0,{more}}}[\w'-]+\s*\?\s*$"
-                if rules.bare_words
-                else r"(?!)",
-                re.I,
+                rf"{asker}(?:[\w'-]+\s+){{0,{more}}}[\w'-]+\s*\?\s*$" if rules.bare_words else r"(?!)", re.I
             ),
+            # a "no" that is the whole answer ("Confused? Not really, just slow"), not the start of one
+            # ("Bladder? Not really working")
+            bare_no=re.compile(rf"^\W*{label}(?:{no})\s*(?:[,.;!–-]|\d{{1,2}}\s*[.)]|$)", re.I),
         )
 
 
@@ -79,7 +81,7 @@ def read_questions(rules: ConversationRules, text: str, layout: Layout) -> Asked
         s.index
         for s in sentences[:-1]
         if rules.bare.match(text[s.char_start : s.char_end])
-        and rules.no.match(text[sentences[s.index + 1].char_start : sentences[s.index + 1].char_end])
+        and rules.bare_no.match(text[sentences[s.index + 1].char_start : sentences[s.index + 1].char_end])
     }
     denied: set[int] = set()
     stated: set[int] = set()

@@ -18,6 +18,7 @@ from twitchcheck.text.context_rules import (
     FEAR,
     FIRST_TIME,
     HYPOTHETICAL,
+    NORMAL,
     OTHER_PERSON,
     POSSIBLE,
     RESOLVED,
@@ -93,8 +94,13 @@ class Decider:
         """The candidate for a non-location target, or None."""
         finding = target.finding
         if target.sentence in self.answered_no and not target.mods & _SOMEONE_ELSE:
-            # asked about ("any fits?") and answered "no"; only a yes/no finding can be denied that way
-            return self._candidate(target, "absent") if finding.type == "binary" else None
+            # asked about ("any fits?") and answered "no"; only a yes/no finding can be denied that way. Asked
+            # whether it is fine ("Breathing ok? No", "Orientated? no"), the "no" says it is not.
+            if finding.type != "binary":
+                return None
+            if target.info.says_normal or NORMAL in target.mods:
+                return self._candidate(target, "present")
+            return None if target.info.kind == "head" else self._candidate(target, "absent")
         if self.blocked(target):
             return None
         if target.info.kind == "head":

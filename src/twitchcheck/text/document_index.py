@@ -69,13 +69,19 @@ class DocumentIndex:
             if t.finding.id not in self._twitch
             and t.finding.category in ("symptom", "character", "exam", "test")
         }
+        # (words that say what is normal, "knows me today", neither name a complaint of their own nor make a
+        # clause a denial: its time may date the complaint)
         self._finding_clauses = {
             t.clause
             for t in targets
-            if t.finding.category != "location" and t.finding.id not in self._document_level
+            if t.finding.category != "location"
+            and t.finding.id not in self._document_level
+            and not t.info.says_normal
         }
         self._finding_sentences = {layout.sentence_of[layout.clauses[c].start] for c in self._finding_clauses}
-        self._negative_clauses = {t.clause for t in targets if t.negated or decider.blocked(t)}
+        self._negative_clauses = {
+            t.clause for t in targets if t.negated and not t.info.says_normal or decider.blocked(t)
+        }
         self._symptom_said = any(t.finding.category in ("symptom", "character") for t in affirmed)
         self._twitch_said = any(t.finding.id in compiled.twitch for t in affirmed)
         # Clauses about a medicine, a past illness, family or a habit ("on lithium for 3 years").

@@ -235,7 +235,7 @@ class Questions(_Strict):
     # A question with one of these asks what/when/how, not whether: "no" to it denies nothing.
     not_yes_no: list[str] = []
     # A question of at most this many words with no opener ("Confused? Not really", "Fever? nope", a form's
-    # "2. Numbness? no") is asked by someone else: a "no" after it denies it.
+    # "2. Numbness? no") is asked by someone else: a bare "no" after it denies it.
     bare_words: int = 0
 
 

@@ -131,10 +131,6 @@ class SubjectReader:
         matches = list(scan(self._relative_age, text))
         if not matches:
             return None
-        speaking = self._speaking_relative(doc)
-        if speaking is not None and speaking not in family_history_words:
-            # "Dad: legs twitching like mad tonight" in pasted messages: the relative tells their own story
-            return self._reporting(doc, speaking, None)
         # "111 call, wife calling. Husband 66 slumped ...": the one given an age is the patient.
         match = next(
             (m for m in matches if any(m.group(g) for g in ("age1", "age2", "age3", "age4"))), matches[0]
@@ -146,6 +142,10 @@ class SubjectReader:
         if raw_age is not None and match.start() <= 40:
             # "Good evening. My wife (54) ..." introduces the patient.
             return self._reporting(doc, rel, raw_age)
+        speaking = self._speaking_relative(doc)
+        if speaking is not None and speaking not in family_history_words:
+            # "Dad: legs twitching like mad tonight" in pasted messages: the relative tells their own story
+            return self._reporting(doc, speaking, None)
         first, third = self._person_counts(doc)
         # A writer who says nothing of themselves is describing the relative or friend they name
         # ("my husband is having a fit", "Please help, my dad's face has dropped"), whatever the
@@ -167,10 +167,16 @@ class SubjectReader:
         return self._reporting(doc, rel, raw_age)
 
     def _speaking_relative(self, doc: Doc) -> str | None:
-        """A relative who opens at least two lines as the speaker (a chat or transcript pasted in)."""
+        """A relative who opens at least two lines as the speaker of a chat or transcript pasted in, and whose
+        lines name no one else ("Mum: Dad's face has dropped" is about Dad)."""
         words = token_strings(doc).lower
         labels = Counter(w for i, w in enumerate(words) if w in self._relatives and _speaker_label(words, i))
-        return next((w for w, n in labels.most_common(1) if n >= 2), None)
+        for label, n in labels.most_common():
+            if n < 2:
+                break
+            if not any(w in self._people for w in _lines_of(words, label)):
+                return label
+        return None
 
     def _reporting(self, doc: Doc, rel: str, raw_age: str | None, named: set[str] | None = None) -> Subject:
         sex = "female" if rel in self._female else "male" if rel in self._male else self._pronoun_sex(doc)
@@ -236,6 +242,21 @@ class SubjectReader:
 def _speaker_label(words: list[str] | tuple[str, ...], i: int) -> bool:
     """``words[i]`` opens a line and is followed by a colon: a chat's or transcript's speaker."""
     return i + 1 < len(words) and words[i + 1] == ":" and (i == 0 or not words[i - 1].strip())
+
+
+def _lines_of(words: list[str] | tuple[str, ...], label: str) -> list[str]:
+    """The words of the lines ``label`` opens as speaker, without the label."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i] == label and _speaker_label(words, i):
+            i += 2
+            while i < len(words) and "\n" not in words[i]:
+                out.append(words[i])
+                i += 1
+        else:
+            i += 1
+    return out
 
 
 def _plausible(raw: str) -> int | None:

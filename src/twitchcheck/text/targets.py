@@ -202,9 +202,17 @@ def collect_targets(
         if info.denied_only and not (internal or negation_words & _DENIAL_WORDS):
             continue  # "the pain is bad": which pain is not said; only a plain "no" or "not" denies it here
         if info.says_normal:
+            after = lower[span.end : span.end + 3]
+            if (
+                _LIMITED_AFTER.intersection(after)
+                or "x" in after[:1]
+                or _LIMITED_BEFORE.intersection(lower[max(0, span.start - 2) : span.start])
+            ):
+                continue
             # "lucid" denies confusion by itself; "not lucid" affirms it, "no fits, fully alert" does not
             denied = near_negation or internal
             mods -= {NEGATED, NORMAL}
+            # internal negation is what makes a target read absent: here the words themselves deny the finding
             internal, strong_neg, negation_words = not denied, False, set()
         targets.append(
             Target(
@@ -328,8 +336,13 @@ _PLAIN_DENIALS = frozenset(
 # seem to know me"); anything else ("no other troubles, legs work fine") leaves a "normal" word alone
 _NEAR = frozenset(
     {"really", "very", "fully", "quite", "that", "so", "too", "as", "is", "are", "was", "were", "'s", "be"}
-    | {"being", "feel", "feels", "seem", "seems", "to", "totally", "completely", "all", "there"}
+    | {"being", "been", "feel", "feels", "seem", "seems", "to", "totally", "completely", "all", "there"}
+    | {"even", "think", "sure", "i", "he", "she", "they", "always", "still"}
 )
+# A "normal" word said with a limit is no longer normal: "A&O x1", "orientated to person only", "only responds
+# to me when I shout", "legs strong until this morning", "lucid till yesterday"
+_LIMITED_AFTER = frozenset({"x1", "x2", "only", "until", "till", "til", "yesterday", "earlier", "before"})
+_LIMITED_BEFORE = frozenset({"only", "until", "till", "barely", "hardly", "partly", "partially", "sometimes"})
 # Words between a break and a trailing "fine" that name nothing ("..., and is fine"); "all", "everything"
 # and "otherwise" name the rest ("eyelid twitching, all fine otherwise")
 _NOT_AN_ITEM = frozenset(
@@ -337,8 +350,8 @@ _NOT_AN_ITEM = frozenset(
     | {"his", "her", "its", "it", "both", "still", "completely", "totally", "pretty", "quite", "very"}
     | {"really", "so", "and"}
 )
-# What a trailing "fine" may govern through a list: names of functions, tests and findings said in one word
-# ("speech, swallowing and breathing fine", "Na, K, Ca normal").
+# Target kinds a trailing "fine" may govern through a list: a head names a function ("speech, swallowing and
+# breathing fine"), as a test's name does ("Na, K, Ca normal", checked by ``names_test``).
 _LISTED_BY_NAME = ("head",)
 
 
@@ -357,7 +370,7 @@ def _stated_before_list(
         return False
     one_word = info.kind == "synonym" and len(info.norms) == 1
     category = findings[info.finding].category
-    if (one_word or info.names_test) and category not in ("character", "location"):
+    if (one_word or info.names_test) and category not in ("character", "location", "symptom", "course"):
         return False
     text, lower = strings.text, strings.lower
     breaks = [i for i in range(span.end, cue_start) if text[i] in (",", ";") or lower[i] in ("and", "&")]

@@ -55,7 +55,7 @@ class TreatmentReader(DocumentIndex):
                 out.append(reliever)
                 continue
             recent = self._taken_lately(meds)
-            if recent is not None and not cues.search(piece):
+            if recent is not None and not cues.search(piece) and not negated.search(piece):
                 out.append(recent)
                 continue
             for match in cues.finditer(piece):
@@ -85,11 +85,11 @@ class TreatmentReader(DocumentIndex):
             return None
         for drug in meds:
             for phrase in self._phrases:
+                # "since Friday", "for 3 days" (not "this morning" or "yesterday": when it was taken)
+                said = self.text[phrase.start : phrase.end].lower()
                 gap = phrase.start - drug.end
-                if phrase.kind not in ("since", "for") or not 0 < gap <= rule.recent_reach:
+                if not said.startswith(("since", "for ")) or not 0 < gap <= rule.recent_reach:
                     continue
-                if not self.text[phrase.start : phrase.end].lower().startswith(("since", "for ")):
-                    continue  # "this morning", "yesterday": when it was taken, not how long
                 if phrase.days > rule.recent_days or self._clause_at(phrase.start).index != drug.clause:
                     continue
                 named_between = any(

@@ -118,9 +118,7 @@ def build_vocabulary(
             if not norms:
                 continue
             entries.append((phrase, words, norms))
-            for word, norm in zip(words, norms, strict=True):
-                if word.isalpha():
-                    surface.setdefault(word.lower(), norm)
+            _remember_surface(surface, words, norms)
         tokenized[fid] = entries
 
     body = {
@@ -179,9 +177,7 @@ def build_vocabulary(
         for phrase in finding.normal_synonyms:
             words = [w for w in tokenize(phrase) if w.strip()]
             norms = [normalize(w) for w in words]
-            for word, norm in zip(words, norms, strict=True):
-                if word.isalpha():
-                    surface.setdefault(word.lower(), norm)
+            _remember_surface(surface, words, norms)
             # A "fine" cue beside it agrees with it ("alert and fine"), so it is read like assessed_normal.
             info = TargetInfo(
                 fid, phrase, "synonym", tuple(norms), False, False, means_normal=True, says_normal=True
@@ -260,6 +256,13 @@ def _spelled_out(norms: list[str] | tuple[str, ...]) -> list[str] | None:
             if i:
                 out[i - 1] = _SPELLED_OUT.get(norms[i - 1], norms[i - 1])
     return out
+
+
+def _remember_surface(surface: dict[str, str], words: list[str], norms: list[str]) -> None:
+    """Keep each written word's normal form: the fuzzy matcher maps misspellings onto these words."""
+    for word, norm in zip(words, norms, strict=True):
+        if word.isalpha():
+            surface.setdefault(word.lower(), norm)
 
 
 def _patterns(
