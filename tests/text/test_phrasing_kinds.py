@@ -1724,3 +1724,23 @@ def test_session_13_review_never_reads(kb: KnowledgeBase, text: str, finding: st
 def test_a_time_beside_a_normal_word_still_dates_the_complaint(kb: KnowledgeBase) -> None:
     said = ruled(kb, "she knows me this morning but her right hand keeps jerking")
     assert said.get("sudden_onset") == "present" and said.get("confusion") == "absent"
+
+
+def test_the_good_limb_is_no_verdict(kb: KnowledgeBase) -> None:
+    # "my good leg" names the unaffected side; what happens to it is still said
+    said = ruled(kb, "since the polio my bad leg was always weak, now my good left leg is getting weaker too")
+    assert said.get("weakness") == "present" and said.get("weakness_progressive") == "present"
+    assert ruled(kb, "grip good, power good in both arms").get("weak_grip") == "absent"
+
+
+def test_session_13_words_for_a_neck_lump_steroids_and_a_head(kb: KnowledgeBase) -> None:
+    assert (
+        ruled(kb, "there's a smooth swelling in the front of her neck and she's shaky").get("goitre")
+        == "present"
+    )
+    assert ruled(kb, "GP put me on pred after the asthma flare").get("drug_corticosteroid") == "present"
+    assert (
+        ruled(kb, "woke up again with a pounding hed and my left hand twitched").get("headache") == "present"
+    )
+    # "hed" alone may be "he'd" typed without its apostrophe
+    assert "headache" not in ruled(kb, "hed been drinking when his arm started jerking")
