@@ -1744,3 +1744,21 @@ def test_session_13_words_for_a_neck_lump_steroids_and_a_head(kb: KnowledgeBase)
     )
     # "hed" alone may be "he'd" typed without its apostrophe
     assert "headache" not in ruled(kb, "hed been drinking when his arm started jerking")
+
+
+def test_a_calf_that_knots_at_night_without_the_word_cramp(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "grandad keeps getting woken at 4am, his left calf goes rock hard for a minute")
+    assert said.get("cramps") == "present" and said.get("night_cramps") == "present"
+    # a thigh gone hard and swollen after a workout is no cramp
+    assert "cramps" not in ruled(kb, "after 300 squats my thighs are rock hard and swollen")
+
+
+def test_a_thing_named_by_a_finding_word_is_not_the_finding(kb: KnowledgeBase) -> None:
+    # standing on a cold floor eases a cramp; it is no cold trigger
+    assert "trigger_cold" not in ruled(
+        kb, "calf cramp at 2am, stood on the cold kitchen floor till it let go"
+    )
+    assert ruled(kb, "my legs twitch after a swim in the cold").get("trigger_cold") == "present"
+    # an itch to do something is an urge, not itchy skin
+    assert "itching" not in ruled(kb, "he gets an itch to sniff and shrug, then it's gone")
+    assert ruled(kb, "itchy all over and twitching since the dialysis was missed").get("itching") == "present"

@@ -254,22 +254,23 @@ def with_reporter(targets: Sequence[Target], reporter_words: frozenset[str]) -> 
 
 def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
     """Drop a one-word finding that describes how a movement happens ("suddenly kick out") or a leap
-    ("jumped into the river")."""
-    if not grammar.manner:
+    ("jumped into the river"), and a finding's synonym that names a thing ("the cold floor", "an itch to
+    move"): both are told by the word right after it."""
+    if not grammar.manner and not grammar.objects:
         return targets
 
     lower = token_strings(doc).lower
 
-    def manner(t: Target) -> bool:
-        verbs = grammar.manner.get(t.info.finding)
-        return (
-            verbs is not None
-            and t.tok_end - t.tok_start == 1
-            and t.tok_end < len(lower)
-            and lower[t.tok_end] in verbs
+    def followed_by(t: Target, words: list[str] | None) -> bool:
+        return words is not None and t.tok_end < len(lower) and lower[t.tok_end] in words
+
+    def describes(t: Target) -> bool:
+        one_word = t.tok_end - t.tok_start == 1
+        return (one_word and followed_by(t, grammar.manner.get(t.info.finding))) or (
+            t.info.kind == "synonym" and followed_by(t, grammar.objects.get(t.info.finding))
         )
 
-    return [t for t in targets if not manner(t)]
+    return [t for t in targets if not describes(t)]
 
 
 def _without_comparisons(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
