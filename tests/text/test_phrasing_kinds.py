@@ -1762,3 +1762,26 @@ def test_a_thing_named_by_a_finding_word_is_not_the_finding(kb: KnowledgeBase) -
     # an itch to do something is an urge, not itchy skin
     assert "itching" not in ruled(kb, "he gets an itch to sniff and shrug, then it's gone")
     assert ruled(kb, "itchy all over and twitching since the dialysis was missed").get("itching") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        # "not short of breath" denies breathlessness; "not breathing" is the emergency
+        ("twitchy legs tonight, chatting away, not short of breath at rest", "breathing_failure", "absent"),
+        ("he's not breathing properly and his lips look grey", "breathing_failure", "present"),
+        # a number with another unit is no temperature
+        ("handgrip measured 41 kg on the dynamometer, forearm twitching", "fever", None),
+        ("measured 38.6 an hour ago and my calves keep cramping", "fever", "present"),
+        # a name looked up is a worry, not a finding
+        ("I looked up hemifacial spasm at 3am, but it's only my lower eyelid", "hemifacial_twitch", None),
+        # an illness named to describe an ache is no illness
+        ("thighs ache like after flu since the new statin", "trigger_viral_illness", None),
+        # the jerks stop when a baby wakes; the waking is fine
+        ("when she's deeply asleep her leg jerks, as soon as she wakes it stops", "confusion", None),
+    ],
+)
+def test_session_13_misreads_that_raised_the_level(
+    kb: KnowledgeBase, text: str, finding: str, state: str | None
+) -> None:
+    assert ruled(kb, text).get(finding) == state

@@ -221,6 +221,8 @@ class ThresholdRule(_Strict):
     units: list[str] = Field(default_factory=list)
     # The word read is not the person's when one of these comes just before it ("oven temp 350F").
     not_after: list[str] = Field(default_factory=list)
+    # The number measures something else when one of these units follows it ("grip measured 38 kg").
+    not_units: list[str] = Field(default_factory=list)
 
 
 class Questions(_Strict):

@@ -27,6 +27,15 @@ def _word_before(text: str, at: int) -> str:
     return found.group(1).lower() if found else ""
 
 
+_NEXT_WORD = re.compile(r"\s*([a-z%]+)", re.I)
+
+
+def _word_after(text: str, at: int) -> str:
+    """The word (or "%") right after ``at`` (lower case), or ''."""
+    found = _NEXT_WORD.match(text, at)
+    return found.group(1).lower() if found else ""
+
+
 class MeasureReader(DocumentIndex):
     """Amounts, thresholds and scores, each judged against the grammar's rule for its finding."""
 
@@ -80,6 +89,8 @@ class MeasureReader(DocumentIndex):
                 if sentence in self.decider.questions:
                     continue
                 if rule.not_after and _word_before(self.text, match.start()) in rule.not_after:
+                    continue
+                if rule.not_units and _word_after(self.text, match.end()) in rule.not_units:
                     continue
                 present = (rule.present_at_least is not None and value >= rule.present_at_least) or (
                     rule.present_below is not None and value < rule.present_below
