@@ -1785,3 +1785,10 @@ def test_session_13_misreads_that_raised_the_level(
     kb: KnowledgeBase, text: str, finding: str, state: str | None
 ) -> None:
     assert ruled(kb, text).get(finding) == state
+
+
+def test_legs_like_noodles_are_both_legs(kb: KnowledgeBase) -> None:
+    # both legs giving no support after vomiting, on water tablets, with a skipping heart: potassium
+    text = "sick for three days, on water tablets, heart skipping, and now my legs are like wet noodles"
+    assert ruled(kb, text).get("both_legs") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
