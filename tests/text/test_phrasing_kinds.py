@@ -1664,7 +1664,9 @@ def test_found_on_the_floor_with_a_name_between_and_legs_that_fold(kb: Knowledge
 def test_bladder_urgency_as_people_tell_it(kb: KnowledgeBase) -> None:
     urgent = "my bladder's been a bit urgent this month and my legs feel stiff"
     assert ruled(kb, urgent).get("bladder_problems") == "present"
-    assert ruled(kb, "low back ache and she keeps rushing to wee").get("bladder_problems") == "present"
+    assert (
+        ruled(kb, "low back ache and she keeps needing to wee urgently").get("bladder_problems") == "present"
+    )
     # the loo is where people rush with sickness too
     sick = "norovirus, needed the toilet urgently all night, calves cramping"
     assert "bladder_problems" not in ruled(kb, sick)
@@ -1759,9 +1761,6 @@ def test_a_thing_named_by_a_finding_word_is_not_the_finding(kb: KnowledgeBase) -
         kb, "calf cramp at 2am, stood on the cold kitchen floor till it let go"
     )
     assert ruled(kb, "my legs twitch after a swim in the cold").get("trigger_cold") == "present"
-    # an itch to do something is an urge, not itchy skin
-    assert "itching" not in ruled(kb, "he gets an itch to sniff and shrug, then it's gone")
-    assert ruled(kb, "itchy all over and twitching since the dialysis was missed").get("itching") == "present"
 
 
 @pytest.mark.parametrize(
@@ -1774,7 +1773,7 @@ def test_a_thing_named_by_a_finding_word_is_not_the_finding(kb: KnowledgeBase) -
         ("handgrip measured 41 kg on the dynamometer, forearm twitching", "fever", None),
         ("measured 38.6 an hour ago and my calves keep cramping", "fever", "present"),
         # a name looked up is a worry, not a finding
-        ("I looked up hemifacial spasm at 3am, but it's only my lower eyelid", "hemifacial_twitch", None),
+        ("I looked up 'hemifacial spasm' at 3am, but it's only my lower eyelid", "hemifacial_twitch", None),
         # an illness named to describe an ache is no illness
         ("thighs ache like after flu since the new statin", "trigger_viral_illness", None),
         # the jerks stop when a baby wakes; the waking is fine
@@ -1792,3 +1791,45 @@ def test_legs_like_noodles_are_both_legs(kb: KnowledgeBase) -> None:
     text = "sick for three days, on water tablets, heart skipping, and now my legs are like wet noodles"
     assert ruled(kb, text).get("both_legs") == "present"
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # looking at something is no search
+        "looked in the mirror and looked up again, half my face has dropped, 10 minutes ago",
+        "patient looking up and to the right, unresponsive, jerking left arm",
+        # a neck gone hard at night with a fever is no cramp
+        "woke in the night with a fever, neck gone rock hard, can't touch chin to chest",
+        # "he's seizing" is a fit
+        "my dad's seizing on the kitchen floor and won't stop",
+    ],
+)
+def test_session_13_second_review_emergencies(kb: KnowledgeBase, text: str) -> None:
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("calf swollen rock hard and agony after a tackle, foot going pale", "cramps"),
+        ("Spirometry: FVC 45% pred, bulbar symptoms and widespread fasciculations", "drug_corticosteroid"),
+        ("back sore from carrying the wee one to nursery, legs twitchy", "bladder_problems"),
+        ("bad back, and I pee all the time since the water pills started", "bladder_problems"),
+        ("back pain; I need urgent advice about my bladder scan results", "bladder_problems"),
+        ("knees stiffen with the arthritis and my calves twitch", "spasms"),
+        ("toddler keeps banging his head on the floor when cross", "headache"),
+        ("his calf is seizing up on the pitch", "seizure"),
+    ],
+)
+def test_session_13_second_review_never_reads(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert ruled(kb, text).get(finding) != "present"
+
+
+def test_session_13_second_review_still_reads(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "breath short and shallow, lips a bit blue").get("breathing_failure") == "present"
+    assert ruled(kb, "temp spiked to 40 minutes after her jab, now floppy").get("fever") == "present"
+    assert (
+        ruled(kb, "itching to the point of bleeding since the dialysis was missed").get("itching")
+        == "present"
+    )
