@@ -27,23 +27,27 @@ DEV_L = BLIND / "dev-2026-12-07l.jsonl"
 DEV_M = BLIND / "dev-2026-12-07m.jsonl"
 DEV_N = BLIND / "dev-2026-12-07n.jsonl"
 DEV_O = BLIND / "dev-2026-12-07o.jsonl"
-DEVS = (DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H, DEV_I, DEV_J, DEV_K, DEV_L, DEV_M, DEV_N, DEV_O)
-SEALED = BLIND / "sealed-2026-12-07p.jsonl"
+DEV_P = BLIND / "dev-2026-12-07p.jsonl"
+DEVS = (
+    *(DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H),
+    *(DEV_I, DEV_J, DEV_K, DEV_L, DEV_M, DEV_N, DEV_O, DEV_P),
+)
+SEALED = BLIND / "sealed-2026-12-07q.jsonl"
 SEALED_ROWS = 240
-SEALED_CHARS = 63341  # total characters of the sealed texts as committed
+SEALED_CHARS = 67345  # total characters of the sealed texts as committed
 # The next sealed batch, written before the current one is scored: sealed from the day it lands.
-NEXT_SEALED = BLIND / "sealed-2026-12-07q.jsonl"
-NEXT_SEALED_CHARS = 67345
+NEXT_SEALED = BLIND / "sealed-2026-12-07r.jsonl"
+NEXT_SEALED_CHARS = 73806
 
 
 def test_set_shape() -> None:
     dev = [t for path in DEVS for t in load_blind(path)]
     sealed = load_blind(SEALED)
-    assert len(dev) >= 4320 and len(sealed) >= 240
+    assert len(dev) >= 4560 and len(sealed) >= 240
     assert not {t.id for t in dev} & {t.id for t in sealed}
     dev_writers = {str(t.writer) for t in dev}
     sealed_writers = {str(t.writer) for t in sealed}
-    assert len(dev_writers) >= 65 and len(sealed_writers) >= 4
+    assert len(dev_writers) >= 69 and len(sealed_writers) >= 4
     # The sealed batch comes from writers whose texts development has never seen.
     assert not dev_writers & sealed_writers
     for t in [*dev, *sealed]:
@@ -74,12 +78,12 @@ def test_next_sealed_batch_is_unseen() -> None:
 
 def test_each_batch_is_scored_on_its_own_brief() -> None:
     first, second, latest = brief_findings(DEV), brief_findings(DEV_B), brief_findings(SEALED)
-    later = {brief_findings(p) for p in DEVS[2:-5]}
+    later = {brief_findings(p) for p in DEVS[2:-6]}
     assert later == {second}
     assert first is not None and second is not None and latest is not None
-    # the eleventh to fifteenth batches' writers (and the sealed sixteenth's and seventeenth's) also had the
+    # the eleventh to sixteenth batches' writers (and the sealed seventeenth's and eighteenth's) also had the
     # two findings added in session 8
-    assert {brief_findings(p) for p in (DEV_K, DEV_L, DEV_M, DEV_N, DEV_O)} == {latest}
+    assert {brief_findings(p) for p in (DEV_K, DEV_L, DEV_M, DEV_N, DEV_O, DEV_P)} == {latest}
     assert latest - second == {"missed_dialysis", "swallowed_medicine_or_poison"}
     assert "face_droop" in first and "trismus" not in first  # written before the new findings
     assert first - {"age_band", "sex"} < second and "trismus" in second
