@@ -1833,3 +1833,33 @@ def test_session_13_second_review_still_reads(kb: KnowledgeBase) -> None:
         ruled(kb, "itching to the point of bleeding since the dialysis was missed").get("itching")
         == "present"
     )
+
+
+# After scoring the sixteenth batch (its three missed emergencies, as kinds in our own words)
+
+
+def test_a_relative_with_an_age_in_years_is_the_patient(kb: KnowledgeBase) -> None:
+    text = "Please answer quickly. My daughter 9 years is doing the fit now, I am scared, eyes rolled up"
+    said = ruled(kb, text)
+    assert said.get("seizure") == "present" and said.get("oculogyric") == "present"
+    # "3 years ago" dates a story; it is no age
+    assert "fh_stroke" not in ruled(kb, "my dad 3 years ago had a stroke, now my calf twitches")
+
+
+def test_not_comfortable_is_discomfort_and_denies_nothing_after_it(kb: KnowledgeBase) -> None:
+    text = (
+        "tummy not good, sick twice, the clinic gave her metoclopramide and now her neck twists to one side"
+    )
+    said = ruled(kb, text)
+    assert said.get("vomiting") == "present" and said.get("dopamine_blocker_recent") == "present"
+
+
+def test_a_negation_taken_by_a_normal_word_ends_there(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "he does not hear me, arms and legs jerking")
+    assert said.get("confusion") == "present" and said.get("jerks_move_joint") == "present"
+
+
+def test_a_charity_challenge_of_many_reps_is_extreme_exercise(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "did 400 squats for a charity challenge on sunday, now my pee is like cola")
+    assert said.get("extreme_exercise") == "present"
+    assert "extreme_exercise" not in ruled(kb, "did 40 squats at the gym, calves twitchy")

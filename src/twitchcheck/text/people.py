@@ -17,6 +17,7 @@ from twitchcheck.text.guard import scan
 from twitchcheck.text.tokens import token_strings
 from twitchcheck.text.values import alternation
 
+_AGE_GROUPS = ("age1", "age2", "age3", "age4", "age5")
 _NOT_AGE_UNITS = (
     r"(?!\s*(?:weeks?|days?|months?|hours?|mins?|minutes?|kg|kgs|lbs?|stone|st\b|%|cm|mg|mm|times|x\b|cups?|"
     r"shots?|coffees?|units?|pack|hrs?|/))"
@@ -91,7 +92,9 @@ class SubjectReader:
         self._relative_age = re.compile(
             rf"\b(?:(?:my|our)\s+)?(?:(?P<age1>\d{{1,3}})\s*+-?\s*+(?:y/?o|yo|years?\s*+-?\s*+old|year\s*+-?\s*+old)\s+)?"
             rf"(?P<rel>{rel_alt})(?!\w)(?:\s*+\(\s*+(?P<age2>\d{{1,3}})\s*+[mf]?\s*+[,;)]|\s*+,\s*+(?P<age3>\d{{1,3}})\s*+,"
-            rf"|\s+(?:is|who\s+is|aged)\s+(?P<age4>\d{{1,3}})\b{_NOT_AGE_UNITS})?",
+            rf"|\s+(?:is|who\s+is|aged)\s+(?P<age4>\d{{1,3}})\b{_NOT_AGE_UNITS}"
+            # "my son 7 years is doing the fit", "daughter 17 yrs": an age in years right after the relative
+            rf"|\s*+,?\s*+(?P<age5>\d{{1,3}})\s*+(?:years?|yrs?|y/?o)\b(?!\s+ago))?",
             re.I,
         )
         self._about = (
@@ -133,10 +136,10 @@ class SubjectReader:
             return None
         # "111 call, wife calling. Husband 66 slumped ...": the one given an age is the patient.
         match = next(
-            (m for m in matches if any(m.group(g) for g in ("age1", "age2", "age3", "age4"))), matches[0]
+            (m for m in matches if any(m.group(g) for g in _AGE_GROUPS)), matches[0]
         )
         rel = match.group("rel").lower()
-        raw_age = next((match.group(g) for g in ("age1", "age2", "age3", "age4") if match.group(g)), None)
+        raw_age = next((match.group(g) for g in _AGE_GROUPS if match.group(g)), None)
         if rel in family_history_words and raw_age is None:
             return None
         if raw_age is not None and match.start() <= 40:

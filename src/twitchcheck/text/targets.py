@@ -133,6 +133,17 @@ def collect_targets(
             for i in range(m.modifier_span[0] + 1, m.modifier_span[1]):
                 straddles.setdefault(i, []).append(m)
     targets = []
+    # A negation that words saying what is normal take for themselves ("does not hear me") ends there: the
+    # complaint after them is not denied ("he does not hear me, arms jerking").
+    used_by_normal: dict[tuple[int, int], int] = {}
+    for span, info in kept:
+        if info.says_normal:
+            for modifier in modifiers_of.get((span.start, span.end), ()):
+                m_start, m_end = modifier.modifier_span
+                if modifier.category == NEGATED and m_end <= span.start and all(
+                    lower[i] in _NEAR for i in range(m_end, span.start)
+                ):
+                    used_by_normal[(m_start, m_end)] = span.end
     for span, info in kept:
         if info.short and not _short_ok(doc, span.start):
             continue
@@ -148,6 +159,8 @@ def collect_targets(
             m_start, m_end = modifier.modifier_span
             words = set(lower[m_start:m_end])
             category = modifier.category
+            if category == NEGATED and span.start >= used_by_normal.get((m_start, m_end), len(lower) + 1):
+                continue
             if category == NEGATED and _other_kind_listed_first(
                 strings, m_end, span.start, info.finding, kept, findings, words
             ):
