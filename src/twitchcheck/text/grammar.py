@@ -327,8 +327,8 @@ class Grammar(_Strict):
     # "my legs suddenly kick out": a word for how a movement happens, not how the complaint began.
     # finding -> the movement words that, right after its word, make it the movement's manner.
     manner: dict[str, list[str]] = Field(default_factory=dict)
-    # "stand on the cold floor", "an itch to move": a finding's words naming a thing, not the finding.
-    # finding -> the nouns or words that, right after its words, make them that thing.
+    # "stand on the cold floor", "his calf is seizing up": a finding's words naming a thing or another
+    # finding. finding -> the words that, right after its words, make them that.
     objects: dict[str, list[str]] = Field(default_factory=dict)
     frequency: Frequency
     spread: Spread

@@ -135,9 +135,7 @@ class SubjectReader:
         if not matches:
             return None
         # "111 call, wife calling. Husband 66 slumped ...": the one given an age is the patient.
-        match = next(
-            (m for m in matches if any(m.group(g) for g in _AGE_GROUPS)), matches[0]
-        )
+        match = next((m for m in matches if any(m.group(g) for g in _AGE_GROUPS)), matches[0])
         rel = match.group("rel").lower()
         raw_age = next((match.group(g) for g in _AGE_GROUPS if match.group(g)), None)
         if rel in family_history_words and raw_age is None:

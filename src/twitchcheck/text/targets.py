@@ -140,8 +140,10 @@ def collect_targets(
         if info.says_normal:
             for modifier in modifiers_of.get((span.start, span.end), ()):
                 m_start, m_end = modifier.modifier_span
-                if modifier.category == NEGATED and m_end <= span.start and all(
-                    lower[i] in _NEAR for i in range(m_end, span.start)
+                if (
+                    modifier.category == NEGATED
+                    and m_end <= span.start
+                    and all(lower[i] in _NEAR for i in range(m_end, span.start))
                 ):
                     used_by_normal[(m_start, m_end)] = span.end
     for span, info in kept:
@@ -267,8 +269,8 @@ def with_reporter(targets: Sequence[Target], reporter_words: frozenset[str]) -> 
 
 def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
     """Drop a one-word finding that describes how a movement happens ("suddenly kick out") or a leap
-    ("jumped into the river"), and a finding's synonym that names a thing ("the cold floor", "an itch to
-    move"): both are told by the word right after it."""
+    ("jumped into the river"), and a finding's synonym that names a thing or another finding ("the cold
+    floor", "is seizing up"): both are told by the word right after it."""
     if not grammar.manner and not grammar.objects:
         return targets
 
