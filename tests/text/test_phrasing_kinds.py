@@ -1863,3 +1863,16 @@ def test_a_charity_challenge_of_many_reps_is_extreme_exercise(kb: KnowledgeBase)
     said = ruled(kb, "did 400 squats for a charity challenge on sunday, now my pee is like cola")
     assert said.get("extreme_exercise") == "present"
     assert "extreme_exercise" not in ruled(kb, "did 40 squats at the gym, calves twitchy")
+
+
+def test_a_passing_stroke_told_through_a_translator(kb: KnowledgeBase) -> None:
+    # a translated account of a hand gone powerless and a mouth corner that hung, now passed: a stroke warning
+    text = (
+        "This morning for 15 minutes my right hand was without force, the tea cup fell, and my right mouth "
+        "angle hung. Now all is back."
+    )
+    said = ruled(kb, text)
+    assert said.get("weakness") == "present" and said.get("face_droop") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+    # a coffee cup is no coffee drunk
+    assert "trigger_caffeine" not in ruled(kb, "my hand shook and the coffee cup fell out of it")
