@@ -1876,3 +1876,9 @@ def test_a_passing_stroke_told_through_a_translator(kb: KnowledgeBase) -> None:
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
     # a coffee cup is no coffee drunk
     assert "trigger_caffeine" not in ruled(kb, "my hand shook and the coffee cup fell out of it")
+
+
+def test_an_age_in_years_said_with_who_it_is_is_no_duration(kb: KnowledgeBase) -> None:
+    assert "twitch_duration" not in ruled(kb, "lower eyelid jumps when I study. 22 years girl.")
+    assert ruled(kb, "My father 70 years, his calf twitches since 3 weeks").get("twitch_duration") == "weeks"
+    assert ruled(kb, "my calf has twitched for 2 years, my dad had it too").get("twitch_duration") == "years"

@@ -25,11 +25,19 @@ _LEAD = (
     r"at\s+least|maybe|like|some|just|only|a\s+good|well\s+over|>|<|~)\s*){0,4}"
 )
 _FOLLOW_RATE = re.compile(r"\s*+(?:\w+\s+)?(?:a|per|each|every|/)\s*(?:day|night|week|month|year|d)\b", re.I)
-_FOLLOW_AGE = re.compile(r"\s*+(?:old|o\b|yo\b|y/o|yrs?\s+old|years?\s+of\s+age|pregnant|gestation)", re.I)
-# "I am 21 years", "my son is 8 years": an age said without "old" (common in non-native English).
+# ("21 years boy", "29 years female": an age said with who it is, common in non-native English)
+_FOLLOW_AGE = re.compile(
+    r"\s*+(?:old|o\b|yo\b|y/o|yrs?\s+old|years?\s+of\s+age|pregnant|gestation|(?:boy|girl|man|woman|male|female|"
+    r"lady|guy)\b)",
+    re.I,
+)
+# "I am 21 years", "my son is 8 years", "my mother 62 years": an age said without "old" (common in non-native
+# English).
 _AGE_BEFORE = re.compile(
     r"(?:\b(?:i\s+am|i'm|im|am|he's|she's|hes|shes|is\s+now|aged?|age\s+of|(?:he|she|son|daughter|boy|girl|"
-    r"child|kid|baby|mum|mom|dad|father|mother|husband|wife|brother|sister|patient|pt)\s+is)\s+)$",
+    r"child|kid|baby|mum|mom|dad|father|mother|husband|wife|brother|sister|patient|pt)\s+is|son|daughter|"
+    r"mum|mom|dad|father|mother|husband|wife|brother|sister|grandma|grandad|granny|nan|nana|grandfather|"
+    r"grandmother)\s+)$",
     re.I,
 )
 _FOLLOW_RELATIVE = re.compile(r"\s*+(?:after|later|before|earlier|prior)\b", re.I)
