@@ -130,9 +130,7 @@ class CourseReader(DocumentIndex):
 
     def _recurring(self, clause: Segment, words: list[str]) -> bool:
         """The clause's sentence says the complaint recurs over days ("every night")."""
-        whole = self.layout.sentences[self.layout.sentence_of[clause.start]]
-        said = f" {' '.join(self.text[whole.char_start : whole.char_end].lower().split())} "
-        return any(f" {r} " in said for r in words)
+        return self._says_any(self.layout.sentences[self.layout.sentence_of[clause.start]], words)
 
     def _linked_by_since(self, clause: Segment, anchors: AbstractSet[str]) -> bool:
         """'Got the flu 3 weeks ago and ever since I've had twitches': the next clause links back."""
@@ -217,7 +215,7 @@ class CourseReader(DocumentIndex):
         return out
 
     def _says_any(self, clause: Segment, words: list[str]) -> bool:
-        """The clause says one of ``words`` (whole words, any case)."""
+        """The clause (or sentence) says one of ``words`` (whole words, any case)."""
         said = f" {' '.join(_PHRASE_WORD.findall(self.text[clause.char_start : clause.char_end].lower()))} "
         return any(f" {w} " in said for w in words)
 

@@ -140,11 +140,8 @@ def collect_targets(
         if info.says_normal:
             for modifier in modifiers_of.get((span.start, span.end), ()):
                 m_start, m_end = modifier.modifier_span
-                if (
-                    modifier.category == NEGATED
-                    and m_end <= span.start
-                    and all(lower[i] in _NEAR for i in range(m_end, span.start))
-                ):
+                before = m_end <= span.start and _right_before(lower, m_end, span.start)
+                if modifier.category == NEGATED and before:
                     used_by_normal[(m_start, m_end)] = span.end
     for span, info in kept:
         if info.short and not _short_ok(doc, span.start):
@@ -207,7 +204,7 @@ def collect_targets(
             if category == NEGATED:
                 negation_words |= words
                 strong_neg = strong_neg or bool(words & strong)
-                near_negation = near_negation or all(lower[i] in _NEAR for i in range(m_end, span.start))
+                near_negation = near_negation or _right_before(lower, m_end, span.start)
         span_negs = sum(1 for w in lower[span.start : span.end] if w in normalize_negations)
         # A learned target includes a "not" only when its reader judged it part of the problem.
         own_negs = (
@@ -355,6 +352,13 @@ _NEAR = frozenset(
     | {"being", "been", "feel", "feels", "seem", "seems", "to", "totally", "completely", "all", "there"}
     | {"even", "think", "sure", "i", "he", "she", "they", "always", "still"}
 )
+
+
+def _right_before(lower: Sequence[str], cue_end: int, start: int) -> bool:
+    """Only ``_NEAR`` words lie between a negation ending at ``cue_end`` and words starting at ``start``."""
+    return all(lower[i] in _NEAR for i in range(cue_end, start))
+
+
 # A "normal" word said with a limit is no longer normal: "A&O x1", "orientated to person only", "only responds
 # to me when I shout", "legs strong until this morning", "lucid till yesterday"
 _LIMITED_AFTER = frozenset({"x1", "x2", "only", "until", "till", "til", "yesterday", "earlier", "before"})
@@ -366,9 +370,6 @@ _NOT_AN_ITEM = frozenset(
     | {"his", "her", "its", "it", "both", "still", "completely", "totally", "pretty", "quite", "very"}
     | {"really", "so", "and"}
 )
-# Target kinds a trailing "fine" may govern through a list: a head names a function ("speech, swallowing and
-# breathing fine"), as a test's name does ("Na, K, Ca normal", checked by ``names_test``).
-_LISTED_BY_NAME = ("head",)
 
 
 def _stated_before_list(
@@ -382,7 +383,9 @@ def _stated_before_list(
     """A complaint told in its own words, then a comma and something else found fine: "face drooping,
     speech fine", "eyelid twitching, breathing ok". The "fine" is about what comes just before it."""
     cue_start, cue_end = cue
-    if cue_start < span.end or info.kind in _LISTED_BY_NAME or info.kind == "learned":
+    # a head names a function ("speech, swallowing and breathing fine"), as a test's name does ("Na, K, Ca
+    # normal", checked by ``names_test`` below): a trailing "fine" governs them through a list
+    if cue_start < span.end or info.kind in ("head", "learned"):
         return False
     one_word = info.kind == "synonym" and len(info.norms) == 1
     category = findings[info.finding].category
