@@ -38,6 +38,9 @@ SEALED_CHARS = 67345  # total characters of the sealed texts as committed
 # The next sealed batch, written before the current one is scored: sealed from the day it lands.
 NEXT_SEALED = BLIND / "sealed-2026-12-07r.jsonl"
 NEXT_SEALED_CHARS = 73806
+# ... and the one after it (writers 78-81), sealed too.
+LATER_SEALED = BLIND / "sealed-2026-12-07s.jsonl"
+LATER_SEALED_CHARS = 84092
 
 
 def test_set_shape() -> None:
@@ -57,23 +60,26 @@ def test_set_shape() -> None:
 
 def test_sealed_texts_are_unchanged() -> None:
     """The sealed split is never edited: its content is pinned until it is moved to development."""
-    for path, chars in ((SEALED, SEALED_CHARS), (NEXT_SEALED, NEXT_SEALED_CHARS)):
+    pinned = ((SEALED, SEALED_CHARS), (NEXT_SEALED, NEXT_SEALED_CHARS), (LATER_SEALED, LATER_SEALED_CHARS))
+    for path, chars in pinned:
         rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
         assert len(rows) == SEALED_ROWS
         assert sum(len(r["text"]) for r in rows) == chars
 
 
-def test_next_sealed_batch_is_unseen() -> None:
-    """Its writers wrote nothing development or the current sealed batch holds; same brief findings."""
-    dev = [t for path in DEVS for t in load_blind(path)]
-    sealed, upcoming = load_blind(SEALED), load_blind(NEXT_SEALED)
-    seen = {str(t.writer) for t in [*dev, *sealed]}
-    assert len({str(t.writer) for t in upcoming}) >= 4
-    assert not {str(t.writer) for t in upcoming} & seen
-    assert brief_findings(NEXT_SEALED) == brief_findings(SEALED)
-    for t in upcoming:
-        for f in t.findings:
-            assert f.span in t.text, (t.id, f.span)
+def test_next_sealed_batches_are_unseen() -> None:
+    """Their writers wrote nothing development or an earlier sealed batch holds; same brief findings."""
+    seen = {str(t.writer) for path in (*DEVS, SEALED) for t in load_blind(path)}
+    for path in (NEXT_SEALED, LATER_SEALED):
+        upcoming = load_blind(path)
+        writers = {str(t.writer) for t in upcoming}
+        assert len(writers) >= 4
+        assert not writers & seen
+        seen |= writers
+        assert brief_findings(path) == brief_findings(SEALED)
+        for t in upcoming:
+            for f in t.findings:
+                assert f.span in t.text, (t.id, f.span)
 
 
 def test_each_batch_is_scored_on_its_own_brief() -> None:
