@@ -1882,3 +1882,62 @@ def test_an_age_in_years_said_with_who_it_is_is_no_duration(kb: KnowledgeBase) -
     assert "twitch_duration" not in ruled(kb, "lower eyelid jumps when I study. 22 years girl.")
     assert ruled(kb, "My father 70 years, his calf twitches since 3 weeks").get("twitch_duration") == "weeks"
     assert ruled(kb, "my calf has twitched for 2 years, my dad had it too").get("twitch_duration") == "years"
+
+
+# Session 14: kinds from the development texts (2026-12-07), in our own words
+
+
+def test_others_named_as_a_yardstick_reach_only_their_own_words(kb: KnowledgeBase) -> None:
+    # "when everyone else is cold" compares: what follows is still the patient's
+    said = ruled(kb, "I'm sweating when everybody else is freezing, pulse pounding, fingers trembling")
+    assert said.get("heat_intolerance") == "present"
+    assert said.get("palpitations") == "present" and said.get("tremor") == "present"
+    assert "trigger_cold" not in said
+    # hot beside others as a yardstick is no fever; hot to the touch still is
+    assert "fever" not in ruled(kb, "she's roasting hot while others wear jumpers")
+    assert ruled(kb, "he is boiling hot when I touch him").get("fever") == "present"
+
+
+def test_a_verdict_word_before_a_noun_only_describes_it(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "numb toes, great toe keeps flickering").get("numbness_tingling") == "present"
+    assert ruled(kb, "weak fingers, fine motor tasks are harder").get("weakness") == "present"
+    # still a verdict after the noun
+    assert ruled(kb, "toes numb? no, toes fine").get("numbness_tingling") != "present"
+
+
+def test_a_heart_rate_at_rest_of_100_or_more_is_a_racing_heart(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "my heart is doing 124 sitting on the sofa").get("palpitations") == "present"
+    assert ruled(kb, "Obs: HR 131, BP 150/90").get("palpitations") == "present"
+    # a normal rate denies nothing, and an oximeter's percent is no pulse
+    assert "palpitations" not in ruled(kb, "pulse 76 regular")
+    assert "palpitations" not in ruled(kb, "pulse ox 100% on air")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my heart goes a bit quick after the inhaler",
+        "his heart is racy at night",
+        "a fluttery feeling in my chest at night",
+        "ticker going mad after coffee",
+    ],
+)
+def test_a_heart_that_goes_quick_is_palpitations(kb: KnowledgeBase, text: str) -> None:
+    assert ruled(kb, text).get("palpitations") == "present"
+
+
+def test_a_quick_chest_x_ray_is_no_palpitation(kb: KnowledgeBase) -> None:
+    assert "palpitations" not in ruled(kb, "they did a quick chest x-ray and it was clear")
+
+
+def test_washed_out_and_wiped_are_tiredness_but_the_washing_is_not(kb: KnowledgeBase) -> None:
+    assert ruled(kb, "since the bug she looks washed out and her calves twitch").get("fatigue") == "present"
+    assert ruled(kb, "I'm totally wiped by teatime").get("fatigue") == "present"
+    assert "fatigue" not in ruled(kb, "can't peg the washing out, my shoulder twitches")
+    assert "fatigue" not in ruled(kb, "numb down there when I wiped")
+
+
+def test_hay_fever_is_no_fever(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "hay fever season so using my blue inhaler more, fingers twitch")
+    assert "fever" not in said and said.get("drug_beta_agonist") == "present"
+    assert ruled(kb, "hay fever and now a fever of 39 with a stiff neck").get("fever") == "present"

@@ -223,6 +223,8 @@ class ThresholdRule(_Strict):
     not_after: list[str] = Field(default_factory=list)
     # The number measures something else when one of these units follows it ("grip measured 38 kg").
     not_units: list[str] = Field(default_factory=list)
+    # False: a number on the normal side says nothing (a pulse of 80 now denies no palpitations felt before).
+    says_absent: bool = True
 
 
 class Questions(_Strict):
@@ -328,8 +330,11 @@ class Grammar(_Strict):
     # finding -> the movement words that, right after its word, make it the movement's manner.
     manner: dict[str, list[str]] = Field(default_factory=dict)
     # "stand on the cold floor", "his calf is seizing up": a finding's words naming a thing or another
-    # finding. finding -> the words that, right after its words, make them that.
+    # finding. finding -> the words (or phrases) that, right after its words, make them that.
     objects: dict[str, list[str]] = Field(default_factory=dict)
+    # "hay fever", "cabin fever": a finding's word inside the name of something else. finding -> the words
+    # that, right before its words, make them that name.
+    compounds: dict[str, list[str]] = Field(default_factory=dict)
     frequency: Frequency
     spread: Spread
     laterality: Laterality

@@ -95,6 +95,8 @@ class MeasureReader(DocumentIndex):
                 present = (rule.present_at_least is not None and value >= rule.present_at_least) or (
                     rule.present_below is not None and value < rule.present_below
                 )
+                if not present and not rule.says_absent:
+                    continue
                 out.append(
                     Candidate(
                         finding.id, "present" if present else "absent", match.start(), match.end(), VALUE

@@ -194,6 +194,8 @@ def collect_targets(
                 strings, span, (m_start, m_end), info, kept, findings
             ):
                 continue
+            if category == OTHER_PERSON and span.start < m_start and m_end <= span.end:
+                continue  # others inside the finding's own words: "hot when everyone else is cold"
             if category == FAMILY:
                 family_words |= words
             if category in (FAMILY, OTHER_PERSON):
@@ -267,19 +269,30 @@ def with_reporter(targets: Sequence[Target], reporter_words: frozenset[str]) -> 
 def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
     """Drop a one-word finding that describes how a movement happens ("suddenly kick out") or a leap
     ("jumped into the river"), and a finding's synonym that names a thing or another finding ("the cold
-    floor", "is seizing up"): both are told by the word right after it."""
-    if not grammar.manner and not grammar.objects:
+    floor", "is seizing up", told by the word right after it; "hay fever", told by the word right before)."""
+    if not grammar.manner and not grammar.objects and not grammar.compounds:
         return targets
 
     lower = token_strings(doc).lower
 
     def followed_by(t: Target, words: list[str] | None) -> bool:
-        return words is not None and t.tok_end < len(lower) and lower[t.tok_end] in words
+        if words is None or t.tok_end >= len(lower):
+            return False
+        return lower[t.tok_end] in words or any(
+            " " in w and lower[t.tok_end : t.tok_end + w.count(" ") + 1] == w.split() for w in words
+        )
+
+    def preceded_by(t: Target, words: list[str] | None) -> bool:
+        return words is not None and t.tok_start > 0 and lower[t.tok_start - 1] in words
 
     def describes(t: Target) -> bool:
         one_word = t.tok_end - t.tok_start == 1
         return (one_word and followed_by(t, grammar.manner.get(t.info.finding))) or (
-            t.info.kind == "synonym" and followed_by(t, grammar.objects.get(t.info.finding))
+            t.info.kind == "synonym"
+            and (
+                followed_by(t, grammar.objects.get(t.info.finding))
+                or preceded_by(t, grammar.compounds.get(t.info.finding))
+            )
         )
 
     return [t for t in targets if not describes(t)]
