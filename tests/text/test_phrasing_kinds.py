@@ -1941,3 +1941,48 @@ def test_hay_fever_is_no_fever(kb: KnowledgeBase) -> None:
     said = ruled(kb, "hay fever season so using my blue inhaler more, fingers twitch")
     assert "fever" not in said and said.get("drug_beta_agonist") == "present"
     assert ruled(kb, "hay fever and now a fever of 39 with a stiff neck").get("fever") == "present"
+
+
+def test_a_short_bracket_is_an_aside_a_frame_reads_across(kb: KnowledgeBase) -> None:
+    text = "Carer note: found Mrs D (84) on the lounge floor at 7am, both calves sore, wee like cola"
+    said = ruled(kb, text)
+    assert said.get("extreme_exercise") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+    # a long bracket still ends the statement, and a school year is no workout
+    long_aside = "found him (he said he had only just sat down to rest) on the floor"
+    assert "extreme_exercise" not in ruled(kb, long_aside)
+    assert "extreme_exercise" not in ruled(kb, "a girl in Year 9 (13) walks stiffly, calves tight")
+
+
+def test_a_change_of_job_site_or_shifts_is_no_medicine_change(kb: KnowledgeBase) -> None:
+    for text in (
+        "started on a new building site last week and my thighs flicker at night",
+        "I just started a new role at the depot, eyelid going mad",
+        "since switching to nights both calves jump",
+        "just started eating properly again and my legs cramp",
+    ):
+        assert "drug_new_or_changed" not in ruled(kb, text), text
+    assert ruled(kb, "the GP started me on a new tablet on friday").get("drug_new_or_changed") == "present"
+    assert ruled(kb, "started a new course of steroids").get("drug_new_or_changed") == "present"
+
+
+def test_asking_whether_it_is_normal_denies_nothing(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "is it normal to twitch all over after two nights of no sleep")
+    assert said.get("fasciculations") == "present"
+    assert ruled(kb, "is it ok that my calves twitch every evening").get("fasciculations") == "present"
+
+
+def test_a_verdict_with_its_subject_before_it_does_not_reach_past_a_comma(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "O/E: tone normal, fasciculations in the L thigh and both calves")
+    assert said.get("fasciculations") == "present" and said.get("loc_thigh") == "present"
+    said = ruled(kb, "grip is normal, twitching in my right forearm")
+    assert said.get("fasciculations") == "present" and said.get("weak_grip") == "absent"
+    # a verdict that opens a list still reaches forward, and one at the end still reaches back
+    assert ruled(kb, "normal tone, reflexes and power").get("weakness") == "absent"
+    assert ruled(kb, "tone, reflexes and power normal").get("weakness") == "absent"
+
+
+def test_a_thumping_head_is_a_headache_not_a_blow(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "woke with a thumping head again, left fingers twitching")
+    assert said.get("headache") == "present" and "hx_head_injury" not in said
+    assert ruled(kb, "she whacked her head on the cupboard door").get("hx_head_injury") == "present"

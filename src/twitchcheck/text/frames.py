@@ -32,6 +32,23 @@ def _label_colon(norms: Sequence[str], i: int) -> bool:
     return i == 1 or not norms[i - 2].strip() or norms[i - 2] in (".", "!", "?", "•", "*", "-")
 
 
+# The most words a bracket may hold and still be an aside inside a statement ("found Mr P (91) on the floor").
+_ASIDE_WORDS = 3
+
+
+def _short_aside(norms: Sequence[str], i: int) -> bool:
+    """``norms[i]`` is a bracket of a short aside, a name, an age or a side ("(91)", "(my dad)", "(L)"): the
+    statement goes on across it."""
+    step, close = (1, ")") if norms[i] == "(" else (-1, "(")
+    for k in range(1, _ASIDE_WORDS + 2):
+        j = i + step * k
+        if not 0 <= j < len(norms) or norms[j] in CLAUSE_BREAKS - {close} or norms[j] in (".", "!", "?"):
+            return False
+        if norms[j] == close:
+            return k > 1
+    return False
+
+
 @dataclass(frozen=True)
 class FrameRule:
     """One change phrase of one frame; ``key`` is the span label's hash."""
@@ -115,6 +132,8 @@ class FrameMatcher:
             if word == "," and rule.across_commas:
                 continue
             if word == ":" and _label_colon(norms, i):
+                continue
+            if word in ("(", ")") and _short_aside(norms, i):
                 continue
             if (word in CLAUSE_BREAKS and not hesitation(norms, i)) or word in rule.blockers:
                 return None

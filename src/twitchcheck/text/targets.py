@@ -194,6 +194,8 @@ def collect_targets(
                 strings, span, (m_start, m_end), info, kept, findings
             ):
                 continue
+            if category == NORMAL and _verdict_on_what_precedes(strings, span, (m_start, m_end), kept):
+                continue
             if category == OTHER_PERSON and span.start < m_start and m_end <= span.end:
                 continue  # others inside the finding's own words: "hot when everyone else is cold"
             if category == FAMILY:
@@ -423,6 +425,32 @@ def _stated_before_list(
     return any(lower[i] == "otherwise" for i in range(cue_end, min(cue_end + 2, len(lower)))) or any(
         text[i].isalpha() and lower[i] not in _NOT_AN_ITEM for i in range(breaks[0] + 1, cue_start)
     )
+
+
+# Words that may sit between what is judged and the verdict ("strength is normal", "reflexes all normal").
+_COPULAS = frozenset(
+    {"is", "are", "was", "were", "all", "both", "seems", "seem", "looks", "look", "feels", "feel"}
+)
+
+
+def _verdict_on_what_precedes(
+    strings: TokenStrings, span: Any, cue: tuple[int, int], kept: Sequence[tuple[Any, TargetInfo]]
+) -> bool:
+    """A verdict with its subject just before it ("reflexes normal", "power is normal") judges that subject,
+    not what follows a comma: "power normal, twitching L calf" states the twitching."""
+    cue_start, cue_end = cue
+    if cue_end > span.start:
+        return False
+    text, lower = strings.text, strings.lower
+    if not any(text[i] in (",", ";") for i in range(cue_end, span.start)):
+        return False
+    for other, _ in kept:
+        if other.start >= cue_start or other.end > span.start:
+            continue
+        gap = range(other.end, cue_start)
+        if len(gap) <= 2 and all(lower[i] in _COPULAS for i in gap):
+            return True
+    return False
 
 
 def _other_kind_listed_first(
