@@ -1986,3 +1986,26 @@ def test_a_thumping_head_is_a_headache_not_a_blow(kb: KnowledgeBase) -> None:
     said = ruled(kb, "woke with a thumping head again, left fingers twitching")
     assert said.get("headache") == "present" and "hx_head_injury" not in said
     assert ruled(kb, "she whacked her head on the cupboard door").get("hx_head_injury") == "present"
+
+
+def test_a_question_that_takes_its_subject_as_given_tells_it(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "Is it normal for my bottom eyelid to flicker for 3 weeks?")
+    assert said.get("loc_eyelid") == "present" and said.get("twitch_duration") == "weeks"
+    assert ruled(kb, "Anyone else get thigh twitches after a night shift?").get("fasciculations") == "present"
+    assert ruled(kb, "Should I worry that my hands shake holding a mug?").get("tremor") == "present"
+    # a question with another beside it still asks, and an ordinary question still asks
+    assert "seizure" not in ruled(kb, "Is this normal on my new tablets or am I about to have a fit?")
+    assert "seizure" not in ruled(kb, "Is it a seizure when his eyes roll?")
+
+
+def test_fingers_gone_stiff_and_curled_while_over_breathing_are_tetany(kb: KnowledgeBase) -> None:
+    text = (
+        "panicking in the exam hall, breathing way too fast, then her fingers went stiff and curled and her "
+        "lips went tingly. she is calm now"
+    )
+    said = ruled(kb, text)
+    assert said.get("tetany") == "present" and said.get("trigger_hyperventilation") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level in ("self_care", "routine")
+    assert ruled(kb, "my hands cramped up stiff for a minute in the shower").get("tetany") == "present"
+    # fingers that curl into the palm after a stroke are stiffness, not tetany
+    assert "tetany" not in ruled(kb, "since his stroke his fingers curl into his palm")

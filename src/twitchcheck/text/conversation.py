@@ -30,6 +30,7 @@ class ConversationRules:
     not_yes_no: re.Pattern[str]  # a what/when/how word: the question is not yes or no
     bare: re.Pattern[str]  # a short question with no opener ("Confused?", "3. Numbness?")
     bare_no: re.Pattern[str]  # ... and the answer that denies it
+    telling: re.Pattern[str]  # a question that takes what it asks about as given ("is it normal that my ...")
 
     @classmethod
     def compile(cls, rules: Questions) -> ConversationRules:
@@ -55,6 +56,7 @@ class ConversationRules:
             # a "no" that is the whole answer ("Confused? Not really, just slow"), not the start of one
             # ("Bladder? Not really working")
             bare_no=re.compile(rf"^\W*{label}(?:{no})\s*(?:[,.;!–-]|\d{{1,2}}\s*[.)]|$)", re.I),
+            telling=re.compile(rf"^\W*(?:{_alternation(rules.telling) or '(?!)'})\b", re.I),
         )
 
 
@@ -66,6 +68,12 @@ class AskedAndAnswered:
     answered_no: set[int]
 
 
+def _tells(rules: ConversationRules, question: str) -> bool:
+    """A question that takes its subject as given, with no other question beside it ("Is this normal on
+    steroids or am I going to have a fit?" still asks about the fit)."""
+    return bool(rules.telling.match(question)) and not re.search(r"\bor\b", question, re.I)
+
+
 def read_questions(rules: ConversationRules, text: str, layout: Layout) -> AskedAndAnswered:
     """Which sentences of ``text`` are questions still open, and which were answered "no" by the next."""
     sentences = layout.sentences
@@ -74,6 +82,7 @@ def read_questions(rules: ConversationRules, text: str, layout: Layout) -> Asked
         for s in sentences
         if text[s.char_start : s.char_end].rstrip().endswith("?")
         and rules.question.match(text[s.char_start : s.char_end])
+        and not _tells(rules, text[s.char_start : s.char_end])
     }
     # A bare question is one only when a "no" answers it ("Confused? Not really"); alone it may be the
     # writer's own worry ("Stroke?") and is read as it stands.

@@ -241,6 +241,9 @@ class Questions(_Strict):
     # A question of at most this many words with no opener ("Confused? Not really", "Fever? nope", a form's
     # "2. Numbness? no") is asked by someone else: a bare "no" after it denies it.
     bare_words: int = 0
+    # A question that takes its subject as given ("Is it normal for my eyelid to twitch for 3 weeks?", "Anyone
+    # else get calf twitches after covid?"): it tells what the writer has, and is read as a statement.
+    telling: list[str] = []
 
 
 class Relatives(_Strict):
