@@ -31,7 +31,7 @@ MAX_TEXT_CHARS = 20_000
 
 def observations_from_text(
     kb: KnowledgeBase, text: str, reference: datetime | None = None
-) -> tuple[list[ev.Observation], int | None, str | None]:
+) -> tuple[list[ev.Observation], float | None, str | None]:
     extraction = _read(kb, text, reference)
     return _observations(extraction.mentions), extraction.age, extraction.sex
 

@@ -3,7 +3,8 @@
 Our rules live in ``data/context_rules.json`` (rules as data). One extension is not expressible
 in medspaCy's JSON: ``"scope": "list"`` restricts a rule to targets that are joined to it only
 by list words and copulas, so "Na, K, Ca and TSH normal" negates all four, while "twitching in my
-calf, strength is normal" leaves the twitching alone.
+calf, strength is normal" leaves the twitching alone; ``"scope": "clause"`` to targets in the same
+clause ("hot when everyone else is cold, heart racing").
 """
 
 from __future__ import annotations
@@ -92,6 +93,20 @@ def list_scope(words: frozenset[str]) -> Callable[[Span, Span, Span], bool]:
     return check
 
 
+# What ends a clause for ``"scope": "clause"``: a comma or semicolon, or a new subject.
+_CLAUSE_ENDS = frozenset({",", ";", "he", "she", "they", "i", "he's", "she's", "they're", "i'm"})
+
+
+def clause_scope(target: Span, modifier: Span, _between: Span) -> bool:
+    """An ``on_modifies`` callback: nothing that ends a clause between the two ("hot when everyone else is
+    cold, heart racing": the others reach "cold" only)."""
+    start, end = (
+        (target.end, modifier.start) if target.end <= modifier.start else (modifier.end, target.start)
+    )
+    lower = token_strings(target.doc).lower
+    return not any(lower[i] in _CLAUSE_ENDS for i in range(start, end))
+
+
 def load_rules(grammar: Grammar) -> list[Any]:
     """Default rules (minus ``remove``) followed by ours, as ``ConTextRule`` objects."""
     ours = json.loads(
@@ -112,6 +127,8 @@ def load_rules(grammar: Grammar) -> list[Any]:
         rule.terminated_by |= terminated_by
         if scope == "list":
             rule.on_modifies = list_scope(scope_words)
+        elif scope == "clause":
+            rule.on_modifies = clause_scope
         elif scope is not None:
             raise ValueError(f"context rule {data.get('literal')!r}: unknown scope {scope!r}")
         rules.append(rule)

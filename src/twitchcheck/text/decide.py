@@ -137,7 +137,9 @@ class Decider:
                 if verdict is not None:
                     return self._candidate(target, verdict)
         rule = self._counts.get(finding.id)
-        if rule is not None:
+        # a count beside a denial or a test's name says where it was looked for ("no denervation in 3
+        # regions", "EMG of 3 limbs showed fasciculations only"), not where it was found
+        if rule is not None and not target.negated and not target.info.names_test:
             state = self.values.count(rule, finding, before + " " + target.info.phrase + " " + after)
             if state is not None:
                 return self._candidate(target, state, priority=VALUE)

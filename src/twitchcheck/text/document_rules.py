@@ -146,14 +146,19 @@ def _assessment_pattern(grammar: Grammar) -> re.Pattern[str]:
 
 
 def _threshold_pattern(rule: ThresholdRule) -> re.Pattern[str]:
-    """A threshold word, then within 14 characters a number ("temp 38.5", "GCS of 13"); with units,
-    also the number and unit before the word ("4 hrs sleep")."""
+    """A threshold word, then within 14 characters a number ("temp 38.5", "GCS of 13"), or after only the
+    rule's ``between`` words; with units, also the number and unit before the word ("4 hrs sleep")."""
     words = [w for w in rule.words if len(w) > 1]
     letters = [w.upper() for w in rule.words if len(w) == 1]
     alternatives = [rf"(?i:\b(?:{alternation(words)}))"] + [rf"\b{re.escape(w)}" for w in letters]
     # (?!\w), not \b: a unit may be a sign ("85%")
     unit = rf"(?=\s*(?i:{alternation(rule.units)})(?!\w))" if rule.units else ""
-    word_first = rf"(?:{'|'.join(alternatives)})\b[^\d.;\n]{{0,14}}?(?P<num>\d++(?:\.\d+)?)(?![\d/]){unit}"
+    gap = (
+        rf"\s*+[:=]?\s*+(?:(?i:{alternation(rule.between)})\s++){{0,2}}"
+        if rule.between
+        else r"[^\d.;\n]{0,14}?"
+    )
+    word_first = rf"(?:{'|'.join(alternatives)})\b{gap}(?P<num>\d++(?:\.\d+)?)(?![\d/]){unit}"
     if not rule.units or not words:
         return re.compile(word_first)
     # With a unit the number may come first: "about 4 hrs sleep", "5 hours of sleep".

@@ -34,15 +34,19 @@ def _label_colon(norms: Sequence[str], i: int) -> bool:
 
 # The most words a bracket may hold and still be an aside inside a statement ("found Mr P (91) on the floor").
 _ASIDE_WORDS = 3
+_NOT_ASIDE = frozenset(
+    {".", "!", "?", "no", "not", "n't", "nt", "never", "without", "nil", "none", "nothing"}
+)
 
 
 def _short_aside(norms: Sequence[str], i: int) -> bool:
     """``norms[i]`` is a bracket of a short aside, a name, an age or a side ("(91)", "(my dad)", "(L)"): the
-    statement goes on across it."""
+    statement goes on across it. Not one with a denial in it ("face (no pain) drooping"): the frame's words
+    would take the denial for their own."""
     step, close = (1, ")") if norms[i] == "(" else (-1, "(")
     for k in range(1, _ASIDE_WORDS + 2):
         j = i + step * k
-        if not 0 <= j < len(norms) or norms[j] in CLAUSE_BREAKS - {close} or norms[j] in (".", "!", "?"):
+        if not 0 <= j < len(norms) or norms[j] in CLAUSE_BREAKS - {close} or norms[j] in _NOT_ASIDE:
             return False
         if norms[j] == close:
             return k > 1

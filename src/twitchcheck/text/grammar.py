@@ -225,6 +225,18 @@ class ThresholdRule(_Strict):
     not_units: list[str] = Field(default_factory=list)
     # False: a number on the normal side says nothing (a pulse of 80 now denies no palpitations felt before).
     says_absent: bool = True
+    # When given, only these words (at most two) may stand between the word and its number ("heart going 110",
+    # "HR of 120"), so a comma or another measure ends the search ("HR reg, Hb 130", "pulse ox 100").
+    between: list[str] = Field(default_factory=list)
+
+
+class Yardsticks(_Strict):
+    """A feeling said beside others as a yardstick ("boiling hot when everyone else is cold"): not
+    ``findings`` when the match ends with one of ``feelings`` and one of ``phrases`` follows it."""
+
+    findings: list[str]
+    feelings: list[str]
+    phrases: list[str]
 
 
 class Questions(_Strict):
@@ -335,6 +347,7 @@ class Grammar(_Strict):
     # "stand on the cold floor", "his calf is seizing up": a finding's words naming a thing or another
     # finding. finding -> the words (or phrases) that, right after its words, make them that.
     objects: dict[str, list[str]] = Field(default_factory=dict)
+    yardsticks: Yardsticks | None = None
     # "hay fever", "cabin fever": a finding's word inside the name of something else. finding -> the words
     # that, right before its words, make them that name.
     compounds: dict[str, list[str]] = Field(default_factory=dict)

@@ -27,7 +27,7 @@ class Extraction:
     """Everything read from one text: at most one mention per finding, plus age and sex if stated."""
 
     mentions: tuple[Mention, ...]
-    age: int | None = None
+    age: float | None = None
     sex: str | None = None
     # Symptoms said with doubt or asked about ("I think her face might be drooping", "is it normal
     # that his speech is slurred?"): not evidence, but never dropped; the engine asks about the ones

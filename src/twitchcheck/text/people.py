@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
 
@@ -39,11 +39,42 @@ _ADVERBS = {
 }
 
 
+# A baby's age in weeks or months, said with who it is: "my 6 week old", "she's 7 weeks old", "our 3-month-old
+# daughter" (not "a 2 week old cut" or "the bruise is 3 weeks old").
+def _under_three(k: int) -> str:
+    return rf"(?P<n{k}>\d{{1,2}})\s*+-?\s*+(?P<unit{k}>weeks?|wks?|months?|mths?|mos?)\s*+-?\s*+old\b"
+
+
+_BABY_WORDS = (
+    r"(?:baby|babies|son|daughter|boy|girl|twins?|grandson|granddaughter|niece|nephew|infant|newborn"
+    r"|little\s+one)"
+)
+_INFANT = re.compile(
+    rf"\b(?:my|our|her|his|their)\s+(?:little\s+)?{_under_three(1)}(?=\s+{_BABY_WORDS}\b|\s+(?:has|is|was|had|"
+    rf"keeps|won't|isn't|hasn't|can't|just|feels|seems|'s)\b|\s*+[,.!?])"
+    rf"|\b(?:she|he|baby|son|daughter|boy|girl|infant|grandson|granddaughter)(?:'s|\s+is|\s+was)?\s+"
+    rf"(?:only\s+|just\s+)?{_under_three(2)}"
+    rf"|\b{_under_three(3)}\s+{_BABY_WORDS}\b",
+    re.I,
+)
+
+
+def infant_age(text: str) -> float | None:
+    """Age in years of a baby whose age is told in weeks or months (under three years), if one is."""
+    match = _INFANT.search(text)
+    if match is None:
+        return None
+    k = next(k for k in (1, 2, 3) if match.group(f"n{k}"))
+    n, unit = match.group(f"n{k}"), match.group(f"unit{k}").lower()
+    age = int(n) / 52.0 if unit.startswith("w") else int(n) / 12.0
+    return age if 0 < age < 3 else None
+
+
 @dataclass(frozen=True)
 class Subject:
     """The patient as the text describes them."""
 
-    age: int | None = None
+    age: float | None = None
     sex: str | None = None
     reporter_words: frozenset[str] = field(default_factory=frozenset)
 
@@ -109,10 +140,18 @@ class SubjectReader:
         ``family_history_words`` are relative words that introduce a family-history statement
         ("my uncle had ALS"), which never make that relative the patient.
         """
+        subject = self._read(text, doc, family_history_words)
+        if subject.age is None:
+            baby = infant_age(text)
+            if baby is not None:
+                return replace(subject, age=baby)
+        return subject
+
+    def _read(self, text: str, doc: Doc, family_history_words: set[str]) -> Subject:
         reporter = self._reporter(text, doc, family_history_words)
         if reporter is not None:
             return reporter
-        age: int | None = None
+        age: float | None = None
         sex: str | None = None
         for pattern in (self._header, self._bracket, self._year_old, self._first_age):
             match = pattern.search(text)

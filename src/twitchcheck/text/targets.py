@@ -194,7 +194,12 @@ def collect_targets(
                 strings, span, (m_start, m_end), info, kept, findings
             ):
                 continue
-            if category == NORMAL and _verdict_on_what_precedes(strings, span, (m_start, m_end), kept):
+            if (
+                category == NORMAL
+                and info.kind in ("synonym", "frame")
+                and findings[info.finding].category in _COMPLAINT_KINDS | {"location"}
+                and _verdict_on_what_precedes(strings, span, (m_start, m_end), kept)
+            ):
                 continue
             if category == OTHER_PERSON and span.start < m_start and m_end <= span.end:
                 continue  # others inside the finding's own words: "hot when everyone else is cold"
@@ -271,8 +276,10 @@ def with_reporter(targets: Sequence[Target], reporter_words: frozenset[str]) -> 
 def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[Target]:
     """Drop a one-word finding that describes how a movement happens ("suddenly kick out") or a leap
     ("jumped into the river"), and a finding's synonym that names a thing or another finding ("the cold
-    floor", "is seizing up", told by the word right after it; "hay fever", told by the word right before)."""
-    if not grammar.manner and not grammar.objects and not grammar.compounds:
+    floor", "is seizing up", told by the word right after it; "hay fever", told by the word right before; a
+    feeling of heat beside others as a yardstick, grammar ``yardsticks``)."""
+    yardsticks = grammar.yardsticks
+    if not grammar.manner and not grammar.objects and not grammar.compounds and yardsticks is None:
         return targets
 
     lower = token_strings(doc).lower
@@ -287,6 +294,14 @@ def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[T
     def preceded_by(t: Target, words: list[str] | None) -> bool:
         return words is not None and t.tok_start > 0 and lower[t.tok_start - 1] in words
 
+    def beside_others(t: Target) -> bool:
+        return (
+            yardsticks is not None
+            and t.info.finding in yardsticks.findings
+            and lower[t.tok_end - 1] in yardsticks.feelings
+            and followed_by(t, yardsticks.phrases)
+        )
+
     def describes(t: Target) -> bool:
         one_word = t.tok_end - t.tok_start == 1
         return (one_word and followed_by(t, grammar.manner.get(t.info.finding))) or (
@@ -294,6 +309,7 @@ def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[T
             and (
                 followed_by(t, grammar.objects.get(t.info.finding))
                 or preceded_by(t, grammar.compounds.get(t.info.finding))
+                or beside_others(t)
             )
         )
 
@@ -437,7 +453,8 @@ def _verdict_on_what_precedes(
     strings: TokenStrings, span: Any, cue: tuple[int, int], kept: Sequence[tuple[Any, TargetInfo]]
 ) -> bool:
     """A verdict with its subject just before it ("reflexes normal", "power is normal") judges that subject,
-    not what follows a comma: "power normal, twitching L calf" states the twitching."""
+    not a complaint told after a comma: "power normal, twitching L calf" states the twitching (an exam or
+    test name after it is still a list the verdict covers: "reflexes normal, tone, power intact")."""
     cue_start, cue_end = cue
     if cue_end > span.start:
         return False
