@@ -2068,3 +2068,31 @@ def test_a_count_beside_a_denial_or_a_test_name_is_not_where_it_was_found(kb: Kn
     )
     assert ruled(kb, "EMG of 3 limbs showed fasciculations only").get("emg_denervation") != "multiple_regions"
     assert ruled(kb, "EMG: active denervation in 3 regions").get("emg_denervation") == "multiple_regions"
+
+
+def test_a_denial_inside_brackets_stays_there(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "Arms (no pain at all) weak and tingly since this morning")
+    assert said.get("muscle_pain") == "absent" and said.get("weakness") == "present"
+    said = ruled(kb, "Words (no drink taken, honest) slurring since teatime")
+    assert said.get("slurred_speech") == "present"
+    # a denial before a bracket still reaches past it
+    assert ruled(kb, "no weakness (either side) or numbness").get("numbness_tingling") == "absent"
+
+
+def test_not_breathing_properly_and_going_blue_are_breathing_failure(kb: KnowledgeBase) -> None:
+    text = "she isn't breathing properly and has gone blue"
+    assert ruled(kb, text).get("breathing_failure") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+    assert "breathing_failure" not in ruled(kb, "my toes went blue in the snow")
+
+
+def test_a_limb_that_could_not_be_moved_is_weak(kb: KnowledgeBase) -> None:
+    said = ruled(kb, "out of nowhere he couldn't lift his left arm")
+    assert said.get("weakness") == "present"
+
+
+def test_a_collapse_with_jerking_is_a_fit(kb: KnowledgeBase) -> None:
+    text = "my brother collapsed in the kitchen and was jerking all over for about 4 minutes"
+    assert ruled(kb, text).get("seizure") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+    assert "seizure" not in ruled(kb, "she fell in the snow and was shaking all over with cold")

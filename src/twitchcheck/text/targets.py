@@ -12,9 +12,12 @@ from twitchcheck.knowledge.schema import Finding
 from twitchcheck.text.clauses import Layout
 from twitchcheck.text.context_rules import (
     FAMILY,
+    FEAR,
+    HYPOTHETICAL,
     NEGATED,
     NORMAL,
     OTHER_PERSON,
+    POSSIBLE,
     SPAN_GROUP,
 )
 from twitchcheck.text.grammar import Comparisons, Grammar
@@ -133,6 +136,7 @@ def collect_targets(
             for i in range(m.modifier_span[0] + 1, m.modifier_span[1]):
                 straddles.setdefault(i, []).append(m)
     targets = []
+    bracket_of = _brackets(lower)
     # A negation that words saying what is normal take for themselves ("does not hear me") ends there: the
     # complaint after them is not denied ("he does not hear me, arms jerking").
     used_by_normal: dict[tuple[int, int], int] = {}
@@ -158,6 +162,8 @@ def collect_targets(
             m_start, m_end = modifier.modifier_span
             words = set(lower[m_start:m_end])
             category = modifier.category
+            if category in _BRACKETED and bracket_of.get(m_start, -1) not in (-1, bracket_of.get(span.start)):
+                continue  # a denial or doubt inside brackets stays there: "legs (no pain) weak and numb"
             if category == NEGATED and span.start >= used_by_normal.get((m_start, m_end), len(lower) + 1):
                 continue
             if category == NEGATED and _other_kind_listed_first(
@@ -447,6 +453,27 @@ def _stated_before_list(
 _COPULAS = frozenset(
     {"is", "are", "was", "were", "all", "both", "seems", "seem", "looks", "look", "feels", "feel"}
 )
+
+
+# What a bracket keeps to itself: a denial, a verdict, a doubt or a worry said inside it.
+_BRACKETED = frozenset({NEGATED, NORMAL, POSSIBLE, HYPOTHETICAL, FEAR})
+
+
+def _brackets(lower: Sequence[str]) -> dict[int, int]:
+    """Token index -> index of the "(" it sits inside, for every token inside a closed bracket (the
+    innermost; the brackets themselves are outside)."""
+    inside: dict[int, int] = {}
+    opened: list[int] = []
+    for i, word in enumerate(lower):
+        if word == "(":
+            opened.append(i)
+        elif word == ")" and opened:
+            start = opened.pop()
+            for j in range(start + 1, i):
+                inside.setdefault(j, start)
+        elif word in (".", "!", "?", "\n"):
+            opened.clear()
+    return inside
 
 
 def _verdict_on_what_precedes(
