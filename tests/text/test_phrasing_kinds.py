@@ -2096,3 +2096,13 @@ def test_a_collapse_with_jerking_is_a_fit(kb: KnowledgeBase) -> None:
     assert ruled(kb, text).get("seizure") == "present"
     assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
     assert "seizure" not in ruled(kb, "she fell in the snow and was shaking all over with cold")
+
+
+def test_a_tongue_that_is_a_bit_sore_was_not_bitten(kb: KnowledgeBase) -> None:
+    assert "seizure" not in ruled(kb, "vegan for years, feet tingle, tongue is a bit sore and red")
+    assert ruled(kb, "he bit his tongue and was jerking on the floor").get("seizure") == "present"
+
+
+def test_a_level_that_might_be_low_is_not_a_result(kb: KnowledgeBase) -> None:
+    assert "magnesium" not in ruled(kb, "the pharmacist thinks my magnesium might be low")
+    assert ruled(kb, "GP rang, magnesium was low at 0.58").get("magnesium") == "low"
