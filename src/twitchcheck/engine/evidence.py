@@ -89,9 +89,14 @@ def merge(*layers: Iterable[Observation]) -> list[Observation]:
 
 
 def demographics(kb: KnowledgeBase, age: float | None, sex: str | None) -> list[Observation]:
+    """Age band and sex, plus the yes/no findings the age decides (``Finding.age_below``)."""
     out = []
     if age is not None:
         out.append(Observation(AGE_FINDING, age_state(kb, age), "demographic"))
+        for finding in kb.findings.values():
+            if finding.age_below is not None:
+                state = "present" if age < finding.age_below else "absent"
+                out.append(Observation(finding.id, state, "demographic"))
     if sex is not None:
         out.append(Observation(SEX_FINDING, sex_state(sex), "demographic"))
     return out

@@ -187,6 +187,12 @@ class Finding(Strict):
         "she is' deny confusion; 'legs strong' denies weakness); denied in turn ('not lucid') they affirm it",
     )
     frames: list[Frame] = Field(default_factory=list)
+    age_below: float | None = Field(
+        default=None,
+        gt=0,
+        description="a yes/no demographic finding known from the age: present below this many years, "
+        "absent at or above it (a baby under 3 months)",
+    )
     explained_by: list[Id] = Field(
         default_factory=list,
         description="yes/no findings that, when present, account for this one: it is then left out of the "
