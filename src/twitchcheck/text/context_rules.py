@@ -93,18 +93,26 @@ def list_scope(words: frozenset[str]) -> Callable[[Span, Span, Span], bool]:
     return check
 
 
-# What ends a clause for ``"scope": "clause"``: a comma or semicolon, or a new subject.
-_CLAUSE_ENDS = frozenset({",", ";", "he", "she", "they", "i", "he's", "she's", "they're", "i'm"})
+# What ends a clause for ``"scope": "clause"``: a comma or semicolon, or a new subject (a pronoun here, and
+# the grammar's relative words: "while everyone else was eating Dad suddenly couldn't lift his arm").
+_CLAUSE_ENDS = frozenset(
+    {",", ";", "he", "she", "they", "i", "we", "my", "our", "his", "her", "their"}
+    | {"he's", "she's", "they're", "i'm"}
+)
 
 
-def clause_scope(target: Span, modifier: Span, _between: Span) -> bool:
-    """An ``on_modifies`` callback: nothing that ends a clause between the two ("hot when everyone else is
-    cold, heart racing": the others reach "cold" only)."""
-    start, end = (
-        (target.end, modifier.start) if target.end <= modifier.start else (modifier.end, target.start)
-    )
-    lower = token_strings(target.doc).lower
-    return not any(lower[i] in _CLAUSE_ENDS for i in range(start, end))
+def clause_scope(ends: frozenset[str]) -> Callable[[Span, Span, Span], bool]:
+    """An ``on_modifies`` callback: none of ``ends`` between the two ("hot when everyone else is cold, heart
+    racing": the others reach "cold" only)."""
+
+    def check(target: Span, modifier: Span, _between: Span) -> bool:
+        start, end = (
+            (target.end, modifier.start) if target.end <= modifier.start else (modifier.end, target.start)
+        )
+        lower = token_strings(target.doc).lower
+        return not any(lower[i] in ends for i in range(start, end))
+
+    return check
 
 
 def load_rules(grammar: Grammar) -> list[Any]:
@@ -118,6 +126,8 @@ def load_rules(grammar: Grammar) -> list[Any]:
     # Set here rather than through ConText's ``terminating_types`` config: spaCy's config
     # validation turns those lists into one-shot iterators, so only the first rule got them.
     scope_words = frozenset(w.lower() for w in grammar.list_scope_tokens)
+    relatives = grammar.people.relatives
+    clause_ends = _CLAUSE_ENDS | {w.lower() for w in (*relatives.female, *relatives.male, *relatives.any)}
     for raw in ours["context_rules"]:
         data = dict(raw)
         scope = data.pop("scope", None)
@@ -128,7 +138,7 @@ def load_rules(grammar: Grammar) -> list[Any]:
         if scope == "list":
             rule.on_modifies = list_scope(scope_words)
         elif scope == "clause":
-            rule.on_modifies = clause_scope
+            rule.on_modifies = clause_scope(clause_ends)
         elif scope is not None:
             raise ValueError(f"context rule {data.get('literal')!r}: unknown scope {scope!r}")
         rules.append(rule)

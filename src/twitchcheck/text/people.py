@@ -39,8 +39,9 @@ _ADVERBS = {
 }
 
 
-# A baby's age in weeks or months, said with who it is: "my 6 week old", "she's 7 weeks old", "our 3-month-old
-# daughter" (not "a 2 week old cut" or "the bruise is 3 weeks old").
+# A baby's age in weeks or months, said of the baby now: "my 6 week old", "she's 7 weeks old", "our
+# 3-month-old daughter" (not "a 2 week old cut", "the bruise is 3 weeks old", "I have a 6 week old baby and my
+# calves...", "when he was 6 months old" or a puppy).
 def _under_three(k: int) -> str:
     return rf"(?P<n{k}>\d{{1,2}})\s*+-?\s*+(?P<unit{k}>weeks?|wks?|months?|mths?|mos?)\s*+-?\s*+old\b"
 
@@ -50,21 +51,22 @@ _BABY_WORDS = (
     r"|little\s+one)"
 )
 _INFANT = re.compile(
-    rf"\b(?:my|our|her|his|their)\s+(?:little\s+)?{_under_three(1)}(?=\s+{_BABY_WORDS}\b|\s+(?:has|is|was|had|"
-    rf"keeps|won't|isn't|hasn't|can't|just|feels|seems|'s)\b|\s*+[,.!?])"
-    rf"|\b(?:she|he|baby|son|daughter|boy|girl|infant|grandson|granddaughter)(?:'s|\s+is|\s+was)?\s+"
-    rf"(?:only\s+|just\s+)?{_under_three(2)}"
-    rf"|\b{_under_three(3)}\s+{_BABY_WORDS}\b",
+    rf"\b(?:my|our)\s+(?:little\s+)?{_under_three(1)}(?=\s+{_BABY_WORDS}\b|\s+(?:has|is|keeps|won't|isn't|"
+    rf"hasn't|can't|just|feels|seems|'s)\b|\s*+[,.!?])"
+    rf"|\b(?:she|he|baby|son|daughter|boy|girl|infant|grandson|granddaughter)(?:'s|\s+is)\s+"
+    rf"(?:only\s+|just\s+)?{_under_three(2)}",
     re.I,
 )
+# a pet's age is no patient's
+_ANIMALS = re.compile(r"\b(?:dog|puppy|pup|cat|kitten|horse|foal|rabbit|pet|lamb)\b", re.I)
 
 
 def infant_age(text: str) -> float | None:
     """Age in years of a baby whose age is told in weeks or months (under three years), if one is."""
     match = _INFANT.search(text)
-    if match is None:
+    if match is None or _ANIMALS.search(text):
         return None
-    k = next(k for k in (1, 2, 3) if match.group(f"n{k}"))
+    k = next(k for k in (1, 2) if match.group(f"n{k}"))
     n, unit = match.group(f"n{k}"), match.group(f"unit{k}").lower()
     age = int(n) / 52.0 if unit.startswith("w") else int(n) / 12.0
     return age if 0 < age < 3 else None

@@ -147,6 +147,15 @@ def collect_targets(
                 before = m_end <= span.start and _right_before(lower, m_end, span.start)
                 if modifier.category == NEGATED and before:
                     used_by_normal[(m_start, m_end)] = span.end
+    # ... and so does one inside a frame that names a finding with it ("she isn't breathing and has gone
+    # blue": the "n't" belongs to the breathing)
+    negations = [m for m in (graph.modifiers if graph is not None else ()) if m.category == NEGATED]
+    for span, info in kept:
+        if info.kind == "frame" and any(n in normalize_negations for n in info.norms):
+            for modifier in negations:
+                m_start, m_end = modifier.modifier_span
+                if span.start <= m_start and m_end < span.end:  # inside, before what it denies
+                    used_by_normal[(m_start, m_end)] = span.end
     for span, info in kept:
         if info.short and not _short_ok(doc, span.start):
             continue
@@ -202,7 +211,7 @@ def collect_targets(
                 continue
             if (
                 category == NORMAL
-                and info.kind in ("synonym", "frame")
+                and info.kind != "head"
                 and findings[info.finding].category in _COMPLAINT_KINDS | {"location"}
                 and _verdict_on_what_precedes(strings, span, (m_start, m_end), kept)
             ):
@@ -298,7 +307,13 @@ def _without_manner(doc: Doc, targets: list[Target], grammar: Grammar) -> list[T
         )
 
     def preceded_by(t: Target, words: list[str] | None) -> bool:
-        return words is not None and t.tok_start > 0 and lower[t.tok_start - 1] in words
+        """The word before, over a few small words ("fingers keep going blue", "hair has gone grey")."""
+        if words is None:
+            return False
+        i = t.tok_start - 1
+        while i >= 0 and t.tok_start - i <= 3 and lower[i] in _SMALL_WORDS:
+            i -= 1
+        return i >= 0 and lower[i] in words
 
     def beside_others(t: Target) -> bool:
         return (
@@ -452,6 +467,13 @@ def _stated_before_list(
 # Words that may sit between what is judged and the verdict ("strength is normal", "reflexes all normal").
 _COPULAS = frozenset(
     {"is", "are", "was", "were", "all", "both", "seems", "seem", "looks", "look", "feels", "feel"}
+)
+
+
+# Words a compound's subject may stand across ("toes are turning blue", "fingers keep going blue").
+_SMALL_WORDS = frozenset(
+    {"are", "is", "was", "were", "have", "has", "had", "keep", "keeps", "kept", "always", "sometimes"}
+    | {"often", "just", "still", "all", "both", "then", "now", "been", "'ve", "'s"}
 )
 
 
