@@ -28,29 +28,27 @@ DEV_M = BLIND / "dev-2026-12-07m.jsonl"
 DEV_N = BLIND / "dev-2026-12-07n.jsonl"
 DEV_O = BLIND / "dev-2026-12-07o.jsonl"
 DEV_P = BLIND / "dev-2026-12-07p.jsonl"
+DEV_Q = BLIND / "dev-2026-12-07q.jsonl"
 DEVS = (
     *(DEV, DEV_B, DEV_C, DEV_D, DEV_E, DEV_F, DEV_G, DEV_H),
-    *(DEV_I, DEV_J, DEV_K, DEV_L, DEV_M, DEV_N, DEV_O, DEV_P),
+    *(DEV_I, DEV_J, DEV_K, DEV_L, DEV_M, DEV_N, DEV_O, DEV_P, DEV_Q),
 )
-SEALED = BLIND / "sealed-2026-12-07q.jsonl"
+SEALED = BLIND / "sealed-2026-12-07r.jsonl"
 SEALED_ROWS = 240
-SEALED_CHARS = 67345  # total characters of the sealed texts as committed
+SEALED_CHARS = 73806  # total characters of the sealed texts as committed
 # The next sealed batch, written before the current one is scored: sealed from the day it lands.
-NEXT_SEALED = BLIND / "sealed-2026-12-07r.jsonl"
-NEXT_SEALED_CHARS = 73806
-# ... and the one after it (writers 78-81), sealed too.
-LATER_SEALED = BLIND / "sealed-2026-12-07s.jsonl"
-LATER_SEALED_CHARS = 84092
+NEXT_SEALED = BLIND / "sealed-2026-12-07s.jsonl"
+NEXT_SEALED_CHARS = 84092
 
 
 def test_set_shape() -> None:
     dev = [t for path in DEVS for t in load_blind(path)]
     sealed = load_blind(SEALED)
-    assert len(dev) >= 4560 and len(sealed) >= 240
+    assert len(dev) >= 4800 and len(sealed) >= 240
     assert not {t.id for t in dev} & {t.id for t in sealed}
     dev_writers = {str(t.writer) for t in dev}
     sealed_writers = {str(t.writer) for t in sealed}
-    assert len(dev_writers) >= 69 and len(sealed_writers) >= 4
+    assert len(dev_writers) >= 73 and len(sealed_writers) >= 4
     # The sealed batch comes from writers whose texts development has never seen.
     assert not dev_writers & sealed_writers
     for t in [*dev, *sealed]:
@@ -60,8 +58,7 @@ def test_set_shape() -> None:
 
 def test_sealed_texts_are_unchanged() -> None:
     """The sealed split is never edited: its content is pinned until it is moved to development."""
-    pinned = ((SEALED, SEALED_CHARS), (NEXT_SEALED, NEXT_SEALED_CHARS), (LATER_SEALED, LATER_SEALED_CHARS))
-    for path, chars in pinned:
+    for path, chars in ((SEALED, SEALED_CHARS), (NEXT_SEALED, NEXT_SEALED_CHARS)):
         rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
         assert len(rows) == SEALED_ROWS
         assert sum(len(r["text"]) for r in rows) == chars
@@ -70,7 +67,7 @@ def test_sealed_texts_are_unchanged() -> None:
 def test_next_sealed_batches_are_unseen() -> None:
     """Their writers wrote nothing development or an earlier sealed batch holds; same brief findings."""
     seen = {str(t.writer) for path in (*DEVS, SEALED) for t in load_blind(path)}
-    for path in (NEXT_SEALED, LATER_SEALED):
+    for path in (NEXT_SEALED,):
         upcoming = load_blind(path)
         writers = {str(t.writer) for t in upcoming}
         assert len(writers) >= 4
@@ -84,12 +81,12 @@ def test_next_sealed_batches_are_unseen() -> None:
 
 def test_each_batch_is_scored_on_its_own_brief() -> None:
     first, second, latest = brief_findings(DEV), brief_findings(DEV_B), brief_findings(SEALED)
-    later = {brief_findings(p) for p in DEVS[2:-6]}
+    later = {brief_findings(p) for p in DEVS[2:-7]}
     assert later == {second}
     assert first is not None and second is not None and latest is not None
-    # the eleventh to sixteenth batches' writers (and the sealed seventeenth's and eighteenth's) also had the
+    # the eleventh to seventeenth batches' writers (and the sealed eighteenth's and nineteenth's) also had the
     # two findings added in session 8
-    assert {brief_findings(p) for p in (DEV_K, DEV_L, DEV_M, DEV_N, DEV_O, DEV_P)} == {latest}
+    assert {brief_findings(p) for p in (DEV_K, DEV_L, DEV_M, DEV_N, DEV_O, DEV_P, DEV_Q)} == {latest}
     assert latest - second == {"missed_dialysis", "swallowed_medicine_or_poison"}
     assert "face_droop" in first and "trismus" not in first  # written before the new findings
     assert first - {"age_band", "sex"} < second and "trismus" in second

@@ -2166,3 +2166,25 @@ def test_a_learned_complaint_after_a_verdict_and_a_comma_is_not_denied(kb: Knowl
 )
 def test_a_baby_in_the_story_is_not_the_patient(kb: KnowledgeBase, text: str) -> None:
     assert extract(text, kb, reference=WRITTEN).age is None
+
+
+# After scoring the seventeenth batch (its two missed emergencies, as kinds in our own words)
+
+
+def test_a_relative_who_has_had_something_for_a_week_is_still_the_patient(kb: KnowledgeBase) -> None:
+    text = (
+        "My wife's had a bad back for days and tonight she can't feel the loo roll when she wipes and she "
+        "hasn't peed since noon. I'm a nurse, is this A&E?"
+    )
+    said = ruled(kb, text)
+    assert said.get("saddle_numbness") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+
+
+def test_a_relative_opening_the_second_short_sentence_is_the_patient(kb: KnowledgeBase) -> None:
+    text = "retired nurse. husband fitting now, left hand first then his face, 7 minutes so far, I'm with him"
+    said = ruled(kb, text)
+    assert said.get("seizure") == "present"
+    assert assess(text, kb=kb, reference=WRITTEN).triage.level == "emergency"
+    # a relative named after the writer's own complaint is not the patient
+    assert "fh_als" in ruled(kb, "My calf twitches. My dad had MND and I'm scared")

@@ -202,7 +202,7 @@ class SubjectReader:
             for m in matches
         ):
             return self._reporting(doc, rel, raw_age)
-        if match.start() > 12:
+        if match.start() > 12 and not _opens_early_sentence(text, match.start()):
             return None
         if raw_age is None and not self._third_person_story(doc, match.end(), first, third):
             return None
@@ -230,6 +230,8 @@ class SubjectReader:
         following = [t for t in doc if t.idx >= rel_end and not t.is_punct][:4]
         for n, token in enumerate(following):
             lower = token.lower_
+            if lower == "had" and n and following[n - 1].lower_ in ("'s", "has", "have", "'ve"):
+                break  # "my husband's had his back go for a week": has had, still going
             if lower in _PAST_VERBS:
                 # "was dipping the sheep this morning" tells what happened; "was diagnosed" is history
                 after = following[n + 1].lower_ if n + 1 < len(following) else ""
@@ -299,6 +301,16 @@ def _lines_of(words: list[str] | tuple[str, ...], label: str) -> list[str]:
         else:
             i += 1
     return out
+
+
+def _opens_early_sentence(text: str, start: int) -> bool:
+    """The relative opens the second short sentence, after a few words about the writer ("ex paramedic. wife
+    fitting NOW")."""
+    if start > 40:
+        return False
+    before = text[:start].rstrip()
+    stops = sum(before.count(mark) for mark in ".!?")
+    return bool(before) and before[-1] in ".!?:\n" and stops <= 1
 
 
 def _plausible(raw: str) -> int | None:
