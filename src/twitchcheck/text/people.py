@@ -310,7 +310,7 @@ def _opens_early_sentence(text: str, start: int) -> bool:
         return False
     before = text[:start].rstrip()
     stops = sum(before.count(mark) for mark in ".!?")
-    return bool(before) and before[-1] in ".!?:\n" and stops <= 1
+    return bool(before) and before[-1] in ".!?:" and stops <= 1
 
 
 def _plausible(raw: str) -> int | None:

@@ -138,15 +138,15 @@ def collect_targets(
     targets = []
     bracket_of = _brackets(lower)
     # A negation that words saying what is normal take for themselves ("does not hear me") ends there: the
-    # complaint after them is not denied ("he does not hear me, arms jerking").
-    used_by_normal: dict[tuple[int, int], int] = {}
+    # complaint after them is not denied ("he does not hear me, arms jerking"). Negation cue -> where it ends.
+    used_negations: dict[tuple[int, int], int] = {}
     for span, info in kept:
         if info.says_normal:
             for modifier in modifiers_of.get((span.start, span.end), ()):
                 m_start, m_end = modifier.modifier_span
                 before = m_end <= span.start and _right_before(lower, m_end, span.start)
                 if modifier.category == NEGATED and before:
-                    used_by_normal[(m_start, m_end)] = span.end
+                    used_negations[(m_start, m_end)] = span.end
     # ... and so does one inside a frame that names a finding with it ("she isn't breathing and has gone
     # blue": the "n't" belongs to the breathing)
     negations = [m for m in (graph.modifiers if graph is not None else ()) if m.category == NEGATED]
@@ -155,7 +155,7 @@ def collect_targets(
             for modifier in negations:
                 m_start, m_end = modifier.modifier_span
                 if span.start <= m_start and m_end < span.end:  # inside, before what it denies
-                    used_by_normal[(m_start, m_end)] = span.end
+                    used_negations[(m_start, m_end)] = span.end
     for span, info in kept:
         if info.short and not _short_ok(doc, span.start):
             continue
@@ -173,7 +173,7 @@ def collect_targets(
             category = modifier.category
             if category in _BRACKETED and bracket_of.get(m_start, -1) not in (-1, bracket_of.get(span.start)):
                 continue  # a denial or doubt inside brackets stays there: "legs (no pain) weak and numb"
-            if category == NEGATED and span.start >= used_by_normal.get((m_start, m_end), len(lower) + 1):
+            if category == NEGATED and span.start >= used_negations.get((m_start, m_end), len(lower) + 1):
                 continue
             if category == NEGATED and _other_kind_listed_first(
                 strings, m_end, span.start, info.finding, kept, findings, words
@@ -493,7 +493,7 @@ def _brackets(lower: Sequence[str]) -> dict[int, int]:
             start = opened.pop()
             for j in range(start + 1, i):
                 inside.setdefault(j, start)
-        elif word in (".", "!", "?", "\n"):
+        elif word in (".", "!", "?") or "\n" in word:
             opened.clear()
     return inside
 
