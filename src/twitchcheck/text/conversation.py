@@ -68,38 +68,39 @@ class AskedAndAnswered:
     answered_no: set[int]
 
 
+_OR = re.compile(r"\bor\b", re.I)
+
+
 def _tells(rules: ConversationRules, question: str) -> bool:
     """A question that takes its subject as given, with no other question beside it ("Is this normal on
     steroids or am I going to have a fit?" still asks about the fit)."""
-    return bool(rules.telling.match(question)) and not re.search(r"\bor\b", question, re.I)
+    return bool(rules.telling.match(question)) and not _OR.search(question)
 
 
 def read_questions(rules: ConversationRules, text: str, layout: Layout) -> AskedAndAnswered:
     """Which sentences of ``text`` are questions still open, and which were answered "no" by the next."""
     sentences = layout.sentences
+    said = [text[s.char_start : s.char_end] for s in sentences]
     asked = {
         s.index
         for s in sentences
-        if text[s.char_start : s.char_end].rstrip().endswith("?")
-        and rules.question.match(text[s.char_start : s.char_end])
-        and not _tells(rules, text[s.char_start : s.char_end])
+        if said[s.index].rstrip().endswith("?")
+        and rules.question.match(said[s.index])
+        and not _tells(rules, said[s.index])
     }
     # A bare question is one only when a "no" answers it ("Confused? Not really"); alone it may be the
     # writer's own worry ("Stroke?") and is read as it stands.
     asked |= {
         s.index
         for s in sentences[:-1]
-        if rules.bare.match(text[s.char_start : s.char_end])
-        and rules.bare_no.match(text[sentences[s.index + 1].char_start : sentences[s.index + 1].char_end])
+        if rules.bare.match(said[s.index]) and rules.bare_no.match(said[s.index + 1])
     }
     denied: set[int] = set()
     stated: set[int] = set()
     for s in sentences:
         if s.index not in asked or s.index + 1 >= len(sentences):
             continue
-        reply = sentences[s.index + 1]
-        answer = text[reply.char_start : reply.char_end]
-        question = text[s.char_start : s.char_end]
+        question, answer = said[s.index], said[s.index + 1]
         if rules.no.match(answer) and not rules.not_yes_no.search(question):
             denied.add(s.index)
         elif rules.yes.match(answer) and rules.asked.match(question):
